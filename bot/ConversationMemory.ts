@@ -1,0 +1,15 @@
+/** What Linli keeps about one conversation between turns (conversation state, property `memory`). */
+export interface ConversationMemory {
+    turns: number;
+    notUnderstoodStreak: number;
+    angryStreak: number;
+}
+
+export function emptyMemory(): ConversationMemory {
+    return { turns: 0, notUnderstoodStreak: 0, angryStreak: 0 };
+}
+
+/** What Linli keeps about one owner across conversations (user state, property `profile`). */
+export interface OwnerProfile {
+    persona?: 'elderly' | 'young' | 'default';
+}

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter } from 'botbuilder';
+import { Redis } from 'ioredis';
+import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
+import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
+import type { TurnLock } from '../adapters/locks/TurnLock';
+import { conversationTtl, type PingableStorage } from '../adapters/storage/PingableStorage';
+import { RedisStorage } from '../adapters/storage/RedisStorage';
+import { SqliteStorage } from '../adapters/storage/SqliteStorage';
+import { HandoffDialog } from '../dialogs/HandoffDialog';
+import { MainDialog } from '../dialogs/MainDialog';
+import { ReplyDialog } from '../dialogs/ReplyDialog';
+import type { Config } from './config';
+import { EscalationPolicy } from './EscalationPolicy';
+import { LinliBot } from './LinliBot';
+import type { Logger } from './logger';
+import { MaskedTranscriptLogger } from './MaskedTranscriptLogger';
+import { Metrics } from './Metrics';
+import { ConversationLockMiddleware } from './middleware/ConversationLockMiddleware';
+import { MetricsMiddleware } from './middleware/MetricsMiddleware';
+import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
+import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
+import { KeywordRecognizer } from './nlu/KeywordRecognizer';
+import { Lexicon } from './nlu/Lexicon';
+import { PROJECT_ROOT } from './paths';
+import { Phrasebook } from './Phrasebook';
+import { TurnErrorHandler } from './TurnErrorHandler';
+
+
+export interface LinliOptions {
+    /** Replaces the store chosen from the config (tests). */
+    storage?: PingableStorage;
+    lock?: TurnLock;
+    metrics?: Metrics;
+    clock?: () => Date;
+}
+
+/**
+ * Everything a channel needs to run Linli's turns: the bot, its state and the middleware pipeline. Channels
+ * (HTTP, console) call `attach(adapter)` so every one of them runs the same pipeline.
+ */
+export class Linli {
+    readonly bot: LinliBot;
+    readonly storage: PingableStorage;
+    readonly metrics: Metrics;
+    readonly conversationState: ConversationState;
+    readonly userState: UserState;
+    private readonly phrasebook: Phrasebook;
+    private readonly lock: TurnLock;
+    private readonly redis: Redis | undefined;
+
+    private constructor(
+        private readonly config: Config,
+        private readonly logger: Logger,
+        options: LinliOptions,
+        redis: Redis | undefined,
+    ) {
+        this.redis = redis;
+        this.metrics = options.metrics ?? new Metrics();
+        const ttl = conversationTtl(config.CONVERSATION_TTL_SECONDS);
+        this.storage =
+            options.storage ??
+            (redis ? new RedisStorage(redis, config.REDIS_KEY_PREFIX, ttl) : new SqliteStorage(join(config.DATA_DIR, 'linli.sqlite'), ttl));
+        this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX) : new InProcessTurnLock());
+
+        this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'));
+        const lexicon = Lexicon.fromFile(join(PROJECT_ROOT, 'knowledge', 'lexicons.json'));
+        const recognizer = KeywordRecognizer.fromFile(join(PROJECT_ROOT, 'knowledge', 'intent-keywords.json'), lexicon);
+
+        this.conversationState = new ConversationState(this.storage);
+        this.userState = new UserState(this.storage);
+        const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
+        const pending = reply('pending', 'flow_pending');
+        const handoff = new HandoffDialog(this.phrasebook);
+        const dialog = new MainDialog(
+            {
+                greeting: reply('greeting', 'greeting'),
+                thanks_bye: reply('thanks_bye', 'thanks_bye'),
+                human_agent: handoff,
+                faq: pending,
+                repair: pending,
+                complaint: pending,
+                emergency: handoff,
+                fee_arrears: pending,
+                ticket_status: pending,
+                out_of_scope: reply('not_understood', 'not_understood'),
+            },
+            handoff,
+        );
+        this.bot = new LinliBot({
+            conversationState: this.conversationState,
+            userState: this.userState,
+            dialog,
+            recognizer,
+            escalation: new EscalationPolicy(),
+            phrasebook: this.phrasebook,
+            metrics: this.metrics,
+            clock: options.clock ?? (() => new Date()),
+        });
+    }
+
+    /** Builds Linli on the store the config names; with REDIS_URL, waits briefly for the connection. */
+    static async create(config: Config, logger: Logger, options: LinliOptions = {}): Promise<Linli> {
+        let redis: Redis | undefined;
+        if (config.REDIS_URL && !options.storage) {
+            redis = new Redis(config.REDIS_URL, {
+                // Fail fast while Redis is away: the owner hears a polite sentence instead of waiting on a queue.
+                enableOfflineQueue: false,
+                maxRetriesPerRequest: 1,
+                commandTimeout: 2000,
+                connectTimeout: 2000,
+                retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+            });
+            redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+            await waitForReady(redis, 2000).catch((error: Error) => logger.error({ err: error }, 'redis not ready at start-up'));
+        }
+        return new Linli(config, logger, options, redis);
+    }
+
+    /** Installs the turn pipeline on a channel adapter (order matters: outermost first). */
+    attach<T extends BotAdapter>(adapter: T): T {
+        adapter.use(new MetricsMiddleware(this.metrics));
+        adapter.use(new TranscriptLoggerMiddleware(new MaskedTranscriptLogger(this.logger)));
+        adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS));
+        adapter.use(new TypingIndicatorMiddleware());
+        adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS));
+        adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
+        return adapter;
+    }
+
+    async close(): Promise<void> {
+        await this.storage.close();
+        this.redis?.disconnect();
+    }
+}
+
+function waitForReady(redis: Redis, timeoutMs: number): Promise<void> {
+    if (redis.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            redis.off('ready', onReady);
+            reject(new Error(`redis not ready within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onReady = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        redis.once('ready', onReady);
+    });
+}

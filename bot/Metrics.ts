@@ -1,0 +1,46 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The process's Prometheus metrics, in a registry of its own so tests can create as many as they like. */
+export class Metrics {
+    readonly registry = new Registry();
+    readonly turns: Counter<'channel' | 'outcome'>;
+    readonly turnSeconds: Histogram<'channel'>;
+    readonly errors: Counter<'kind'>;
+    readonly escalations: Counter<'reason'>;
+    readonly intents: Counter<'intent'>;
+
+    constructor(collectDefaults = true) {
+        if (collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'linli_' });
+        this.turns = new Counter({
+            name: 'linli_turns_total',
+            help: 'Turns processed, by channel and outcome (ok, error, rejected)',
+            labelNames: ['channel', 'outcome'],
+            registers: [this.registry],
+        });
+        this.turnSeconds = new Histogram({
+            name: 'linli_turn_duration_seconds',
+            help: 'Turn latency from the adapter to the last reply, including the wait for the conversation lock',
+            labelNames: ['channel'],
+            buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+            registers: [this.registry],
+        });
+        this.errors = new Counter({
+            name: 'linli_errors_total',
+            help: 'Errors, by kind (turn, storage, lock, http)',
+            labelNames: ['kind'],
+            registers: [this.registry],
+        });
+        this.escalations = new Counter({
+            name: 'linli_escalations_total',
+            help: 'Escalations to a person, by reason',
+            labelNames: ['reason'],
+            registers: [this.registry],
+        });
+        this.intents = new Counter({
+            name: 'linli_intents_total',
+            help: 'Recognised intents',
+            labelNames: ['intent'],
+            registers: [this.registry],
+        });
+    }
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The whole process configuration. The environment is read here and nowhere else, parsed once at start-up;
+ * a bad value stops start-up with one line that names the variable (see `ConfigError`).
+ */
+const emptyToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const intInRange = (min: number, max: number, fallback: number) =>
+    z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const agentTokens = z.preprocess(
+    emptyToUndefined,
+    z
+        .string()
+        .optional()
+        .transform((raw, ctx) => {
+            const tokens = new Map<string, string>();
+            if (!raw) return tokens;
+            for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+                const at = pair.indexOf(':');
+                const name = pair.slice(0, at).trim();
+                const token = pair.slice(at + 1).trim();
+                if (at <= 0 || token.length < 16) {
+                    ctx.addIssue({ code: 'custom', message: 'expected name:token pairs, each token at least 16 characters' });
+                    return z.NEVER;
+                }
+                tokens.set(token, name);
+            }
+            return tokens;
+        }),
+);
+
+export const ConfigSchema = z
+    .object({
+        PORT: intInRange(0, 65535, 3978),
+        HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
+        DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
+        REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+        REDIS_KEY_PREFIX: z.preprocess(emptyToUndefined, z.string().min(1).default('linli:')),
+        CONVERSATION_TTL_SECONDS: intInRange(60, 365 * 24 * 3600, 30 * 24 * 3600),
+        TURN_LOCK_TIMEOUT_MS: intInRange(100, 120_000, 15_000),
+        MAX_MESSAGE_CHARS: intInRange(1, 100_000, 2000),
+        MICROSOFT_APP_ID: optionalString,
+        MICROSOFT_APP_PASSWORD: optionalString,
+        MICROSOFT_APP_TENANT_ID: optionalString,
+        MICROSOFT_APP_TYPE: z.preprocess(
+            emptyToUndefined,
+            z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+        ),
+        AGENT_TOKENS: agentTokens,
+        LOG_LEVEL: z.preprocess(
+            emptyToUndefined,
+            z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        ),
+    })
+    .superRefine((cfg, ctx) => {
+        if (cfg.MICROSOFT_APP_ID && !cfg.MICROSOFT_APP_PASSWORD && cfg.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+            ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set' });
+        }
+    });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+    constructor(readonly variable: string, detail: string) {
+        super(`Invalid configuration: ${variable} ${detail}`);
+        this.name = 'ConfigError';
+    }
+}
+
+/** Parses the given environment (the process's by default); throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+    const parsed = ConfigSchema.safeParse(env);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const variable = issue ? String(issue.path[0] ?? 'environment') : 'environment';
+    // Never echo the value: some variables are secrets.
+    throw new ConfigError(variable, issue ? `— ${issue.message}` : 'is invalid');
+}
+
+/** True when tests run under CI, where a missing service must fail the run rather than skip. */
+export function isCi(env: Record<string, string | undefined> = process.env): boolean {
+    return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
+}
+
+/** The Redis URL for integration tests (tests and bench read it through here, not from process.env). */
+export function testRedisUrl(env: Record<string, string | undefined> = process.env): string {
+    return env.REDIS_URL && env.REDIS_URL !== '' ? env.REDIS_URL : 'redis://127.0.0.1:6379';
+}

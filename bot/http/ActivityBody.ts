@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * What an incoming activity must carry before the adapter sees it. botbuilder's own parse throws on some shapes
+ * instead of answering, so the request is checked here and refused with a reason.
+ */
+const Account = z.object({ id: z.string().min(1) }).passthrough();
+
+export const ActivityBody = z
+    .object({
+        type: z.string().min(1).max(64),
+        channelId: z.string().min(1).max(128),
+        conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
+        from: Account,
+        recipient: Account.optional(),
+        serviceUrl: z.string().max(2048).optional(),
+        deliveryMode: z.string().optional(),
+        text: z.string().optional(),
+        channelData: z.unknown().optional(),
+    })
+    .passthrough()
+    .superRefine((activity, ctx) => {
+        if (activity.deliveryMode !== 'expectReplies' && !activity.serviceUrl) {
+            ctx.addIssue({ code: 'custom', path: ['serviceUrl'], message: 'required unless deliveryMode is "expectReplies"' });
+        }
+    });
+
+export function describeActivityError(error: z.ZodError): string {
+    return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig, type Config } from './config';
+import { createCloudAdapter } from './createCloudAdapter';
+import { Linli } from './Linli';
+import { createLogger } from './logger';
+import { makeServer } from './server';
+
+/** Wiring only: config → Linli → adapter → HTTP server, and a clean shutdown. */
+async function main(): Promise<void> {
+    let config: Config;
+    try {
+        config = loadConfig();
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+        }
+        throw error;
+    }
+    const logger = createLogger(config.LOG_LEVEL);
+    const linli = await Linli.create(config, logger);
+    const adapter = linli.attach(createCloudAdapter(config));
+    const server = makeServer({ linli, adapter, logger });
+
+    server.listen(config.PORT, config.HOST, () => {
+        logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
+    });
+
+    const shutdown = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        server.close(() => {
+            void linli.close().finally(() => process.exit(0));
+        });
+        setTimeout(() => process.exit(0), 5000).unref();
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`Linli failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,22 @@
+import pino, { type Logger } from 'pino';
+import { maskPii } from './pii';
+
+export type { Logger };
+
+/**
+ * JSON-lines logger. Every log line passes through `maskPii` as a whole, so a phone number or ID number can not
+ * leak through a field someone forgot to mask. Authorization headers are redacted by path.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+    return pino(
+        {
+            level,
+            base: { service: 'linli' },
+            redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', 'token'], censor: '[redacted]' },
+            hooks: {
+                streamWrite: (line: string) => maskPii(line),
+            },
+        },
+        destination ?? pino.destination({ fd: 1, sync: false }),
+    );
+}

@@ -1,0 +1,20 @@
+import type { Middleware, TurnContext } from 'botbuilder';
+import type { Metrics } from '../Metrics';
+
+/** Outermost middleware: counts every turn and times it, whatever happens further in. */
+export class MetricsMiddleware implements Middleware {
+    constructor(private readonly metrics: Metrics) {}
+
+    async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+        const channel = context.activity.channelId ?? 'unknown';
+        const stop = this.metrics.turnSeconds.startTimer({ channel });
+        let outcome = 'error';
+        try {
+            await next();
+            outcome = 'ok';
+        } finally {
+            stop();
+            this.metrics.turns.inc({ channel, outcome });
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import * as OpenCC from 'opencc-js';
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import type { Phrasebook } from '../Phrasebook';
+
+/** Under this key the raw text stays available for the turn after normalisation. */
+export const ORIGINAL_TEXT = 'linli.originalText';
+
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+
+/** Full-width ASCII (ＡＢＣ１２３！) and the ideographic space become their half-width forms. */
+export function toHalfWidth(text: string): string {
+    return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+export function normalizeText(text: string): string {
+    return toSimplified(toHalfWidth(text)).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Every message is read in one form: Traditional → Simplified, full-width → half-width, trimmed. A message over
+ * the limit is not processed at all; the owner is asked to shorten it.
+ */
+export class NormalizeMiddleware implements Middleware {
+    constructor(
+        private readonly phrasebook: Phrasebook,
+        private readonly maxChars: number,
+    ) {}
+
+    async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+        const activity = context.activity;
+        if (activity.type !== ActivityTypes.Message || typeof activity.text !== 'string') return next();
+        // Checked before conversion so hostile input costs nothing.
+        if ([...activity.text].length > this.maxChars) {
+            await context.sendActivity(this.phrasebook.say('too_long'));
+            return;
+        }
+        context.turnState.set(ORIGINAL_TEXT, activity.text);
+        activity.text = normalizeText(activity.text);
+        return next();
+    }
+}

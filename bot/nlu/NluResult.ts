@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** The contract's intents, sub-labels, personas, emotions and escalation reasons (../shared/contract.md). */
+export const Intents = z.enum([
+    'greeting',
+    'thanks_bye',
+    'human_agent',
+    'faq',
+    'repair',
+    'complaint',
+    'emergency',
+    'fee_arrears',
+    'ticket_status',
+    'out_of_scope',
+]);
+export type Intent = z.infer<typeof Intents>;
+
+export const ComplaintCategories = z.enum(['facility', 'service', 'fee']);
+export const ArrearsTypes = z.enum(['hardship', 'service_dissatisfaction', 'misconception']);
+export const SubLabel = z.union([ComplaintCategories, ArrearsTypes]);
+export type SubLabel = z.infer<typeof SubLabel>;
+
+export const Personas = z.enum(['elderly', 'young', 'default']);
+export type Persona = z.infer<typeof Personas>;
+
+export const Emotions = z.enum(['calm', 'upset', 'angry']);
+export type Emotion = z.infer<typeof Emotions>;
+
+export const EscalationReasons = z.enum([
+    'emergency',
+    'requested',
+    'legal_threat',
+    'abuse',
+    'safety',
+    'repeated_anger',
+    'not_understood',
+    'unresolved',
+]);
+export type EscalationReason = z.infer<typeof EscalationReasons>;
+
+/** The value of the `linli.nlu` trace: its shape is part of the external contract. */
+export const NluTraceValue = z.object({
+    intent: Intents,
+    sub: SubLabel.nullable(),
+    confidence: z.number().min(0).max(1),
+    persona: Personas,
+    emotion: Emotions,
+    escalate: z.boolean(),
+    escalationReason: EscalationReasons.nullable(),
+});
+export type NluTraceValue = z.infer<typeof NluTraceValue>;
+
+/** What the recogniser found in one message, before conversation-level rules (counters) are applied. */
+export interface Understanding {
+    intent: Intent;
+    sub: SubLabel | null;
+    confidence: number;
+    persona: Persona;
+    emotion: Emotion;
+    /** Escalation that this message alone calls for (an emergency, a request for a person, a threat). */
+    escalationReason: EscalationReason | null;
+}

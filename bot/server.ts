@@ -1,0 +1,90 @@
+import type { CloudAdapter } from 'botbuilder';
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { Linli } from './Linli';
+import type { Logger } from './logger';
+import { ActivityBody, describeActivityError } from './http/ActivityBody';
+
+export interface ServerDeps {
+    linli: Linli;
+    adapter: CloudAdapter;
+    logger: Logger;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+function sendError(res: Response, status: number, error: string, reason: string): void {
+    res.status(status);
+    res.json({ error, reason });
+}
+
+/** Reads how long the store takes to answer; bounded so /readyz never hangs. */
+async function storeAnswers(linli: Linli, timeoutMs: number): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+        await Promise.race([
+            linli.storage.ping(),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+        ]);
+        return null;
+    } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/**
+ * Builds the HTTP server: the Bot Framework endpoint and the operational routes. Tests pass their own deps and get a
+ * server that is not yet listening.
+ */
+export function makeServer(deps: ServerDeps, server: Server = restify.createServer({ name: 'linli', handleUncaughtExceptions: false })): Server {
+    const { linli, adapter, logger } = deps;
+
+    server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+        if ((err.statusCode ?? 500) >= 500) {
+            linli.metrics.errors.inc({ kind: 'http' });
+            logger.error({ err, url: req.url }, 'request failed');
+        }
+        callback();
+    });
+
+    server.post(
+        '/api/messages',
+        (req: Request, res: Response, next: restify.Next) => {
+            // The protocol speaks JSON only; anything else is refused before it is parsed.
+            if (!req.is('application/json')) {
+                sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
+                return next(false);
+            }
+            return next();
+        },
+        restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
+        async (req: Request, res: Response) => {
+            const parsed = ActivityBody.safeParse(req.body);
+            if (!parsed.success) {
+                linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
+                sendError(res, 400, 'invalid_activity', describeActivityError(parsed.error));
+                return;
+            }
+            await adapter.process(req, res, (context) => linli.bot.run(context));
+        },
+    );
+
+    server.get('/healthz', async (_req: Request, res: Response) => {
+        res.json({ status: 'ok' });
+    });
+
+    server.get('/readyz', async (_req: Request, res: Response) => {
+        const failure = await storeAnswers(linli, 1000);
+        res.status(failure ? 503 : 200);
+        res.json(failure ? { status: 'unavailable', store: linli.storage.kind, reason: failure } : { status: 'ready', store: linli.storage.kind });
+    });
+
+    server.get('/metrics', async (_req: Request, res: Response) => {
+        const body = await linli.metrics.registry.metrics();
+        res.setHeader('Content-Type', linli.metrics.registry.contentType);
+        res.sendRaw(200, body);
+    });
+
+    return server;
+}
