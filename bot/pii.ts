@@ -8,7 +8,7 @@ const LANDLINE = /(?<!\d)(0\d{2,3})[- ]?(\d{3,4})(\d{4})(?!\d)/g;
 
 export function maskPii(text: string): string {
     return text
-        .replace(ID_CARD, (_m, area: string, birth: string, tail: string) => `${area}${'*'.repeat(birth.length + 3)}${tail.slice(3)}`)
+        .replace(ID_CARD, (_m, area: string, birth: string, tail: string) => `${area}${'*'.repeat(birth.length)}${tail}`)
         .replace(MOBILE, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`)
         .replace(LANDLINE, (_m, area: string, mid: string, tail: string) => `${area}-${'*'.repeat(mid.length)}${tail}`);
 }

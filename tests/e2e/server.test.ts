@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nlu, say, startTestServer, texts, type TestServer } from '../helpers/testServer';
+
+let server: TestServer;
+beforeAll(async () => {
+    server = await startTestServer();
+});
+afterAll(async () => server.close());
+
+async function post(body: string, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+describe('Bot Framework endpoint', () => {
+    it('answers expectReplies in the body, with the nlu trace on the emulator channel', async () => {
+        const turn = await say(server.url, '您好', { conversationId: 'greet' });
+        expect(turn.status).toBe(200);
+        expect(texts(turn)).toHaveLength(1);
+        expect(texts(turn)[0]).toMatch(/您好|在/);
+        expect(nlu(turn)).toEqual({
+            intent: 'greeting',
+            sub: null,
+            confidence: expect.any(Number),
+            persona: 'default',
+            emotion: 'calm',
+            escalate: false,
+            escalationReason: null,
+        });
+    });
+
+    it('sends no trace on other channels', async () => {
+        const turn = await say(server.url, '您好', { channelId: 'webchat', conversationId: 'greet-web' });
+        expect(turn.activities.some((a) => a.type === 'trace')).toBe(false);
+        expect(texts(turn)).toHaveLength(1);
+    });
+
+    it('reads Traditional and full-width input as Simplified', async () => {
+        const turn = await say(server.url, '　ＨＥＬＬＯ，請問在嗎？　', { conversationId: 'trad' });
+        expect(nlu(turn)?.intent).toBe('greeting');
+    });
+
+    it('hands over to a person with handoff.initiate when asked', async () => {
+        const turn = await say(server.url, '帮我转人工', { conversationId: 'handoff' });
+        expect(nlu(turn)).toMatchObject({ intent: 'human_agent', escalate: true, escalationReason: 'requested' });
+        const event = turn.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+        expect(event?.value).toEqual({ reason: 'requested', ticketId: null });
+        expect(texts(turn).join('')).toMatch(/人工|同事|工作人员/);
+    });
+
+    it('escalates the second not-understood turn in a row', async () => {
+        const first = await say(server.url, '量子纠缠是什么原理', { conversationId: 'nu' });
+        expect(nlu(first)).toMatchObject({ intent: 'out_of_scope', escalate: false });
+        const second = await say(server.url, '火星上能种土豆吗', { conversationId: 'nu' });
+        expect(nlu(second)).toMatchObject({ escalate: true, escalationReason: 'not_understood' });
+    });
+
+    it('asks politely to shorten an over-long message and processes nothing', async () => {
+        const turn = await say(server.url, '电梯'.repeat(1001), { conversationId: 'long' });
+        expect(turn.status).toBe(200);
+        expect(turn.activities.some((a) => a.type === 'trace')).toBe(false);
+        expect(texts(turn)[0]).toMatch(/长|简短|一两句/);
+    });
+
+    it('remembers an owner persona from channelData.owner.birthYear', async () => {
+        const turn = await say(server.url, '您好', { conversationId: 'persona', userId: 'grandma', channelData: { owner: { birthYear: 1948 } } });
+        expect(nlu(turn)?.persona).toBe('elderly');
+        const later = await say(server.url, '谢谢', { conversationId: 'persona-2', userId: 'grandma' });
+        expect(nlu(later)?.persona).toBe('elderly');
+    });
+});
+
+describe('malformed input', () => {
+    it('refuses malformed JSON with 400 and a reason', async () => {
+        const { status, json } = await post('{"type": "message",');
+        expect(status).toBe(400);
+        expect(JSON.stringify(json)).toMatch(/JSON/i);
+    });
+
+    it('refuses a wrong content type with 415', async () => {
+        const { status, json } = await post('hello', 'text/plain');
+        expect(status).toBe(415);
+        expect(json.reason).toMatch(/application\/json/);
+    });
+
+    it('refuses an activity without the protocol fields with 400 naming them', async () => {
+        const { status, json } = await post(JSON.stringify({ type: 'message', text: 'hi' }));
+        expect(status).toBe(400);
+        expect(json.reason).toMatch(/conversation/);
+        expect(json.reason).toMatch(/from/);
+    });
+
+    it('refuses a non-object body and a missing serviceUrl', async () => {
+        expect((await post('[1,2,3]')).status).toBe(400);
+        const noServiceUrl = await post(JSON.stringify({ type: 'message', channelId: 'x', conversation: { id: 'c' }, from: { id: 'u' } }));
+        expect(noServiceUrl.status).toBe(400);
+        expect(noServiceUrl.json.reason).toMatch(/serviceUrl/);
+    });
+
+    it('refuses an oversized body with 413', async () => {
+        const res = await fetch(`${server.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: 'x'.repeat(400_000) }),
+        });
+        expect(res.status).toBe(413);
+    });
+
+    it('keeps serving after all of that', async () => {
+        expect((await say(server.url, '您好', { conversationId: 'after' })).status).toBe(200);
+    });
+});
+
+describe('operations routes', () => {
+    it('healthz is ok and readyz reports the store', async () => {
+        expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+        const ready = await fetch(`${server.url}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ status: 'ready', store: 'embedded' });
+    });
+
+    it('metrics count turns, latency, intents and escalations', async () => {
+        const res = await fetch(`${server.url}/metrics`);
+        expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+        const body = await res.text();
+        expect(body).toMatch(/linli_turns_total\{channel="emulator",outcome="ok"\} [1-9]/);
+        expect(body).toMatch(/linli_turn_duration_seconds_bucket/);
+        expect(body).toMatch(/linli_escalations_total\{reason="requested"\} [1-9]/);
+        expect(body).toMatch(/linli_intents_total\{intent="greeting"\} [1-9]/);
+    });
+});

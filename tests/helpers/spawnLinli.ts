@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../bot/paths';
+
+export interface LinliProcess {
+    url: string;
+    child: ChildProcess;
+    /** Milliseconds from spawn to the "listening" log line. */
+    listeningAfterMs: number;
+    spawnedAt: number;
+    stop(): Promise<number | null>;
+}
+
+const ENTRY = join(PROJECT_ROOT, 'dist', 'bot', 'index.js');
+
+/** Starts the built server as `npm start` does (node dist/bot/index.js) and waits for it to listen. */
+export async function spawnLinli(env: Record<string, string>): Promise<LinliProcess> {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" first (npm test does)`);
+    const spawnedAt = Date.now();
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+        let buffer = '';
+        const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr: ${stderr}`)), 10_000);
+        child.stdout?.on('data', (d: Buffer) => {
+            buffer += d.toString();
+            for (const line of buffer.split('\n')) {
+                if (!line.includes('Linli is listening')) continue;
+                clearTimeout(timer);
+                resolve((JSON.parse(line) as { url: string }).url);
+            }
+        });
+        child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`exited with ${code}: ${stderr}`));
+        });
+    });
+    return {
+        url,
+        child,
+        spawnedAt,
+        listeningAfterMs: Date.now() - spawnedAt,
+        stop: () =>
+            new Promise((resolve) => {
+                if (child.exitCode !== null) return resolve(child.exitCode);
+                child.once('exit', (code) => resolve(code));
+                child.kill('SIGTERM');
+            }),
+    };
+}
+
+/** Runs the built server expecting it to refuse to start; returns its exit code and stderr. */
+export async function failedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { code, stderr };
+}

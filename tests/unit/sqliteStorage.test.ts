@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
+import { storageConformance } from '../helpers/storageConformance';
+
+const dir = mkdtempSync(join(tmpdir(), 'linli-sqlite-'));
+const opened: SqliteStorage[] = [];
+function open(file = join(dir, 'conformance.sqlite'), ...rest: [] | [ReturnType<typeof conversationTtl>, () => number]): SqliteStorage {
+    const storage = new SqliteStorage(file, ...rest);
+    opened.push(storage);
+    return storage;
+}
+afterAll(async () => Promise.all(opened.map((s) => s.close())));
+
+describe('SqliteStorage conformance', () => {
+    storageConformance(() => open());
+});
+
+describe('SqliteStorage', () => {
+    it('keeps items across a reopen of the same file', async () => {
+        const file = join(dir, 'reopen.sqlite');
+        const first = open(file);
+        await first.write({ 'emulator/conversations/c1': { memory: { turns: 3 } } });
+        await first.close();
+        const second = open(file);
+        const read = await second.read(['emulator/conversations/c1']);
+        expect(read['emulator/conversations/c1']?.memory).toEqual({ turns: 3 });
+    });
+
+    it('lets conversation state expire and keeps user state', async () => {
+        let now = 1_000_000;
+        const storage = open(join(dir, 'ttl.sqlite'), conversationTtl(60), () => now);
+        await storage.write({ 'web/conversations/c': { a: 1 }, 'web/users/u': { b: 2 } });
+        now += 61_000;
+        const read = await storage.read(['web/conversations/c', 'web/users/u']);
+        expect(read['web/conversations/c']).toBeUndefined();
+        expect(read['web/users/u']?.b).toBe(2);
+        expect(storage.sweepExpired()).toBe(1);
+    });
+
+    it('reports a closed database as unavailable rather than crashing', async () => {
+        const storage = open(join(dir, 'closed.sqlite'));
+        await storage.close();
+        await expect(storage.read(['x'])).rejects.toMatchObject({ name: 'StorageUnavailableError' });
+        await expect(storage.ping()).rejects.toMatchObject({ name: 'StorageUnavailableError' });
+    });
+});
