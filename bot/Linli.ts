@@ -106,6 +106,8 @@ export class Linli {
             redis = new Redis(config.REDIS_URL, {
                 // Fail fast while Redis is away: the owner hears a polite sentence instead of waiting on a queue.
                 enableOfflineQueue: false,
+                // Commands issued in the same tick (state reads of one turn, many turns at once) share a round trip.
+                enableAutoPipelining: true,
                 maxRetriesPerRequest: 1,
                 commandTimeout: 2000,
                 connectTimeout: 2000,

@@ -59,6 +59,8 @@ export class LinliBot extends ActivityHandler {
     }
 
     override async run(context: TurnContext): Promise<void> {
+        // Both reads at once: on Redis they travel in one pipeline instead of two round trips.
+        await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
         await super.run(context);
         await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
     }

@@ -22,6 +22,7 @@ export type IntentRoutes = Record<Intent, Dialog>;
 /** Routes each message to the dialog for its intent, or to the handoff when escalation fires. */
 export class MainDialog extends ComponentDialog {
     private readonly routeIds: Record<Intent, string>;
+    private dialogSet: DialogSet | undefined;
 
     constructor(routes: IntentRoutes, handoff: Dialog) {
         super(MAIN_DIALOG);
@@ -41,9 +42,12 @@ export class MainDialog extends ComponentDialog {
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
-        const dialogSet = new DialogSet(dialogState);
-        dialogSet.add(this);
-        const dc = await dialogSet.createContext(context);
+        // One DialogSet for the life of the bot: the accessor is the same every turn.
+        if (!this.dialogSet) {
+            this.dialogSet = new DialogSet(dialogState);
+            this.dialogSet.add(this);
+        }
+        const dc = await this.dialogSet.createContext(context);
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
     }

@@ -14,8 +14,10 @@ export class ConversationLockMiddleware implements Middleware {
         try {
             await next();
         } finally {
-            // If the release fails (store down) the lease still expires by itself; the turn's own outcome matters more.
-            await release().catch(() => undefined);
+            // Sent, not awaited: the reply need not wait a round trip. Redis runs one connection's commands in order,
+            // so this instance's next turn for the conversation finds the lock free; another instance retries briefly.
+            // If the release fails (store down) the lease expires by itself.
+            release().catch(() => undefined);
         }
     }
 }

@@ -8,9 +8,24 @@ export const LexiconFile = z.object({
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
+type Matcher = (lowerText: string) => boolean;
+
 /** Words that make a message an escalation or show emotion, matched as lower-case substrings. */
 export class Lexicon {
-    constructor(private readonly data: LexiconData) {}
+    private readonly escalationMatchers: Record<keyof LexiconData['escalation'], Matcher[]>;
+    private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
+
+    constructor(data: LexiconData) {
+        const compile = (words: string[]) => words.map(matcher);
+        this.escalationMatchers = {
+            emergency: compile(data.escalation.emergency),
+            safety: compile(data.escalation.safety),
+            legal_threat: compile(data.escalation.legal_threat),
+            abuse: compile(data.escalation.abuse),
+            requested: compile(data.escalation.requested),
+        };
+        this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
+    }
 
     static fromFile(file: string): Lexicon {
         return new Lexicon(loadDataFile(file, LexiconFile));
@@ -20,18 +35,19 @@ export class Lexicon {
     escalations(text: string): EscalationReason[] {
         const lower = text.toLowerCase();
         const order: (keyof LexiconData['escalation'])[] = ['emergency', 'safety', 'legal_threat', 'abuse', 'requested'];
-        return order.filter((reason) => this.data.escalation[reason].some((w) => matches(lower, w)));
+        return order.filter((reason) => this.escalationMatchers[reason].some((m) => m(lower)));
     }
 
     hits(list: 'angry' | 'upset', text: string): number {
         const lower = text.toLowerCase();
-        return this.data.emotion[list].filter((w) => matches(lower, w)).length;
+        return this.emotionMatchers[list].filter((m) => m(lower)).length;
     }
 }
 
 /** Latin words must stand alone ("sb" is not inside "usb"); Chinese words match anywhere. */
-function matches(lowerText: string, word: string): boolean {
+function matcher(word: string): Matcher {
     const w = word.toLowerCase();
-    if (!/^[a-z0-9]+$/.test(w)) return lowerText.includes(w);
-    return new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`).test(lowerText);
+    if (!/^[a-z0-9]+$/.test(w)) return (lowerText) => lowerText.includes(w);
+    const pattern = new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`);
+    return (lowerText) => pattern.test(lowerText);
 }

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { testRedisUrl } from '../../bot/config';
+import { PROJECT_ROOT } from '../../bot/paths';
+
+/**
+ * `npm run bench`: N concurrent simulated conversations over HTTP with expectReplies, against Linli on Redis and
+ * against a bare botbuilder echo bot on the same Redis storage, both started here, one after the other, in one run.
+ * Each server gets the machine to itself while it is measured; the load generator is this process.
+ */
+const { values } = parseArgs({
+    options: {
+        conversations: { type: 'string', default: '200' },
+        turns: { type: 'string', default: '10' },
+        warmup: { type: 'string', default: '2' },
+        'linli-log-level': { type: 'string', default: 'info' },
+    },
+});
+const CONVERSATIONS = Number(values.conversations);
+const TURNS = Number(values.turns);
+const WARMUP = Number(values.warmup);
+
+// What owners say, cycled, so Linli's understanding and routing do real work.
+const MESSAGES = [
+    '您好',
+    '请问物业费怎么交',
+    '电梯三天两头坏，住户意见很大',
+    '厨房水槽下面漏水了，麻烦来修',
+    '我昨天的报修有人接了吗',
+    '房子空置可以少交物业费吗',
+    '谢谢，没别的事了',
+    '最近经济困难，交不上物业费了',
+    '讲个笑话吧',
+    '楼道的窗户玻璃碎了',
+];
+
+interface Server {
+    name: string;
+    url: string;
+    child: ChildProcess;
+}
+
+async function freePort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+}
+
+/** Starts a server process on a free port and waits until it answers (whatever its log level). */
+async function start(name: string, entry: string, env: Record<string, string>): Promise<Server> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(PROJECT_ROOT, 'dist', entry)], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+        // Any HTTP answer (even 404) means the server is listening.
+        const up = await fetch(`${url}/`).then(() => true, () => false);
+        if (up) return { name, url, child };
+        if (Date.now() > deadline) throw new Error(`${name} did not answer within 15 s`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+async function stop(server: Server): Promise<void> {
+    await new Promise<void>((resolve) => {
+        server.child.once('exit', () => resolve());
+        server.child.kill('SIGTERM');
+    });
+}
+
+// node:http with a keep-alive agent: fetch costs the load generator several times more CPU per request, and on two
+// cores a saturated generator shows up as latency tails that belong to neither bot.
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+function post(url: string, body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+        const req = request(`${url}/api/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+    });
+}
+
+async function turn(url: string, conversationId: string, text: string): Promise<number> {
+    const body = JSON.stringify({
+        type: 'message',
+        channelId: 'webchat',
+        deliveryMode: 'expectReplies',
+        serviceUrl: 'http://127.0.0.1:1',
+        conversation: { id: conversationId },
+        from: { id: `owner-${conversationId}`, role: 'user' },
+        recipient: { id: 'bot', role: 'bot' },
+        text,
+    });
+    const started = performance.now();
+    const res = await post(url, body);
+    const elapsed = performance.now() - started;
+    const parsed = JSON.parse(res.text) as { activities?: unknown[] };
+    if (res.status !== 200 || !parsed.activities?.length) throw new Error(`turn failed: ${res.status} ${res.text}`);
+    return elapsed;
+}
+
+interface Figures {
+    turns: number;
+    seconds: number;
+    turnsPerSecond: number;
+    p50: number;
+    p99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function load(server: Server, run: string): Promise<Figures> {
+    const latencies: number[] = [];
+    const conversation = async (c: number, turns: number, record: boolean) => {
+        for (let t = 0; t < turns; t++) {
+            const ms = await turn(server.url, `${run}-${c}`, MESSAGES[(c + t) % MESSAGES.length] ?? '您好');
+            if (record) latencies.push(ms);
+        }
+    };
+    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, c) => conversation(c, WARMUP, false)));
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, c) => conversation(c, TURNS, true)));
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+function row(name: string, f: Figures): string {
+    return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms`;
+}
+
+async function main(): Promise<void> {
+    const redisUrl = testRedisUrl();
+    const run = `bench-${Date.now().toString(36)}`;
+    const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `linli-bench:${run}:`, CONVERSATION_TTL_SECONDS: '600' };
+    console.log(`bench: ${CONVERSATIONS} concurrent conversations × ${TURNS} turns (after ${WARMUP} warm-up turns each), expectReplies, Redis ${redisUrl}`);
+
+    const echo = await start('echo', 'tests/bench/echoServer.js', env);
+    const echoFigures = await load(echo, `${run}-echo`).finally(() => stop(echo));
+    const linli = await start('linli', 'bot/index.js', { ...env, LOG_LEVEL: values['linli-log-level'] });
+    const linliFigures = await load(linli, `${run}-linli`);
+    // A failed turn still answers (with an apology), so count Linli's own errors rather than trust the replies.
+    const metrics = await (await fetch(`${linli.url}/metrics`)).text();
+    await stop(linli);
+    const errors = [...metrics.matchAll(/^linli_errors_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+
+    console.log(row('echo bot (Redis)', echoFigures));
+    console.log(`${row('Linli (Redis)', linliFigures)}  errors ${errors}`);
+    const p99Ratio = linliFigures.p99 / echoFigures.p99;
+    console.log(
+        `ratio Linli/echo: p50 ${(linliFigures.p50 / echoFigures.p50).toFixed(2)}×  p99 ${p99Ratio.toFixed(2)}×  ` +
+            `throughput ${(linliFigures.turnsPerSecond / echoFigures.turnsPerSecond).toFixed(2)}×  (goal: p99 ≤ 1.5×) ${p99Ratio <= 1.5 ? 'MET' : 'NOT MET'}`,
+    );
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});
