@@ -5,7 +5,7 @@ import {
     type StatePropertyAccessor,
     type TurnContext,
 } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from '../dialogs/dialogsCore';
 import type { MainDialog } from '../dialogs/MainDialog';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
 import type { EscalationPolicy } from './EscalationPolicy';

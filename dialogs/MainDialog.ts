@@ -8,7 +8,7 @@ import {
     type DialogState,
     type WaterfallStepContext,
     type DialogTurnResult,
-} from 'botbuilder-dialogs';
+} from './dialogsCore';
 import type { Intent } from '../bot/nlu/NluResult';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { HANDOFF_DIALOG } from './HandoffDialog';

@@ -1,4 +1,4 @@
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
 import type { Phrasebook, PhraseKey } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 
