@@ -5,6 +5,8 @@ import { EscalationReasons, type EscalationReason } from './NluResult';
 export const LexiconFile = z.object({
     escalation: z.record(EscalationReasons.exclude(['repeated_anger', 'not_understood', 'unresolved']), z.array(z.string().min(1)).min(1)),
     emotion: z.object({ angry: z.array(z.string().min(1)), upset: z.array(z.string().min(1)) }),
+    /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
+    handoffHints: z.array(z.string().min(1)),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
@@ -14,6 +16,7 @@ type Matcher = (lowerText: string) => boolean;
 export class Lexicon {
     private readonly escalationMatchers: Record<keyof LexiconData['escalation'], Matcher[]>;
     private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
+    private readonly handoffHintMatchers: Matcher[];
 
     constructor(data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -25,6 +28,12 @@ export class Lexicon {
             requested: compile(data.escalation.requested),
         };
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
+        this.handoffHintMatchers = compile(data.handoffHints);
+    }
+
+    hintsHandoff(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.handoffHintMatchers.some((m) => m(lower));
     }
 
     static fromFile(file: string): Lexicon {

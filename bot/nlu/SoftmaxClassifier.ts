@@ -1,0 +1,117 @@
+/**
+ * Multinomial logistic regression over sparse binary features (each scaled by 1/√n so long and short messages weigh
+ * alike), trained by SGD. Deterministic: examples are visited in an order fixed by a seeded generator, so the same
+ * data always gives the same model. Features are interned to integers and the weights kept in one flat array, so
+ * training at start-up takes tens of milliseconds.
+ */
+export interface TrainingExample {
+    features: string[];
+    label: string;
+}
+
+export interface Prediction {
+    label: string;
+    probability: number;
+    ranked: { label: string; probability: number }[];
+}
+
+export class SoftmaxClassifier {
+    private readonly labels: string[];
+    private readonly featureIndex = new Map<string, number>();
+    private readonly weights: Float64Array;
+    private readonly bias: Float64Array;
+
+    constructor(examples: TrainingExample[], options: { epochs?: number; learningRate?: number; l2?: number; seed?: number } = {}) {
+        const { epochs = 30, learningRate = 0.5, l2 = 1e-4, seed = 7 } = options;
+        this.labels = [...new Set(examples.map((e) => e.label))].sort();
+        const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
+        const encoded = examples.map((e) => ({
+            target: labelIndex.get(e.label)!,
+            features: Int32Array.from(e.features, (f) => this.intern(f)),
+        }));
+        const k = this.labels.length;
+        this.weights = new Float64Array(this.featureIndex.size * k);
+        this.bias = new Float64Array(k);
+        const scores = new Float64Array(k);
+        const order = encoded.map((_, i) => i);
+        const random = mulberry32(seed);
+        for (let epoch = 0; epoch < epochs; epoch++) {
+            shuffle(order, random);
+            const rate = learningRate / (1 + epoch * 0.1);
+            const decay = 1 - rate * l2;
+            for (const i of order) {
+                const { target, features } = encoded[i]!;
+                const x = 1 / Math.sqrt(Math.max(1, features.length));
+                this.scores(features, x, scores);
+                for (let c = 0; c < k; c++) {
+                    const gradient = (c === target ? 1 : 0) - scores[c]!;
+                    this.bias[c]! += rate * gradient;
+                    const step = rate * gradient * x;
+                    for (let j = 0; j < features.length; j++) {
+                        const at = features[j]! * k + c;
+                        this.weights[at] = this.weights[at]! * decay + step;
+                    }
+                }
+            }
+        }
+    }
+
+    predict(featureNames: string[]): Prediction {
+        const known: number[] = [];
+        for (const f of featureNames) {
+            const index = this.featureIndex.get(f);
+            if (index !== undefined) known.push(index);
+        }
+        const features = Int32Array.from(known);
+        // Unknown features still count towards the length, as they did in training.
+        const probs = this.scores(features, 1 / Math.sqrt(Math.max(1, featureNames.length)), new Float64Array(this.labels.length));
+        const ranked = this.labels.map((label, c) => ({ label, probability: probs[c]! })).sort((a, b) => b.probability - a.probability);
+        return { label: ranked[0]!.label, probability: ranked[0]!.probability, ranked };
+    }
+
+    private intern(feature: string): number {
+        let index = this.featureIndex.get(feature);
+        if (index === undefined) {
+            index = this.featureIndex.size;
+            this.featureIndex.set(feature, index);
+        }
+        return index;
+    }
+
+    /** Softmax probabilities into `out`. */
+    private scores(features: Int32Array, x: number, out: Float64Array): Float64Array {
+        const k = out.length;
+        out.set(this.bias);
+        for (let j = 0; j < features.length; j++) {
+            const base = features[j]! * k;
+            for (let c = 0; c < k; c++) out[c]! += this.weights[base + c]! * x;
+        }
+        let max = -Infinity;
+        for (let c = 0; c < k; c++) max = Math.max(max, out[c]!);
+        let sum = 0;
+        for (let c = 0; c < k; c++) {
+            out[c] = Math.exp(out[c]! - max);
+            sum += out[c]!;
+        }
+        for (let c = 0; c < k; c++) out[c]! /= sum;
+        return out;
+    }
+}
+
+function mulberry32(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+function shuffle<T>(items: T[], random: () => number): void {
+    for (let i = items.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [items[i], items[j]] = [items[j]!, items[i]!];
+    }
+}
