@@ -13,8 +13,8 @@ export interface EscalationDecision {
 export class EscalationPolicy {
     constructor(private readonly streakLimit = 2) {}
 
-    decide(understanding: Understanding, memory: ConversationMemory): EscalationDecision {
-        const notUnderstood = understanding.intent === 'out_of_scope' && understanding.confidence < 0.5;
+    /** `notUnderstood`: the turn got no useful answer (too unsure to classify, or a question the knowledge lacks). */
+    decide(understanding: Understanding, memory: ConversationMemory, notUnderstood: boolean): EscalationDecision {
         memory.notUnderstoodStreak = notUnderstood ? memory.notUnderstoodStreak + 1 : 0;
         memory.angryStreak = understanding.emotion === 'angry' ? memory.angryStreak + 1 : 0;
 

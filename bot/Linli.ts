@@ -7,9 +7,16 @@ import type { TurnLock } from '../adapters/locks/TurnLock';
 import { conversationTtl, type PingableStorage } from '../adapters/storage/PingableStorage';
 import { RedisStorage } from '../adapters/storage/RedisStorage';
 import { SqliteStorage } from '../adapters/storage/SqliteStorage';
+import { ComplaintAckDialog } from '../dialogs/ComplaintAckDialog';
+import { EmergencyDialog } from '../dialogs/EmergencyDialog';
+import { FaqDialog } from '../dialogs/FaqDialog';
 import { HandoffDialog } from '../dialogs/HandoffDialog';
 import { MainDialog } from '../dialogs/MainDialog';
 import { ReplyDialog } from '../dialogs/ReplyDialog';
+import { KnowledgeBase } from './knowledge/KnowledgeBase';
+import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
+import { KnowledgeService } from './knowledge/KnowledgeService';
+import { SafetyAdvice } from './knowledge/SafetyAdvice';
 import type { Config } from './config';
 import { EscalationPolicy } from './EscalationPolicy';
 import { LinliBot } from './LinliBot';
@@ -20,8 +27,9 @@ import { ConversationLockMiddleware } from './middleware/ConversationLockMiddlew
 import { MetricsMiddleware } from './middleware/MetricsMiddleware';
 import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
-import { KeywordRecognizer } from './nlu/KeywordRecognizer';
-import { Lexicon } from './nlu/Lexicon';
+import { NluRecognizer } from './nlu/NluRecognizer';
+import { MODEL_FILE } from './nlu/trainModel';
+import { Tokenizer } from './nlu/Tokenizer';
 import { PROJECT_ROOT } from './paths';
 import { Phrasebook } from './Phrasebook';
 import { TurnErrorHandler } from './TurnErrorHandler';
@@ -63,35 +71,46 @@ export class Linli {
             (redis ? new RedisStorage(redis, config.REDIS_KEY_PREFIX, ttl) : new SqliteStorage(join(config.DATA_DIR, 'linli.sqlite'), ttl));
         this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX) : new InProcessTurnLock());
 
-        this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'));
-        const lexicon = Lexicon.fromFile(join(PROJECT_ROOT, 'knowledge', 'lexicons.json'));
-        const recognizer = KeywordRecognizer.fromFile(join(PROJECT_ROOT, 'knowledge', 'intent-keywords.json'), lexicon);
+        const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
+        const base = KnowledgeBase.fromDirectory(knowledgeDir);
+        this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
+        const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
+        const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
+        // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
+        const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
+        const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
 
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
-        const pending = reply('pending', 'flow_pending');
         const handoff = new HandoffDialog(this.phrasebook);
+        const emergency = new EmergencyDialog(this.phrasebook, safety);
         const dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
                 thanks_bye: reply('thanks_bye', 'thanks_bye'),
                 human_agent: handoff,
-                faq: pending,
-                repair: pending,
-                complaint: pending,
-                emergency: handoff,
-                fee_arrears: pending,
-                ticket_status: pending,
-                out_of_scope: reply('not_understood', 'not_understood'),
+                faq: new FaqDialog('faq', this.phrasebook, knowledge),
+                repair: reply('repair', 'repair_ack'),
+                complaint: new ComplaintAckDialog('complaint', this.phrasebook),
+                emergency,
+                fee_arrears: {
+                    hardship: reply('arrears.hardship', 'arrears_hardship'),
+                    service_dissatisfaction: reply('arrears.dissatisfaction', 'arrears_dissatisfaction'),
+                    misconception: new FaqDialog('arrears.misconception', this.phrasebook, knowledge, 'arrears_misconception_intro', 'arrears_shared'),
+                },
+                ticket_status: reply('ticket_status', 'ticket_status_none'),
+                out_of_scope: reply('out_of_scope', 'out_of_scope'),
             },
             handoff,
+            emergency,
         );
         this.bot = new LinliBot({
             conversationState: this.conversationState,
             userState: this.userState,
             dialog,
             recognizer,
+            knowledge,
             escalation: new EscalationPolicy(),
             phrasebook: this.phrasebook,
             metrics: this.metrics,

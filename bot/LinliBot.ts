@@ -9,6 +9,7 @@ import type { DialogState } from '../dialogs/dialogsCore';
 import type { MainDialog } from '../dialogs/MainDialog';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
 import type { EscalationPolicy } from './EscalationPolicy';
+import type { KnowledgeService } from './knowledge/KnowledgeService';
 import type { Metrics } from './Metrics';
 import type { Phrasebook } from './Phrasebook';
 import { NluTraceValue, type Persona } from './nlu/NluResult';
@@ -21,6 +22,7 @@ export interface LinliBotDeps {
     userState: BotState;
     dialog: MainDialog;
     recognizer: Recognizer;
+    knowledge: KnowledgeService;
     escalation: EscalationPolicy;
     phrasebook: Phrasebook;
     metrics: Metrics;
@@ -76,7 +78,11 @@ export class LinliBot extends ActivityHandler {
         const profile = await this.profile.get(context, {});
         const understanding = this.deps.recognizer.recognize(text);
         const persona = this.persona(context, profile, understanding.persona);
-        const decision = this.deps.escalation.decide(understanding, memory);
+        const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
+        const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
+        const notUnderstood =
+            (understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge);
+        const decision = this.deps.escalation.decide(understanding, memory, notUnderstood);
         const value = NluTraceValue.parse({
             intent: understanding.intent,
             sub: understanding.sub,
@@ -86,7 +92,7 @@ export class LinliBot extends ActivityHandler {
             escalate: decision.escalate,
             escalationReason: decision.reason,
         });
-        TurnUnderstanding.set(context, value);
+        TurnUnderstanding.set(context, { text, nlu: value, knowledge });
         this.deps.metrics.intents.inc({ intent: value.intent });
         if (value.escalationReason) this.deps.metrics.escalations.inc({ reason: value.escalationReason });
         if (context.activity.channelId === 'emulator') {

@@ -9,7 +9,17 @@ export const PhraseKeys = z.enum([
     'thanks_bye',
     'not_understood',
     'handoff_coming',
-    'flow_pending',
+    'faq_unsure',
+    'out_of_scope',
+    'complaint_ack',
+    'repair_ack',
+    'arrears_hardship',
+    'arrears_dissatisfaction',
+    'arrears_misconception_intro',
+    'arrears_shared',
+    'emergency_intro',
+    'emergency_followup',
+    'ticket_status_none',
     'too_long',
     'empty_message',
     'turn_error',
@@ -58,16 +68,19 @@ export function loadDataFile<T extends z.ZodType>(file: string, schema: T): z.in
 export class Phrasebook {
     constructor(
         private readonly phrases: z.infer<typeof PhrasebookFile>['phrases'],
+        /** Values every line may use, such as the estate's {hotline} or {installmentPeriods}. */
+        private readonly defaults: Record<string, string | number> = {},
         private readonly random: () => number = Math.random,
     ) {}
 
-    static fromFile(file: string): Phrasebook {
-        return new Phrasebook(loadDataFile(file, PhrasebookFile).phrases);
+    static fromFile(file: string, defaults: Record<string, string | number> = {}): Phrasebook {
+        return new Phrasebook(loadDataFile(file, PhrasebookFile).phrases, defaults);
     }
 
-    say(key: PhraseKey, persona: Persona = 'default'): string {
+    say(key: PhraseKey, persona: Persona = 'default', values: Record<string, string | number> = {}): string {
         const entry = this.phrases[key];
         const variants = (persona !== 'default' ? entry[persona] : undefined) ?? entry.default;
-        return variants[Math.floor(this.random() * variants.length)] ?? variants[0] ?? '';
+        const line = variants[Math.floor(this.random() * variants.length)] ?? variants[0] ?? '';
+        return line.replace(/\{(\w+)\}/g, (m, name: string) => String(values[name] ?? this.defaults[name] ?? m));
     }
 }

@@ -1,14 +1,23 @@
 import type { TurnContext } from 'botbuilder';
+import type { KnowledgeHit } from './knowledge/KnowledgeService';
 import type { NluTraceValue } from './nlu/NluResult';
+
+export interface TurnReading {
+    /** The normalised text the owner sent. */
+    text: string;
+    nlu: NluTraceValue;
+    /** The knowledge entry that answers this message, when one matched well enough. */
+    knowledge: KnowledgeHit | null;
+}
 
 const KEY = Symbol('linli.understanding');
 
-/** The turn's understanding, shared by the bot (which computes it) and the dialogs (which act on it). */
+/** The turn's reading of the message, shared by the bot (which computes it) and the dialogs (which act on it). */
 export const TurnUnderstanding = {
-    set(context: TurnContext, value: NluTraceValue): void {
+    set(context: TurnContext, value: TurnReading): void {
         context.turnState.set(KEY, value);
     },
-    get(context: TurnContext): NluTraceValue | undefined {
-        return context.turnState.get(KEY) as NluTraceValue | undefined;
+    get(context: TurnContext): TurnReading | undefined {
+        return context.turnState.get(KEY) as TurnReading | undefined;
     },
 };

@@ -1,7 +1,7 @@
-import { EventFactory } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
+import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
+import { sendHandoffInitiation } from './handoffEvent';
 
 export const HANDOFF_DIALOG = 'handoff';
 
@@ -12,11 +12,9 @@ export class HandoffDialog extends Dialog {
     }
 
     override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-        const understanding = TurnUnderstanding.get(dc.context);
-        const persona = understanding?.persona ?? 'default';
-        await dc.context.sendActivity(this.phrasebook.say('handoff_coming', persona));
-        const reason = understanding?.escalationReason ?? 'requested';
-        await dc.context.sendActivity(EventFactory.createHandoffInitiation(dc.context, { reason, ticketId: null }));
+        const nlu = TurnUnderstanding.get(dc.context)?.nlu;
+        await dc.context.sendActivity(this.phrasebook.say('handoff_coming', nlu?.persona));
+        await sendHandoffInitiation(dc.context, nlu?.escalationReason ?? 'requested');
         return dc.endDialog();
     }
 }

@@ -1,4 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { ArrearsType, Intent } from '../bot/nlu/NluResult';
+import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import {
     ComponentDialog,
     DialogSet,
@@ -6,36 +8,38 @@ import {
     WaterfallDialog,
     type Dialog,
     type DialogState,
-    type WaterfallStepContext,
     type DialogTurnResult,
+    type WaterfallStepContext,
 } from './dialogsCore';
-import type { Intent } from '../bot/nlu/NluResult';
-import { TurnUnderstanding } from '../bot/TurnUnderstanding';
+import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 
 const MAIN_DIALOG = 'main';
 const ROUTE_WATERFALL = 'main.route';
 
-/** Every intent has a dialog: the compiler checks that none is missing. */
-export type IntentRoutes = Record<Intent, Dialog>;
+/** A dialog for every intent, and for arrears one per cause: the compiler checks that none is missing. */
+export type IntentRoutes = Record<Exclude<Intent, 'fee_arrears'>, Dialog> & { fee_arrears: Record<ArrearsType, Dialog> };
 
-/** Routes each message to the dialog for its intent, or to the handoff when escalation fires. */
+/**
+ * Routes each message to the dialog for its intent (arrears by cause), or, when escalation fires, to the handoff —
+ * by way of the safety steps when it is an emergency.
+ */
 export class MainDialog extends ComponentDialog {
-    private readonly routeIds: Record<Intent, string>;
+    private readonly routes: IntentRoutes;
     private dialogSet: DialogSet | undefined;
 
-    constructor(routes: IntentRoutes, handoff: Dialog) {
+    constructor(routes: IntentRoutes, handoff: Dialog, emergency: Dialog) {
         super(MAIN_DIALOG);
-        const ids = {} as Record<Intent, string>;
+        if (handoff.id !== HANDOFF_DIALOG || emergency.id !== EMERGENCY_DIALOG) throw new Error('MainDialog: unexpected handoff/emergency dialog ids');
+        this.routes = routes;
+        const all: Dialog[] = [handoff, emergency, ...Object.values(routes.fee_arrears)];
+        for (const [intent, dialog] of Object.entries(routes)) if (intent !== 'fee_arrears') all.push(dialog as Dialog);
         const added = new Set<string>();
-        for (const [intent, dialog] of Object.entries(routes) as [Intent, Dialog][]) {
-            ids[intent] = dialog.id;
-            if (!added.has(dialog.id)) this.addDialog(dialog);
+        for (const dialog of all) {
+            if (added.has(dialog.id)) continue;
             added.add(dialog.id);
+            this.addDialog(dialog);
         }
-        this.routeIds = ids;
-        if (handoff.id !== HANDOFF_DIALOG) throw new Error('MainDialog: the handoff dialog must use HANDOFF_DIALOG');
-        this.addDialog(handoff);
         this.addDialog(new WaterfallDialog(ROUTE_WATERFALL, [this.routeStep.bind(this)]));
         this.initialDialogId = ROUTE_WATERFALL;
     }
@@ -53,9 +57,13 @@ export class MainDialog extends ComponentDialog {
     }
 
     private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-        const understanding = TurnUnderstanding.get(step.context);
-        if (!understanding) return step.endDialog();
-        const target = understanding.escalate ? HANDOFF_DIALOG : this.routeIds[understanding.intent];
-        return step.beginDialog(target);
+        const nlu = TurnUnderstanding.get(step.context)?.nlu;
+        if (!nlu) return step.endDialog();
+        if (nlu.escalate) return step.beginDialog(nlu.intent === 'emergency' ? EMERGENCY_DIALOG : HANDOFF_DIALOG);
+        if (nlu.intent === 'fee_arrears') {
+            const cause: ArrearsType = nlu.sub === 'hardship' || nlu.sub === 'misconception' ? nlu.sub : 'service_dissatisfaction';
+            return step.beginDialog(this.routes.fee_arrears[cause].id);
+        }
+        return step.beginDialog(this.routes[nlu.intent].id);
     }
 }

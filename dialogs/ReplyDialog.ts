@@ -13,7 +13,7 @@ export class ReplyDialog extends Dialog {
     }
 
     override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-        const persona = TurnUnderstanding.get(dc.context)?.persona ?? 'default';
+        const persona = TurnUnderstanding.get(dc.context)?.nlu.persona ?? 'default';
         await dc.context.sendActivity(this.phrasebook.say(this.phrase, persona));
         return dc.endDialog();
     }

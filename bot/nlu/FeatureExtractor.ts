@@ -1,5 +1,8 @@
 import type { Tokenizer } from './Tokenizer';
 
+/** Change this whenever `extract` changes, so models trained by an earlier build are not used. */
+export const FEATURES_VERSION = 'features-v1';
+
 /**
  * Features of a message for the classifier: character 1- to 3-grams (robust to typos and unknown words) and jieba
  * words (which carry meaning the characters split apart). Digits are folded so "3栋" and "5栋" look alike.

@@ -17,6 +17,7 @@ export type Intent = z.infer<typeof Intents>;
 
 export const ComplaintCategories = z.enum(['facility', 'service', 'fee']);
 export const ArrearsTypes = z.enum(['hardship', 'service_dissatisfaction', 'misconception']);
+export type ArrearsType = z.infer<typeof ArrearsTypes>;
 export const SubLabel = z.union([ComplaintCategories, ArrearsTypes]);
 export type SubLabel = z.infer<typeof SubLabel>;
 

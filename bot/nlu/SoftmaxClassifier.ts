@@ -15,13 +15,46 @@ export interface Prediction {
     ranked: { label: string; probability: number }[];
 }
 
+/** A trained model as JSON: weights as base64 float32, so the file stays small and loads fast. */
+export interface SerializedModel {
+    labels: string[];
+    features: string[];
+    weights: string;
+    bias: number[];
+}
+
 export class SoftmaxClassifier {
     private readonly labels: string[];
     private readonly featureIndex = new Map<string, number>();
     private readonly weights: Float64Array;
     private readonly bias: Float64Array;
 
-    constructor(examples: TrainingExample[], options: { epochs?: number; learningRate?: number; l2?: number; seed?: number } = {}) {
+    static fromJSON(model: SerializedModel): SoftmaxClassifier {
+        return new SoftmaxClassifier([], {}, model);
+    }
+
+    toJSON(): SerializedModel {
+        return {
+            labels: this.labels,
+            features: [...this.featureIndex.keys()],
+            weights: Buffer.from(Float32Array.from(this.weights).buffer).toString('base64'),
+            bias: [...this.bias],
+        };
+    }
+
+    constructor(
+        examples: TrainingExample[],
+        options: { epochs?: number; learningRate?: number; l2?: number; seed?: number } = {},
+        trained?: SerializedModel,
+    ) {
+        if (trained) {
+            this.labels = trained.labels;
+            trained.features.forEach((f, i) => this.featureIndex.set(f, i));
+            const raw = Buffer.from(trained.weights, 'base64');
+            this.weights = Float64Array.from(new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4));
+            this.bias = Float64Array.from(trained.bias);
+            return;
+        }
         const { epochs = 30, learningRate = 0.5, l2 = 1e-4, seed = 7 } = options;
         this.labels = [...new Set(examples.map((e) => e.label))].sort();
         const labelIndex = new Map(this.labels.map((l, i) => [l, i]));

@@ -18,8 +18,18 @@ export class Tokenizer {
         return this.jieba.cut(text.toLowerCase(), true).filter((w) => !PUNCTUATION.test(w));
     }
 
-    /** Search-mode segmentation: long words also yield their parts (专项维修资金 → 专项, 维修, 资金 …). */
+    /**
+     * Terms for retrieval: search-mode words from the dictionary alone (long words also yield their parts,
+     * 专项维修资金 → 专项, 维修, 资金), without HMM guesses, which split unseen phrases badly (微信交 → 微信交), plus
+     * the character pairs of each Chinese run, so a word the dictionary lacks still matches.
+     */
     searchTerms(text: string): string[] {
-        return this.jieba.cutForSearch(text.toLowerCase(), true).filter((w) => !PUNCTUATION.test(w));
+        const lower = text.toLowerCase();
+        const terms = this.jieba.cutForSearch(lower, false).filter((w) => !PUNCTUATION.test(w));
+        for (const run of lower.match(/\p{Script=Han}{2,}/gu) ?? []) {
+            const chars = [...run];
+            for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
+        }
+        return terms;
     }
 }

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadDataFile, DataFileError } from '../Phrasebook';
+import type { Persona } from '../nlu/NluResult';
+
+const StatuteSource = z.object({ law: z.string().min(1), article: z.string().regex(/^第[一二三四五六七八九十百零]+条$/) });
+const PolicySource = z.object({ policy: z.string().min(1) });
+export const Source = z.union([StatuteSource, PolicySource]);
+export type Source = z.infer<typeof Source>;
+
+export const KnowledgeEntry = z.object({
+    id: z.string().regex(/^[a-z0-9_]+$/),
+    questions: z.array(z.string().min(2)).min(2),
+    answers: z.object({ default: z.string().min(10), elderly: z.string().min(10), young: z.string().min(5) }),
+    /** Follow-up questions offered as buttons (to young owners, who prefer a tap to typing). */
+    actions: z.array(z.string().min(1)).optional(),
+    sources: z.array(Source).min(1),
+});
+export type KnowledgeEntry = z.infer<typeof KnowledgeEntry>;
+
+export const KnowledgeFile = z.object({ entries: z.array(KnowledgeEntry).min(1) });
+export const StatutesFile = z.object({ laws: z.record(z.string(), z.record(z.string(), z.string().min(1))) });
+export const EstateFile = z.object({
+    name: z.string().min(1),
+    hotline: z.string().min(3),
+    serviceCentre: z.string().min(1),
+    officeHours: z.string().min(1),
+    prepayDiscount: z.string().min(1),
+    installmentPeriods: z.number().int().min(2).max(24),
+});
+export type Estate = z.infer<typeof EstateFile>;
+
+export interface Citation {
+    label: string;
+    /** The article's text, verbatim from the statute file; undefined for company policies. */
+    text?: string;
+}
+
+/**
+ * The answers Linli gives and the law and policy they rest on. Statute articles are resolved at start-up, so an entry
+ * that cites an article we do not hold stops start-up rather than misquoting the law.
+ */
+export class KnowledgeBase {
+    private readonly byId: Map<string, KnowledgeEntry>;
+
+    constructor(
+        readonly entries: KnowledgeEntry[],
+        private readonly statutes: z.infer<typeof StatutesFile>['laws'],
+        readonly estate: Estate,
+        file = 'knowledge',
+    ) {
+        this.byId = new Map(entries.map((e) => [e.id, e]));
+        if (this.byId.size !== entries.length) throw new DataFileError(file, new Error('duplicate entry id'));
+        for (const entry of entries) {
+            for (const source of entry.sources) {
+                if ('law' in source && !this.statutes[source.law]?.[source.article]) {
+                    throw new DataFileError(file, new Error(`entry ${entry.id}: no text for 《${source.law}》${source.article}`));
+                }
+            }
+            for (const text of Object.values(entry.answers)) {
+                for (const [, key] of text.matchAll(/\{(\w+)\}/g)) {
+                    if (!(key! in estate)) throw new DataFileError(file, new Error(`entry ${entry.id}: unknown placeholder {${key}}`));
+                }
+            }
+        }
+    }
+
+    static fromDirectory(dir: string): KnowledgeBase {
+        const faq = loadDataFile(join(dir, 'faq.json'), KnowledgeFile);
+        const statutes = loadDataFile(join(dir, 'statutes.json'), StatutesFile);
+        const estate = loadDataFile(join(dir, 'estate.json'), EstateFile);
+        return new KnowledgeBase(faq.entries, statutes.laws, estate, join(dir, 'faq.json'));
+    }
+
+    get(id: string): KnowledgeEntry | undefined {
+        return this.byId.get(id);
+    }
+
+    /** Fills the estate's own figures ({hotline}, {installmentPeriods} …) into a line. */
+    fill(text: string): string {
+        return text.replace(/\{(\w+)\}/g, (m, key: string) => (key in this.estate ? String(this.estate[key as keyof Estate]) : m));
+    }
+
+    /** The answer in the owner's register. */
+    answer(entry: KnowledgeEntry, persona: Persona): string {
+        return this.fill(entry.answers[persona]);
+    }
+
+    citations(entry: KnowledgeEntry): Citation[] {
+        return entry.sources.map((source) =>
+            'law' in source
+                ? { label: `《${source.law}》${source.article}`, text: this.statutes[source.law]?.[source.article] }
+                : { label: `公司制度：${source.policy}` },
+        );
+    }
+}

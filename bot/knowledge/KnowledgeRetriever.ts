@@ -1,0 +1,89 @@
+import { Document } from '@langchain/core/documents';
+import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
+import MiniSearch from 'minisearch';
+import type { Tokenizer } from '../nlu/Tokenizer';
+import type { KnowledgeEntry } from './KnowledgeBase';
+
+export interface KnowledgeHitMetadata {
+    id: string;
+    score: number;
+    matched: string;
+}
+
+interface IndexedQuestion {
+    id: number;
+    entryId: string;
+    text: string;
+    answer: string;
+}
+
+/** Function words that say nothing about the topic; matching on them is what makes a weak match look strong. */
+const STOPWORDS = new Set(
+    '吗 呢 吧 啊 呀 哦 嘛 的 地 得 了 着 过 是 不是 我 我们 我家 你 你们 您 他 她 它 这 那 这个 那个 这些 那些 有 没有 没 要 想 会 能 能不能 可以 可不可以 怎么 怎样 怎么办 如何 什么 哪 哪里 哪儿 多少 几 吗 请问 一下 一个 还 也 都 就 和 跟 与 或 或者 在 去 来 给 让 被 把 对 为什么 为啥 啥 咋 呗 嗯 请 麻烦 帮 帮我 问 问问'.split(' '),
+);
+
+export interface KnowledgeRetrieverInput extends BaseRetrieverInput {
+    entries: KnowledgeEntry[];
+    tokenizer: Tokenizer;
+    /** Below this BM25 score a match is too weak to quote. */
+    minScore: number;
+    k?: number;
+}
+
+/**
+ * BM25 (minisearch) over jieba search-mode tokens of every question variant; one document per knowledge entry, scored
+ * by its best-matching variant. Matches under `minScore` are dropped, so a weak match is never quoted.
+ */
+export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
+    static override lc_name(): string {
+        return 'KnowledgeRetriever';
+    }
+
+    override lc_namespace = ['linli', 'retrievers'];
+    private readonly index: MiniSearch<IndexedQuestion>;
+    private readonly entries: Map<string, KnowledgeEntry>;
+    private readonly minScore: number;
+    private readonly k: number;
+
+    constructor(input: KnowledgeRetrieverInput) {
+        super(input);
+        const { tokenizer } = input;
+        this.minScore = input.minScore;
+        this.k = input.k ?? 3;
+        this.entries = new Map(input.entries.map((e) => [e.id, e]));
+        this.index = new MiniSearch<IndexedQuestion>({
+            fields: ['text', 'answer'],
+            storeFields: ['entryId', 'text'],
+            tokenize: (text) => tokenizer.searchTerms(text),
+            processTerm: (term) => (STOPWORDS.has(term) ? null : term),
+            // The questions say what an entry is about; its answer only widens the vocabulary a little.
+            searchOptions: { boost: { text: 2, answer: 0.5 } },
+        });
+        let id = 0;
+        this.index.addAll(
+            input.entries.flatMap((entry) => entry.questions.map((text) => ({ id: id++, entryId: entry.id, text, answer: entry.answers.default }))),
+        );
+    }
+
+    /** The synchronous core, also used on the turn's hot path without the Runnable machinery. */
+    search(query: string): Document<KnowledgeHitMetadata>[] {
+        const best = new Map<string, { score: number; matched: string }>();
+        for (const hit of this.index.search(query, { combineWith: 'OR' })) {
+            const entryId = hit.entryId as string;
+            if (hit.score < this.minScore) continue;
+            const current = best.get(entryId);
+            if (!current || hit.score > current.score) best.set(entryId, { score: hit.score, matched: hit.text as string });
+        }
+        return [...best.entries()]
+            .sort((a, b) => b[1].score - a[1].score)
+            .slice(0, this.k)
+            .map(
+                ([id, { score, matched }]) =>
+                    new Document<KnowledgeHitMetadata>({ pageContent: this.entries.get(id)?.answers.default ?? '', metadata: { id, score, matched } }),
+            );
+    }
+
+    override async _getRelevantDocuments(query: string): Promise<Document<KnowledgeHitMetadata>[]> {
+        return this.search(query);
+    }
+}

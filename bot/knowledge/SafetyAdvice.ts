@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { loadDataFile } from '../Phrasebook';
+
+export const SafetyFile = z.object({
+    default: z.array(z.string().min(1)).min(1),
+    hazards: z.array(z.object({ id: z.string().min(1), words: z.array(z.string().min(1)).min(1), steps: z.array(z.string().min(1)).min(1) })).min(1),
+});
+
+/** What to do right now, by hazard: the steps come before anything else in an emergency. */
+export class SafetyAdvice {
+    constructor(private readonly data: z.infer<typeof SafetyFile>) {}
+
+    static fromFile(file: string): SafetyAdvice {
+        return new SafetyAdvice(loadDataFile(file, SafetyFile));
+    }
+
+    /** The hazards the message names, in the file's order; none named → the general advice. */
+    stepsFor(text: string): { hazards: string[]; steps: string[] } {
+        const matched = this.data.hazards.filter((h) => h.words.some((w) => text.includes(w)));
+        if (matched.length === 0) return { hazards: [], steps: this.data.default };
+        return { hazards: matched.map((h) => h.id), steps: matched.flatMap((h) => h.steps) };
+    }
+}

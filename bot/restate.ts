@@ -1,0 +1,13 @@
+/**
+ * The owner's words turned round for a restatement ("您是说……，对吗？"): first and second person swapped, trailing
+ * punctuation dropped, long messages cut at a clause boundary.
+ */
+export function restate(text: string, maxChars = 40): string {
+    const swapped = text
+        .replace(/你们|我们|您|你|我/g, (w) => ({ 你们: '我们', 我们: '你们', 您: '我', 你: '我', 我: '您' })[w] ?? w)
+        .replace(/[。.!！?？~～\s]+$/u, '');
+    if ([...swapped].length <= maxChars) return swapped;
+    const cut = [...swapped].slice(0, maxChars).join('');
+    const lastBreak = Math.max(cut.lastIndexOf('，'), cut.lastIndexOf(','), cut.lastIndexOf('；'));
+    return `${lastBreak > 10 ? cut.slice(0, lastBreak) : cut}……`;
+}
