@@ -27,6 +27,7 @@ import { ConversationLockMiddleware } from './middleware/ConversationLockMiddlew
 import { MetricsMiddleware } from './middleware/MetricsMiddleware';
 import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
+import { EntityExtractor } from './nlu/EntityExtractor';
 import { NluRecognizer } from './nlu/NluRecognizer';
 import { MODEL_FILE } from './nlu/trainModel';
 import { Tokenizer } from './nlu/Tokenizer';
@@ -54,6 +55,7 @@ export class Linli {
     readonly conversationState: ConversationState;
     readonly userState: UserState;
     private readonly phrasebook: Phrasebook;
+    private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly redis: Redis | undefined;
 
@@ -79,6 +81,7 @@ export class Linli {
         // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
         const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
         const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
+        this.entities = new EntityExtractor(options.clock ?? (() => new Date()));
 
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
@@ -111,6 +114,7 @@ export class Linli {
             dialog,
             recognizer,
             knowledge,
+            entities: this.entities,
             escalation: new EscalationPolicy(),
             phrasebook: this.phrasebook,
             metrics: this.metrics,
@@ -147,6 +151,11 @@ export class Linli {
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS));
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
+    }
+
+    /** Loads what is left to load lazily (the date recogniser), so no owner's turn pays for it. */
+    warm(): void {
+        this.entities.warm();
     }
 
     async close(): Promise<void> {

@@ -14,6 +14,7 @@ import type { Metrics } from './Metrics';
 import type { Phrasebook } from './Phrasebook';
 import { NluTraceValue, type Persona } from './nlu/NluResult';
 import { personaFromBirthYear } from './nlu/PersonaDetector';
+import type { EntityExtractor } from './nlu/EntityExtractor';
 import type { Recognizer } from './nlu/Recognizer';
 import { TurnUnderstanding } from './TurnUnderstanding';
 
@@ -23,6 +24,7 @@ export interface LinliBotDeps {
     dialog: MainDialog;
     recognizer: Recognizer;
     knowledge: KnowledgeService;
+    entities: EntityExtractor;
     escalation: EscalationPolicy;
     phrasebook: Phrasebook;
     metrics: Metrics;
@@ -91,6 +93,7 @@ export class LinliBot extends ActivityHandler {
             emotion: understanding.emotion,
             escalate: decision.escalate,
             escalationReason: decision.reason,
+            entities: this.deps.entities.extract(text),
         });
         TurnUnderstanding.set(context, { text, nlu: value, knowledge });
         this.deps.metrics.intents.inc({ intent: value.intent });

@@ -54,8 +54,8 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
         this.index = new MiniSearch<IndexedQuestion>({
             fields: ['text', 'answer'],
             storeFields: ['entryId', 'text'],
-            tokenize: (text) => tokenizer.searchTerms(text),
-            processTerm: (term) => (STOPWORDS.has(term) ? null : term),
+            tokenize: (text) => tokenizer.searchTerms(text, STOPWORDS),
+            processTerm: (term) => term,
             // The questions say what an entry is about; its answer only widens the vocabulary a little.
             searchOptions: { boost: { text: 2, answer: 0.5 } },
         });

@@ -48,6 +48,16 @@ export const NluTraceValue = z.object({
     emotion: Emotions,
     escalate: z.boolean(),
     escalationReason: EscalationReasons.nullable(),
+    /** Beyond the contract's fields: what the message names (phones, times, money, place, surname). */
+    entities: z
+        .object({
+            phones: z.array(z.string()),
+            times: z.array(z.object({ text: z.string(), values: z.array(z.string()) })),
+            money: z.array(z.object({ text: z.string(), amount: z.number(), unit: z.string() })),
+            address: z.object({ building: z.string().optional(), unit: z.string().optional(), floor: z.string().optional(), room: z.string().optional() }).nullable(),
+            surname: z.string().nullable(),
+        })
+        .optional(),
 });
 export type NluTraceValue = z.infer<typeof NluTraceValue>;
 

@@ -21,15 +21,23 @@ export class Tokenizer {
     /**
      * Terms for retrieval: search-mode words from the dictionary alone (long words also yield their parts,
      * 专项维修资金 → 专项, 维修, 资金), without HMM guesses, which split unseen phrases badly (微信交 → 微信交), plus
-     * the character pairs of each Chinese run, so a word the dictionary lacks still matches.
+     * the character pairs of each stretch of content words, so a word the dictionary lacks still matches. Stopwords
+     * are dropped before pairing, so "怎么办" cannot lend "么办" to an unrelated question.
      */
-    searchTerms(text: string): string[] {
+    searchTerms(text: string, stopwords: ReadonlySet<string> = new Set()): string[] {
         const lower = text.toLowerCase();
-        const terms = this.jieba.cutForSearch(lower, false).filter((w) => !PUNCTUATION.test(w));
-        for (const run of lower.match(/\p{Script=Han}{2,}/gu) ?? []) {
-            const chars = [...run];
+        const terms = this.jieba.cutForSearch(lower, false).filter((w) => !PUNCTUATION.test(w) && !stopwords.has(w));
+        let stretch = '';
+        const flush = () => {
+            const chars = [...stretch];
             for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
+            stretch = '';
+        };
+        for (const word of this.jieba.cut(lower, false)) {
+            if (/^\p{Script=Han}+$/u.test(word) && !stopwords.has(word)) stretch += word;
+            else flush();
         }
+        flush();
         return terms;
     }
 }

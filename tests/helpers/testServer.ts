@@ -84,6 +84,7 @@ export interface NluTrace {
     emotion: string;
     escalate: boolean;
     escalationReason: string | null;
+    entities?: Record<string, unknown>;
 }
 
 export function nlu(turn: Turn): NluTrace | undefined {

@@ -1,0 +1,37 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../../bot/config';
+import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redis';
+import { spawnLinli } from '../helpers/spawnLinli';
+import { nlu, say } from '../helpers/testServer';
+
+const redis = await reachableRedis();
+const prefix = uniquePrefix();
+const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
+
+afterAll(async () => {
+    if (!redis) return;
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+});
+
+describe.skipIf(!redis)('the built server on Redis', () => {
+    it('answers within 2 s of start and keeps state across a restart', async () => {
+        const first = await spawnLinli(env);
+        try {
+            const turn = await say(first.url, '量子纠缠是什么原理', { conversationId: 'redis-restart' });
+            expect(Date.now() - first.spawnedAt).toBeLessThan(2000);
+            expect(nlu(turn)?.escalate).toBe(false);
+            expect(await (await fetch(`${first.url}/readyz`)).json()).toMatchObject({ status: 'ready', store: 'redis' });
+        } finally {
+            await first.stop();
+        }
+        const second = await spawnLinli(env);
+        try {
+            const turn = await say(second.url, '火星上能种土豆吗', { conversationId: 'redis-restart' });
+            expect(nlu(turn)).toMatchObject({ escalate: true, escalationReason: 'not_understood' });
+        } finally {
+            await second.stop();
+        }
+    });
+
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { EscalationPolicy } from '../../bot/EscalationPolicy';
+import { emptyMemory } from '../../bot/ConversationMemory';
+import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
+import { EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
+import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { detectPersona, personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
+import type { Understanding } from '../../bot/nlu/NluResult';
+import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+
+// Trained in-process from the data, as start-up does when no built model matches.
+const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
+const read = (text: string) => recognizer.recognize(normalizeText(text));
+
+describe('intent and sub-label (sentences not in the training data)', () => {
+    it.each([
+        ['早上好呀，物业小哥', 'greeting', null],
+        ['行了，没别的事，谢啦', 'thanks_bye', null],
+        ['别跟我机器人对话了，给我转个人工', 'human_agent', null],
+        ['物业费能不能用支付宝付', 'faq', null],
+        ['收房的时候需要带购房合同吗', 'faq', null],
+        ['次卧的灯管不亮了，麻烦派人看看', 'repair', null],
+        ['电梯一周坏了三次，到底有没有人管', 'complaint', 'facility'],
+        ['保安晚上值班睡觉，太不负责了', 'complaint', 'service'],
+        ['这个季度的公摊电费贵得离谱', 'complaint', 'fee'],
+        ['我下岗了，物业费想分期补交', 'fee_arrears', 'hardship'],
+        ['楼道卫生不搞好我就不交物业费', 'fee_arrears', 'service_dissatisfaction'],
+        ['我的房子一直空着，凭什么收物业费，不交', 'fee_arrears', 'misconception'],
+        ['上周报修的马桶有人来修了没', 'ticket_status', null],
+        ['帮我推荐个好看的电视剧', 'out_of_scope', null],
+    ])('%s → %s / %s', (text, intent, sub) => {
+        const u = read(text);
+        expect(u.intent).toBe(intent);
+        expect(u.sub).toBe(sub);
+    });
+
+    it.each([
+        ['請問物業費可以用微信繳嗎', 'faq'],
+        ['電梯壞了一個星期都沒人修', 'complaint'],
+        ['有人被困在電梯裡了', 'emergency'],
+    ])('reads Traditional input: %s → %s', (text, intent) => {
+        expect(read(text).intent).toBe(intent);
+    });
+});
+
+describe('escalation lexicons (recall first)', () => {
+    it.each([
+        ['我爸被关在电梯里出不来了', 'emergency'],
+        ['厨房一股煤气味', 'emergency'],
+        ['楼下在冒浓烟', 'emergency'],
+        ['有人撬我家门锁', 'emergency'],
+        ['高空抛物把车砸了', 'emergency'],
+        ['水管爆了，客厅全是水', 'emergency'],
+        ['再不处理我就去法院起诉你们', 'legal_threat'],
+        ['我要打12345投诉你们', 'legal_threat'],
+        ['我要找记者来曝光', 'legal_threat'],
+        ['你们这帮废物', 'abuse'],
+        ['再不解决我就跳楼', 'safety'],
+        ['给我转人工', 'requested'],
+    ])('%s → %s', (text, reason) => {
+        expect(read(text).escalationReason).toBe(reason);
+    });
+
+    it.each(['物业费怎么交', '电梯年检是什么时候', '我要报修水龙头', '小区停车费多少钱', '燃气费在哪交'])(
+        'does not escalate a calm question: %s',
+        (text) => {
+            expect(read(text).escalationReason).toBeNull();
+        },
+    );
+
+    it('does not read "usb" as an insult', () => {
+        expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
+    });
+});
+
+describe('conversation-level escalation', () => {
+    const turn = (over: Partial<Understanding>): Understanding => ({
+        intent: 'complaint',
+        sub: 'service',
+        confidence: 0.9,
+        persona: 'default',
+        emotion: 'calm',
+        escalationReason: null,
+        ...over,
+    });
+
+    it('escalates the second angry turn in a row, not the first', () => {
+        const policy = new EscalationPolicy();
+        const memory = emptyMemory();
+        expect(policy.decide(turn({ emotion: 'angry' }), memory, false)).toEqual({ escalate: false, reason: null });
+        expect(policy.decide(turn({ emotion: 'angry' }), memory, false)).toEqual({ escalate: true, reason: 'repeated_anger' });
+    });
+
+    it('escalates two not-understood turns in a row, and a calm turn in between resets the count', () => {
+        const policy = new EscalationPolicy();
+        const memory = emptyMemory();
+        expect(policy.decide(turn({ intent: 'out_of_scope' }), memory, true).escalate).toBe(false);
+        expect(policy.decide(turn({ intent: 'greeting' }), memory, false).escalate).toBe(false);
+        expect(policy.decide(turn({ intent: 'out_of_scope' }), memory, true).escalate).toBe(false);
+        expect(policy.decide(turn({ intent: 'faq' }), memory, true)).toEqual({ escalate: true, reason: 'not_understood' });
+    });
+});
+
+describe('persona', () => {
+    it.each([
+        ['我老伴不在家，我不会用手机交钱', 'elderly'],
+        ['闺女，我七十多了，你说慢点', 'elderly'],
+        ['小伙子，帮我看看这个事', 'elderly'],
+        ['发个链接呗，我在app上弄', 'young'],
+        ['哈哈哈好的😂', 'young'],
+        ['物业费怎么交', 'default'],
+    ])('%s → %s', (text, persona) => {
+        expect(detectPersona(text)).toBe(persona);
+    });
+
+    it('takes a birth year over the words', () => {
+        const now = new Date('2026-11-24T00:00:00Z');
+        expect(personaFromBirthYear(1950, now)).toBe('elderly');
+        expect(personaFromBirthYear(2000, now)).toBe('young');
+        expect(personaFromBirthYear(1980, now)).toBe('default');
+    });
+});
+
+describe('entities', () => {
+    it.each([
+        ['5号楼2单元1502漏水', { building: '5', unit: '2', room: '1502' }],
+        ['3栋501', { building: '3', room: '501' }],
+        ['B座12楼的灯', { building: 'B', floor: '12' }],
+        ['十二号楼三单元', { building: '十二', unit: '三' }],
+        ['我家水管坏了', null],
+    ])('address in %s', (text, address) => {
+        expect(parseAddress(text)).toEqual(address);
+    });
+
+    it.each([
+        ['我姓张', '张'],
+        ['免贵姓欧', '欧'],
+        ['我是李阿姨', '李'],
+        ['我是业主', null],
+    ])('surname in %s', (text, surname) => {
+        expect(parseSurname(text)).toBe(surname);
+    });
+
+    it('finds phones, times against an injected clock, and money', () => {
+        const extractor = new EntityExtractor(() => new Date('2026-11-24T10:00:00+08:00'));
+        const e = extractor.extract('电话13812345678，明天下午三点来，换锁收了两百块');
+        expect(e.phones).toEqual(['13812345678']);
+        expect(e.times).toEqual([{ text: '明天下午三点', values: ['2026-11-25 15:00:00'] }]);
+        expect(e.money).toEqual([{ text: '两百块', amount: 200, unit: 'Chinese yuan' }]);
+        expect(extractor.extract('5号楼2单元1502').times).toEqual([]);
+    });
+});
