@@ -4,6 +4,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testRedisUrl } from '../../bot/config';
+import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
+import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
+import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
+import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
+import { EntityExtractor } from '../../bot/nlu/EntityExtractor';
+import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { Tokenizer } from '../../bot/nlu/Tokenizer';
+import { MODEL_FILE } from '../../bot/nlu/trainModel';
 import { PROJECT_ROOT } from '../../bot/paths';
 
 /**
@@ -35,6 +43,8 @@ const MESSAGES = [
     '最近经济困难，交不上物业费了',
     '讲个笑话吧',
     '楼道的窗户玻璃碎了',
+    '明天下午三点能来修吗',
+    '我姓张，5号楼2单元1502',
 ];
 
 interface Server {
@@ -145,7 +155,31 @@ function row(name: string, f: Figures): string {
     return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms`;
 }
 
+/** What understanding and retrieval add to a turn: recognise, look up, extract, on the same messages, in-process. */
+function understandingCost(): { p50: number; p99: number } {
+    const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
+    const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
+    const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
+    const base = KnowledgeBase.fromDirectory(knowledgeDir);
+    const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
+    const entities = new EntityExtractor();
+    entities.warm();
+    const samples: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+        const text = normalizeText(MESSAGES[i % MESSAGES.length] ?? '');
+        const started = performance.now();
+        const understanding = recognizer.recognize(text);
+        if (understanding.intent === 'faq' || understanding.intent === 'fee_arrears') knowledge.lookup(text);
+        entities.extract(text);
+        if (i >= 500) samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
 async function main(): Promise<void> {
+    const cost = understandingCost();
+    console.log(`understanding + retrieval + entities per message: p50 ${cost.p50.toFixed(3)} ms  p99 ${cost.p99.toFixed(3)} ms  (goal: ≤ 2 ms median)`);
     const redisUrl = testRedisUrl();
     const run = `bench-${Date.now().toString(36)}`;
     const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `linli-bench:${run}:`, CONVERSATION_TTL_SECONDS: '600' };
