@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
 import { isCi, testRedisUrl } from '../../bot/config';
 
 /**
@@ -33,4 +34,19 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
         if (keys.length) await redis.del(...keys);
         cursor = next;
     } while (cursor !== '0');
+}
+
+/**
+ * For an integration test file: the test Redis (or null locally without one), a key prefix of its own, and, after
+ * the file, its keys removed and the connection closed.
+ */
+export async function testRedis(): Promise<{ redis: Redis | null; prefix: string }> {
+    const redis = await reachableRedis();
+    const prefix = uniquePrefix();
+    afterAll(async () => {
+        if (!redis) return;
+        await dropPrefix(redis, prefix);
+        redis.disconnect();
+    });
+    return { redis, prefix };
 }

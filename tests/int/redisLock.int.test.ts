@@ -1,15 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisTurnLock } from '../../adapters/locks/RedisTurnLock';
 import { LockTimeoutError } from '../../adapters/locks/TurnLock';
-import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redis';
+import { testRedis } from '../helpers/redis';
 
-const redis = await reachableRedis();
-const prefix = uniquePrefix();
-afterAll(async () => {
-    if (!redis) return;
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-});
+const { redis, prefix } = await testRedis();
 
 describe.skipIf(!redis)('RedisTurnLock (real Redis)', () => {
     it('lets one holder in at a time', async () => {

@@ -1,17 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationTtl } from '../../adapters/storage/PingableStorage';
 import { RedisStorage } from '../../adapters/storage/RedisStorage';
 import { storageConformance } from '../helpers/storageConformance';
-import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redis';
+import { testRedis } from '../helpers/redis';
 
-const redis = await reachableRedis();
-const prefix = uniquePrefix();
-
-afterAll(async () => {
-    if (!redis) return;
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-});
+const { redis, prefix } = await testRedis();
 
 describe.skipIf(!redis)('RedisStorage conformance (real Redis)', () => {
     // Each test gets its own prefix so the suite's fixed keys never meet.

@@ -1,17 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redis';
+import { describe, expect, it } from 'vitest';
+import { testRedis } from '../helpers/redis';
 import { say, startTestServer, texts } from '../helpers/testServer';
 import { testRedisUrl } from '../../bot/config';
 
-const redis = await reachableRedis();
-const prefix = uniquePrefix();
+const { redis, prefix } = await testRedis();
 const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
-
-afterAll(async () => {
-    if (!redis) return;
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-});
 
 describe.skipIf(!redis)('Linli on Redis', () => {
     it('serialises concurrent turns of one conversation across two instances', async () => {

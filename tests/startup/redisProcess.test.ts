@@ -1,18 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../../bot/config';
-import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redis';
+import { testRedis } from '../helpers/redis';
 import { spawnLinli } from '../helpers/spawnLinli';
 import { nlu, say } from '../helpers/testServer';
 
-const redis = await reachableRedis();
-const prefix = uniquePrefix();
+const { redis, prefix } = await testRedis();
 const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
-
-afterAll(async () => {
-    if (!redis) return;
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-});
 
 describe.skipIf(!redis)('the built server on Redis', () => {
     it('answers within 2 s of start and keeps state across a restart', async () => {
