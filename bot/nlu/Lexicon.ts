@@ -7,6 +7,8 @@ export const LexiconFile = z.object({
     emotion: z.object({ angry: z.array(z.string().min(1)), upset: z.array(z.string().min(1)) }),
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
+    /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
+    arrearsCauses: z.object({ misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
@@ -18,7 +20,7 @@ export class Lexicon {
     private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
     private readonly handoffHintMatchers: Matcher[];
 
-    constructor(data: LexiconData) {
+    constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
         this.escalationMatchers = {
             emergency: compile(data.escalation.emergency),
@@ -29,6 +31,12 @@ export class Lexicon {
         };
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
+    }
+
+    /** The arrears cause the words name, when they name exactly one (hardship or misconception). */
+    arrearsCause(text: string): 'misconception' | 'hardship' | null {
+        const named = (['misconception', 'hardship'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
+        return named.length === 1 ? (named[0] ?? null) : null;
     }
 
     hintsHandoff(text: string): boolean {

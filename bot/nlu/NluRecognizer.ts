@@ -93,6 +93,7 @@ export class NluRecognizer implements Recognizer {
             }
             confidence = Math.max(confidence, 0.8);
         }
+        if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
         if (!reason && confidence < MIN_CONFIDENCE) {
             intent = 'out_of_scope';
             sub = null;
