@@ -17,6 +17,12 @@ import { KnowledgeBase } from './knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
 import { KnowledgeService } from './knowledge/KnowledgeService';
 import { SafetyAdvice } from './knowledge/SafetyAdvice';
+import { RedisTicketStore } from '../adapters/tickets/RedisTicketStore';
+import { SqliteTicketStore } from '../adapters/tickets/SqliteTicketStore';
+import { ComplaintReporter } from './tickets/ComplaintReporter';
+import { TicketService } from './tickets/TicketService';
+import type { TicketStore } from './tickets/TicketStore';
+import { WorkingCalendar } from './tickets/WorkingCalendar';
 import type { Config } from './config';
 import { EscalationPolicy } from './EscalationPolicy';
 import { LinliBot } from './LinliBot';
@@ -40,6 +46,7 @@ export interface LinliOptions {
     /** Replaces the store chosen from the config (tests). */
     storage?: PingableStorage;
     lock?: TurnLock;
+    ticketStore?: TicketStore;
     metrics?: Metrics;
     clock?: () => Date;
 }
@@ -54,6 +61,9 @@ export class Linli {
     readonly metrics: Metrics;
     readonly conversationState: ConversationState;
     readonly userState: UserState;
+    readonly tickets: TicketService;
+    readonly reports: ComplaintReporter;
+    private readonly ticketStore: TicketStore;
     private readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
@@ -74,6 +84,11 @@ export class Linli {
         this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX) : new InProcessTurnLock());
 
         const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
+        const clock = options.clock ?? (() => new Date());
+        const calendar = WorkingCalendar.fromFile(join(knowledgeDir, 'calendar.json'));
+        this.ticketStore = options.ticketStore ?? (redis ? new RedisTicketStore(redis, config.REDIS_KEY_PREFIX) : new SqliteTicketStore(join(config.DATA_DIR, 'tickets.sqlite')));
+        this.tickets = new TicketService(this.ticketStore, calendar, clock);
+        this.reports = new ComplaintReporter(this.tickets, calendar);
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
@@ -81,7 +96,7 @@ export class Linli {
         // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
         const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
         const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
-        this.entities = new EntityExtractor(options.clock ?? (() => new Date()));
+        this.entities = new EntityExtractor(clock);
 
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
@@ -118,7 +133,7 @@ export class Linli {
             escalation: new EscalationPolicy(),
             phrasebook: this.phrasebook,
             metrics: this.metrics,
-            clock: options.clock ?? (() => new Date()),
+            clock: clock,
         });
     }
 
@@ -160,6 +175,7 @@ export class Linli {
 
     async close(): Promise<void> {
         await this.storage.close();
+        if (this.ticketStore instanceof SqliteTicketStore) this.ticketStore.close();
         this.redis?.disconnect();
     }
 }

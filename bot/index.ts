@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL);
     const linli = await Linli.create(config, logger);
     const adapter = linli.attach(createCloudAdapter(config));
-    const server = makeServer({ linli, adapter, logger });
+    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS });
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');

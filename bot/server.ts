@@ -3,11 +3,15 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { Linli } from './Linli';
 import type { Logger } from './logger';
 import { ActivityBody, describeActivityError } from './http/ActivityBody';
+import { StaffAuth } from './http/StaffAuth';
+import { registerTicketRoutes } from './http/ticketRoutes';
 
 export interface ServerDeps {
     linli: Linli;
     adapter: CloudAdapter;
     logger: Logger;
+    /** AGENT_TOKENS: token → staff name. */
+    staffTokens: Map<string, string>;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -39,6 +43,7 @@ async function storeAnswers(linli: Linli, timeoutMs: number): Promise<string | n
  */
 export function makeServer(deps: ServerDeps, server: Server = restify.createServer({ name: 'linli', handleUncaughtExceptions: false })): Server {
     const { linli, adapter, logger } = deps;
+    server.use(restify.plugins.queryParser({ mapParams: false }));
 
     server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
         if ((err.statusCode ?? 500) >= 500) {
@@ -85,6 +90,8 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         res.setHeader('Content-Type', linli.metrics.registry.contentType);
         res.sendRaw(200, body);
     });
+
+    registerTicketRoutes(server, { tickets: linli.tickets, reports: linli.reports, auth: new StaffAuth(deps.staffTokens), logger });
 
     return server;
 }

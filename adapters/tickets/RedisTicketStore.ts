@@ -1,0 +1,105 @@
+import type { Redis, Result } from 'ioredis';
+import { Ticket, TicketConflictError, matchesFilter, type TicketFilter } from '../../bot/tickets/Ticket';
+import type { TicketStore } from '../../bot/tickets/TicketStore';
+import { guarded } from '../storage/StorageUnavailableError';
+
+/**
+ * Writes a ticket if its stored version matches, and moves it between the status sets in the same step.
+ * KEYS: ticket hash, new status set, created set, owner set. ARGV: expected version ('0' = must not exist), doc, new
+ * version, id, createdAt score, status-set prefix.
+ */
+const WRITE_TICKET = `
+local current = redis.call('HGET', KEYS[1], 'version')
+if ARGV[1] == '0' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return 0
+end
+local old = redis.call('HGET', KEYS[1], 'status')
+if old then redis.call('ZREM', ARGV[6] .. old, ARGV[4]) end
+local doc = cjson.decode(ARGV[2])
+redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', ARGV[3], 'status', doc['status'])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
+return 1
+`;
+
+declare module 'ioredis' {
+    interface RedisCommander<Context> {
+        linliWriteTicket(ticketKey: string, statusKey: string, createdKey: string, ownerKey: string, ...args: string[]): Result<number, Context>;
+    }
+}
+
+/** Tickets in Redis: a hash per ticket, sorted sets by creation, owner and status, and a per-day id counter. */
+export class RedisTicketStore implements TicketStore {
+    constructor(
+        private readonly redis: Redis,
+        private readonly prefix: string,
+    ) {
+        redis.defineCommand('linliWriteTicket', { numberOfKeys: 4, lua: WRITE_TICKET });
+    }
+
+    private key(...parts: string[]): string {
+        return `${this.prefix}tickets:${parts.join(':')}`;
+    }
+
+    async nextId(day: string): Promise<string> {
+        const counter = this.key('seq', day);
+        const n = await guarded('ticket id', () => this.redis.incr(counter));
+        return `TS-${day}-${String(n).padStart(4, '0')}`;
+    }
+
+    private async write(ticket: Ticket, expectedVersion: number): Promise<void> {
+        const t = Ticket.parse(ticket);
+        const ok = await guarded('ticket write', () =>
+            this.redis.linliWriteTicket(
+                this.key('doc', t.id),
+                this.key('status', t.status),
+                this.key('created'),
+                this.key('owner', t.ownerId),
+                String(expectedVersion),
+                JSON.stringify(t),
+                String(t.version),
+                t.id,
+                String(Date.parse(t.createdAt)),
+                this.key('status', ''),
+            ),
+        );
+        if (ok !== 1) throw new TicketConflictError(t.id);
+    }
+
+    insert(ticket: Ticket): Promise<void> {
+        return this.write(ticket, 0);
+    }
+
+    replace(ticket: Ticket, expectedVersion: number): Promise<void> {
+        return this.write(ticket, expectedVersion);
+    }
+
+    async get(id: string): Promise<Ticket | null> {
+        const doc = await guarded('ticket read', () => this.redis.hget(this.key('doc', id), 'doc'));
+        return doc ? Ticket.parse(JSON.parse(doc)) : null;
+    }
+
+    async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {
+        const index = filter.ownerId ? this.key('owner', filter.ownerId) : filter.status ? this.key('status', filter.status) : this.key('created');
+        const max = filter.createdTo ? `(${filter.createdTo.getTime()}` : '+inf';
+        const min = filter.createdFrom ? String(filter.createdFrom.getTime()) : '-inf';
+        const ids = await guarded('ticket list', () => this.redis.zrevrangebyscore(index, max, min));
+        const tickets: Ticket[] = [];
+        // Fetch in pages so a large month does not become one huge reply.
+        for (let i = 0; i < ids.length && tickets.length < limit; i += 100) {
+            const page = ids.slice(i, i + 100);
+            const pipeline = this.redis.pipeline();
+            for (const id of page) pipeline.hget(this.key('doc', id), 'doc');
+            const results = (await guarded('ticket list', () => pipeline.exec())) ?? [];
+            for (const [, doc] of results) {
+                if (typeof doc !== 'string') continue;
+                const ticket = Ticket.parse(JSON.parse(doc));
+                if (matchesFilter(ticket, filter)) tickets.push(ticket);
+            }
+        }
+        return tickets.slice(0, limit);
+    }
+}

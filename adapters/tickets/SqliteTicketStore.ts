@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Ticket, TicketConflictError, matchesFilter, type TicketFilter } from '../../bot/tickets/Ticket';
+import type { TicketStore } from '../../bot/tickets/TicketStore';
+import { guarded } from '../storage/StorageUnavailableError';
+
+interface Row {
+    doc: string;
+}
+
+/** Tickets in SQLite: one row per ticket (the document plus indexed columns) and a per-day id sequence. */
+export class SqliteTicketStore implements TicketStore {
+    private readonly db: Database.Database;
+
+    constructor(file: string) {
+        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+        this.db = new Database(file);
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('busy_timeout = 5000');
+        this.db.exec(`
+            CREATE TABLE IF NOT EXISTS tickets (
+                id TEXT PRIMARY KEY,
+                doc TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                category TEXT NOT NULL,
+                owner_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at DESC);
+            CREATE INDEX IF NOT EXISTS tickets_owner ON tickets (owner_id, created_at DESC);
+            CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status, created_at DESC);
+            CREATE TABLE IF NOT EXISTS ticket_sequences (day TEXT PRIMARY KEY, n INTEGER NOT NULL);
+        `);
+    }
+
+    async nextId(day: string): Promise<string> {
+        return guarded('ticket id', () => {
+            const row = this.db
+                .prepare('INSERT INTO ticket_sequences (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n')
+                .get(day) as { n: number };
+            return `TS-${day}-${String(row.n).padStart(4, '0')}`;
+        });
+    }
+
+    async insert(ticket: Ticket): Promise<void> {
+        const t = Ticket.parse(ticket);
+        await guarded('ticket insert', () =>
+            this.db
+                .prepare('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+                .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt)),
+        ).catch((error: Error) => {
+            throw /UNIQUE|PRIMARY/.test(String((error.cause as Error | undefined)?.message)) ? new TicketConflictError(t.id) : error;
+        });
+    }
+
+    async get(id: string): Promise<Ticket | null> {
+        const row = await guarded('ticket read', () => this.db.prepare('SELECT doc FROM tickets WHERE id = ?').get(id) as Row | undefined);
+        return row ? Ticket.parse(JSON.parse(row.doc)) : null;
+    }
+
+    async replace(ticket: Ticket, expectedVersion: number): Promise<void> {
+        const t = Ticket.parse(ticket);
+        const changes = await guarded(
+            'ticket write',
+            () =>
+                this.db
+                    .prepare('UPDATE tickets SET doc = ?, version = ?, status = ?, kind = ?, category = ? WHERE id = ? AND version = ?')
+                    .run(JSON.stringify(t), t.version, t.status, t.kind, t.category, t.id, expectedVersion).changes,
+        );
+        if (changes !== 1) throw new TicketConflictError(t.id);
+    }
+
+    async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {
+        const where: string[] = [];
+        const args: (string | number)[] = [];
+        if (filter.status) (where.push('status = ?'), args.push(filter.status));
+        if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
+        if (filter.category) (where.push('category = ?'), args.push(filter.category));
+        if (filter.ownerId) (where.push('owner_id = ?'), args.push(filter.ownerId));
+        if (filter.createdFrom) (where.push('created_at >= ?'), args.push(filter.createdFrom.getTime()));
+        if (filter.createdTo) (where.push('created_at < ?'), args.push(filter.createdTo.getTime()));
+        const sql = `SELECT doc FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+        const rows = await guarded('ticket list', () => this.db.prepare(sql).all(...args, limit) as Row[]);
+        return rows.map((r) => Ticket.parse(JSON.parse(r.doc))).filter((t) => matchesFilter(t, filter));
+    }
+
+    close(): void {
+        if (this.db.open) this.db.close();
+    }
+}

@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Bearer tokens from AGENT_TOKENS (name:token pairs). Tokens are compared as SHA-256 digests with timingSafeEqual,
+ * so neither their content nor their length leaks through timing; they are never logged.
+ */
+export class StaffAuth {
+    private readonly digests: { digest: Buffer; name: string }[];
+
+    constructor(tokens: Map<string, string>) {
+        this.digests = [...tokens.entries()].map(([token, name]) => ({ digest: sha256(token), name }));
+    }
+
+    /** The staff member's name for an Authorization header, or null. */
+    authenticate(header: string | undefined): string | null {
+        const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+        if (!match?.[1]) return null;
+        const presented = sha256(match[1]);
+        let name: string | null = null;
+        // Compare against every token, whatever matches, so the time taken does not say which one did.
+        for (const entry of this.digests) if (timingSafeEqual(entry.digest, presented)) name = entry.name;
+        return name;
+    }
+}
+
+function sha256(value: string): Buffer {
+    return createHash('sha256').update(value).digest();
+}

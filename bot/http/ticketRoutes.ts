@@ -1,0 +1,74 @@
+import type { Request, Response, Server } from 'restify';
+import restify from 'restify';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import type { ComplaintReporter } from '../tickets/ComplaintReporter';
+import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses } from '../tickets/Ticket';
+import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
+import type { StaffAuth } from './StaffAuth';
+
+export interface TicketRouteDeps {
+    tickets: TicketService;
+    reports: ComplaintReporter;
+    auth: StaffAuth;
+    logger: Logger;
+}
+
+const ListQuery = z.object({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
+const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
+
+function fail(res: Response, status: number, error: string, reason: string): void {
+    res.status(status);
+    res.json({ error, reason });
+}
+
+const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+
+/** The staff ticket API of the contract: list, read, move along the lifecycle, monthly report. Bearer token required. */
+export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): void {
+    const staff = (req: Request, res: Response): string | null => {
+        const name = deps.auth.authenticate(req.headers.authorization);
+        if (!name) fail(res, 401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
+        return name;
+    };
+
+    server.get('/api/tickets', async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const query = ListQuery.safeParse(req.query ?? {});
+        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        res.json({ tickets: await deps.tickets.list(query.data) });
+    });
+
+    server.get('/api/tickets/:id', async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const ticket = await deps.tickets.get(String(req.params.id));
+        if (!ticket) return fail(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
+        res.json(ticket);
+    });
+
+    server.patch(
+        '/api/tickets/:id',
+        restify.plugins.jsonBodyParser({ mapParams: false }),
+        async (req: Request, res: Response) => {
+            const name = staff(req, res);
+            if (!name) return;
+            const patch = TicketPatch.safeParse(req.body);
+            if (!patch.success) return fail(res, 400, 'invalid_patch', describe(patch.error));
+            try {
+                const ticket = await deps.tickets.update(String(req.params.id), patch.data, name);
+                if (!ticket) return fail(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
+                res.json(ticket);
+            } catch (error) {
+                if (error instanceof IllegalTransitionError || error instanceof TicketConflictError) return fail(res, 409, 'conflict', error.message);
+                throw error;
+            }
+        },
+    );
+
+    server.get('/api/reports/complaints', async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const query = MonthQuery.safeParse(req.query ?? {});
+        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        res.json(await deps.reports.month(query.data.month));
+    });
+}

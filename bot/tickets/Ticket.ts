@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** The contract's ticket (../shared/contract.md, Tickets): what a good receptionist writes down, and its lifecycle. */
+export const TicketKinds = z.enum(['complaint', 'repair', 'emergency', 'installment']);
+export const TicketCategories = z.enum(['facility', 'service', 'fee', 'emergency']);
+export const TicketStatuses = z.enum(['received', 'in_progress', 'replied', 'revisited', 'closed']);
+export type TicketStatus = z.infer<typeof TicketStatuses>;
+/** How the complaint reached us: a spoken one is answered within one working day, a written one within three. */
+export const TicketMedia = z.enum(['chat', 'phone', 'visit', 'written']);
+
+const Iso = z.iso.datetime({ offset: true });
+
+export const HistoryEntry = z.object({
+    at: Iso,
+    by: z.string().min(1),
+    action: z.string().min(1),
+    from: TicketStatuses.optional(),
+    to: TicketStatuses.optional(),
+    note: z.string().max(2000).optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const Ticket = z.object({
+    id: z.string().regex(/^TS-\d{8}-\d{4,}$/),
+    kind: TicketKinds,
+    category: TicketCategories,
+    status: TicketStatuses,
+    createdAt: Iso,
+    updatedAt: Iso,
+    channelId: z.string().min(1),
+    conversationId: z.string().min(1),
+    ownerId: z.string().min(1),
+    medium: TicketMedia,
+    contact: z.object({
+        name: z.string().max(64).optional(),
+        phone: z.string().max(32).optional(),
+        building: z.string().max(32).optional(),
+        unit: z.string().max(32).optional(),
+        room: z.string().max(32).optional(),
+    }),
+    location: z.string().max(200).nullable(),
+    description: z.string().min(1).max(2000),
+    request: z.string().max(1000).nullable(),
+    /** About whom or which department the owner complains. */
+    subject: z.string().max(200).nullable(),
+    department: z.string().max(64).nullable(),
+    receivedBy: z.string().min(1),
+    handledBy: z.string().nullable(),
+    sla: z.object({
+        responseDueAt: Iso,
+        feedbackDueAt: Iso,
+        replyDueAt: Iso,
+        firstResponseAt: Iso.nullable(),
+        breaches: z.array(z.enum(['response', 'feedback', 'reply'])),
+    }),
+    followUp: z.object({
+        /** null while staff must trigger it (a leak is revisited after the first rain). */
+        dueAt: Iso.nullable(),
+        trigger: z.enum(['scheduled', 'after_first_rain']),
+        doneAt: Iso.nullable(),
+        result: z.object({ fixed: z.boolean(), satisfaction: z.number().int().min(1).max(5).nullable(), comment: z.string().max(1000).nullable() }).nullable(),
+    }),
+    history: z.array(HistoryEntry).min(1),
+    /** Bumped on every write; a write with a stale version is refused (optimistic concurrency). */
+    version: z.number().int().min(1),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export interface TicketFilter {
+    status?: TicketStatus;
+    category?: z.infer<typeof TicketCategories>;
+    kind?: z.infer<typeof TicketKinds>;
+    ownerId?: string;
+    /** createdAt within [from, to) */
+    createdFrom?: Date;
+    createdTo?: Date;
+}
+
+export class TicketConflictError extends Error {
+    constructor(id: string) {
+        super(`ticket ${id} was changed by someone else; reload and try again`);
+        this.name = 'TicketConflictError';
+    }
+}
+
+export function matchesFilter(ticket: Ticket, filter: TicketFilter): boolean {
+    if (filter.status && ticket.status !== filter.status) return false;
+    if (filter.category && ticket.category !== filter.category) return false;
+    if (filter.kind && ticket.kind !== filter.kind) return false;
+    if (filter.ownerId && ticket.ownerId !== filter.ownerId) return false;
+    const created = Date.parse(ticket.createdAt);
+    if (filter.createdFrom && created < filter.createdFrom.getTime()) return false;
+    if (filter.createdTo && created >= filter.createdTo.getTime()) return false;
+    return true;
+}

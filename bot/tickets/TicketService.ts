@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { Ticket, TicketStatuses, type HistoryEntry, type TicketFilter, type TicketStatus } from './Ticket';
+import type { TicketStore } from './TicketStore';
+import type { WorkingCalendar } from './WorkingCalendar';
+
+/** The moves the lifecycle allows: forward one step, or back to work when a reply or the follow-up shows it is not fixed. */
+const MOVES: Record<TicketStatus, TicketStatus[]> = {
+    received: ['in_progress'],
+    in_progress: ['replied'],
+    replied: ['revisited', 'in_progress'],
+    revisited: ['closed', 'in_progress'],
+    closed: [],
+};
+
+export class IllegalTransitionError extends Error {
+    constructor(
+        readonly from: TicketStatus,
+        readonly to: TicketStatus,
+    ) {
+        super(`a ticket cannot move from ${from} to ${to}; allowed: ${MOVES[from].join(', ') || 'none (closed)'}`);
+        this.name = 'IllegalTransitionError';
+    }
+}
+
+export interface SlaPolicy {
+    responseMinutes: number;
+    feedbackHours: number;
+    /** Reply deadlines in working days by how the complaint reached us. */
+    replyWorkingDays: { spoken: number; written: number };
+    followUpHours: { urgent: number; normal: number };
+}
+
+export const DEFAULT_SLA: SlaPolicy = { responseMinutes: 15, feedbackHours: 24, replyWorkingDays: { spoken: 1, written: 3 }, followUpHours: { urgent: 24, normal: 72 } };
+
+export const NewTicket = Ticket.pick({
+    kind: true,
+    category: true,
+    channelId: true,
+    conversationId: true,
+    ownerId: true,
+    medium: true,
+    contact: true,
+    location: true,
+    description: true,
+    request: true,
+    subject: true,
+    department: true,
+}).extend({ receivedBy: z.string().min(1).default('linli'), urgent: z.boolean().default(false), leak: z.boolean().default(false) });
+export type NewTicket = z.input<typeof NewTicket>;
+
+export const TicketPatch = z
+    .object({
+        status: TicketStatuses.optional(),
+        handledBy: z.string().min(1).max(64).optional(),
+        department: z.string().min(1).max(64).optional(),
+        note: z.string().min(1).max(2000).optional(),
+        followUp: z
+            .object({
+                /** Staff trigger a leak's follow-up after the first rain by giving it a due time. */
+                dueAt: z.iso.datetime({ offset: true }).optional(),
+                result: z.object({ fixed: z.boolean(), satisfaction: z.number().int().min(1).max(5).nullable(), comment: z.string().max(1000).nullable() }).optional(),
+            })
+            .optional(),
+    })
+    .strict()
+    .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+export type TicketPatch = z.infer<typeof TicketPatch>;
+
+/** Tickets as staff and the bot use them: creation with SLA deadlines, lifecycle moves, history, breaches. */
+export class TicketService {
+    constructor(
+        private readonly store: TicketStore,
+        private readonly calendar: WorkingCalendar,
+        private readonly clock: () => Date = () => new Date(),
+        private readonly sla: SlaPolicy = DEFAULT_SLA,
+    ) {}
+
+    async create(input: NewTicket): Promise<Ticket> {
+        const data = NewTicket.parse(input);
+        const now = this.clock();
+        const id = await this.store.nextId(this.calendar.localDay(now).replace(/-/g, ''));
+        const spoken = data.medium !== 'written';
+        const followUpHours = data.urgent || data.kind === 'emergency' ? this.sla.followUpHours.urgent : this.sla.followUpHours.normal;
+        const ticket: Ticket = {
+            id,
+            kind: data.kind,
+            category: data.category,
+            status: 'received',
+            createdAt: now.toISOString(),
+            updatedAt: now.toISOString(),
+            channelId: data.channelId,
+            conversationId: data.conversationId,
+            ownerId: data.ownerId,
+            medium: data.medium,
+            contact: data.contact,
+            location: data.location,
+            description: data.description,
+            request: data.request,
+            subject: data.subject,
+            department: data.department,
+            receivedBy: data.receivedBy,
+            handledBy: null,
+            sla: {
+                responseDueAt: new Date(now.getTime() + this.sla.responseMinutes * 60_000).toISOString(),
+                feedbackDueAt: new Date(now.getTime() + this.sla.feedbackHours * 3_600_000).toISOString(),
+                replyDueAt: this.calendar.addWorkingDays(now, spoken ? this.sla.replyWorkingDays.spoken : this.sla.replyWorkingDays.written).toISOString(),
+                firstResponseAt: null,
+                breaches: [],
+            },
+            followUp: {
+                dueAt: data.leak ? null : new Date(now.getTime() + followUpHours * 3_600_000).toISOString(),
+                trigger: data.leak ? 'after_first_rain' : 'scheduled',
+                doneAt: null,
+                result: null,
+            },
+            history: [{ at: now.toISOString(), by: data.receivedBy, action: 'created', to: 'received' }],
+            version: 1,
+        };
+        await this.store.insert(ticket);
+        return ticket;
+    }
+
+    get(id: string): Promise<Ticket | null> {
+        return this.store.get(id);
+    }
+
+    list(filter: TicketFilter, limit?: number): Promise<Ticket[]> {
+        return this.store.list(filter, limit);
+    }
+
+    /** Applies a staff change; refuses an illegal move (IllegalTransitionError) or a concurrent change (TicketConflictError). */
+    async update(id: string, patch: TicketPatch, by: string): Promise<Ticket | null> {
+        const current = await this.store.get(id);
+        if (!current) return null;
+        const now = this.clock();
+        const at = now.toISOString();
+        const next: Ticket = structuredClone(current);
+        const history: HistoryEntry[] = [];
+        if (patch.status && patch.status !== current.status) {
+            if (!MOVES[current.status].includes(patch.status)) throw new IllegalTransitionError(current.status, patch.status);
+            next.status = patch.status;
+            history.push({ at, by, action: 'status', from: current.status, to: patch.status, ...(patch.note ? { note: patch.note } : {}) });
+            if (!next.sla.firstResponseAt) {
+                next.sla.firstResponseAt = at;
+                if (now > new Date(next.sla.responseDueAt)) addBreach(next, 'response');
+            }
+            if (patch.status === 'replied') {
+                if (now > new Date(next.sla.feedbackDueAt)) addBreach(next, 'feedback');
+                if (now > new Date(next.sla.replyDueAt)) addBreach(next, 'reply');
+            }
+        } else if (patch.note) {
+            history.push({ at, by, action: 'note', note: patch.note });
+        }
+        if (patch.handledBy) (next.handledBy = patch.handledBy), history.push({ at, by, action: 'assigned', note: patch.handledBy });
+        if (patch.department) (next.department = patch.department), history.push({ at, by, action: 'department', note: patch.department });
+        if (patch.followUp?.dueAt) (next.followUp.dueAt = patch.followUp.dueAt), history.push({ at, by, action: 'follow_up_scheduled', note: patch.followUp.dueAt });
+        if (patch.followUp?.result) {
+            next.followUp.result = patch.followUp.result;
+            next.followUp.doneAt = at;
+            history.push({ at, by, action: 'follow_up_recorded', note: JSON.stringify(patch.followUp.result) });
+        }
+        next.history = [...current.history, ...history];
+        next.updatedAt = at;
+        next.version = current.version + 1;
+        await this.store.replace(next, current.version);
+        return next;
+    }
+
+    /** Deadlines passed on a ticket that has not met them, as of now (for reports on open tickets). */
+    overdue(ticket: Ticket, now = this.clock()): ('response' | 'feedback' | 'reply')[] {
+        const late = new Set(ticket.sla.breaches);
+        if (!ticket.sla.firstResponseAt && now > new Date(ticket.sla.responseDueAt)) late.add('response');
+        const replied = ticket.status === 'replied' || ticket.status === 'revisited' || ticket.status === 'closed';
+        if (!replied && now > new Date(ticket.sla.feedbackDueAt)) late.add('feedback');
+        if (!replied && now > new Date(ticket.sla.replyDueAt)) late.add('reply');
+        return [...late];
+    }
+}
+
+function addBreach(ticket: Ticket, kind: 'response' | 'feedback' | 'reply'): void {
+    if (!ticket.sla.breaches.includes(kind)) ticket.sla.breaches.push(kind);
+}

@@ -1,0 +1,14 @@
+import type { Ticket, TicketFilter } from './Ticket';
+
+/** Where tickets live: SQLite under DATA_DIR, or Redis. Both pass tests/helpers/ticketStoreConformance.ts. */
+export interface TicketStore {
+    /** The next readable id for a day: TS-20261124-0007 (the sequence restarts each day, in the estate's time zone). */
+    nextId(day: string): Promise<string>;
+    /** Stores a new ticket (version 1); refuses an id that exists. */
+    insert(ticket: Ticket): Promise<void>;
+    get(id: string): Promise<Ticket | null>;
+    /** Replaces a ticket if its stored version is `expectedVersion`; else TicketConflictError. */
+    replace(ticket: Ticket, expectedVersion: number): Promise<void>;
+    /** Newest first. */
+    list(filter: TicketFilter, limit?: number): Promise<Ticket[]>;
+}

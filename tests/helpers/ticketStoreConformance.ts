@@ -1,0 +1,86 @@
+import { expect, it } from 'vitest';
+import { TicketConflictError, type Ticket } from '../../bot/tickets/Ticket';
+import type { TicketStore } from '../../bot/tickets/TicketStore';
+
+export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
+    const at = over.createdAt ?? '2026-11-24T02:00:00.000Z';
+    return {
+        id,
+        kind: 'complaint',
+        category: 'facility',
+        status: 'received',
+        createdAt: at,
+        updatedAt: at,
+        channelId: 'webchat',
+        conversationId: 'c-1',
+        ownerId: 'owner-1',
+        medium: 'chat',
+        contact: { phone: '13812345678', building: '5', unit: '2', room: '1502' },
+        location: '5号楼2单元电梯',
+        description: '电梯三天两头坏',
+        request: '尽快修好',
+        subject: '工程部',
+        department: null,
+        receivedBy: 'linli',
+        handledBy: null,
+        sla: {
+            responseDueAt: '2026-11-24T02:15:00.000Z',
+            feedbackDueAt: '2026-11-25T02:00:00.000Z',
+            replyDueAt: '2026-11-25T02:00:00.000Z',
+            firstResponseAt: null,
+            breaches: [],
+        },
+        followUp: { dueAt: '2026-11-27T02:00:00.000Z', trigger: 'scheduled', doneAt: null, result: null },
+        history: [{ at, by: 'linli', action: 'created', to: 'received' }],
+        version: 1,
+        ...over,
+    };
+}
+
+/** What every TicketStore must do, run against SQLite and against the real Redis. */
+export function ticketStoreConformance(makeStore: () => TicketStore): void {
+    it('hands out readable ids, one sequence per day', async () => {
+        const store = makeStore();
+        expect(await store.nextId('20261124')).toBe('TS-20261124-0001');
+        expect(await store.nextId('20261124')).toBe('TS-20261124-0002');
+        expect(await store.nextId('20261125')).toBe('TS-20261125-0001');
+    });
+
+    it('stores and reads a ticket, and refuses a second insert of the same id', async () => {
+        const store = makeStore();
+        const ticket = sampleTicket('TS-20261124-0001');
+        await store.insert(ticket);
+        expect(await store.get(ticket.id)).toEqual(ticket);
+        expect(await store.get('TS-20990101-0001')).toBeNull();
+        await expect(store.insert(ticket)).rejects.toBeInstanceOf(TicketConflictError);
+    });
+
+    it('replaces only at the expected version', async () => {
+        const store = makeStore();
+        const ticket = sampleTicket('TS-20261124-0001');
+        await store.insert(ticket);
+        const moved = { ...ticket, status: 'in_progress' as const, version: 2 };
+        await store.replace(moved, 1);
+        await expect(store.replace({ ...ticket, status: 'replied', version: 2 }, 1)).rejects.toBeInstanceOf(TicketConflictError);
+        expect((await store.get(ticket.id))?.status).toBe('in_progress');
+    });
+
+    it('lists newest first and filters by status, kind, category, owner and creation time', async () => {
+        const store = makeStore();
+        await store.insert(sampleTicket('TS-20261101-0001', { createdAt: '2026-11-01T01:00:00.000Z' }));
+        await store.insert(sampleTicket('TS-20261102-0001', { createdAt: '2026-11-02T01:00:00.000Z', kind: 'repair', ownerId: 'owner-2' }));
+        await store.insert(sampleTicket('TS-20261203-0001', { createdAt: '2026-12-03T01:00:00.000Z', category: 'fee' }));
+        const moved = { ...sampleTicket('TS-20261101-0001', { createdAt: '2026-11-01T01:00:00.000Z' }), status: 'in_progress' as const, version: 2 };
+        await store.replace(moved, 1);
+
+        expect((await store.list({})).map((t) => t.id)).toEqual(['TS-20261203-0001', 'TS-20261102-0001', 'TS-20261101-0001']);
+        expect((await store.list({ status: 'in_progress' })).map((t) => t.id)).toEqual(['TS-20261101-0001']);
+        expect((await store.list({ status: 'received' })).map((t) => t.id)).toEqual(['TS-20261203-0001', 'TS-20261102-0001']);
+        expect((await store.list({ kind: 'repair' })).map((t) => t.id)).toEqual(['TS-20261102-0001']);
+        expect((await store.list({ category: 'fee' })).map((t) => t.id)).toEqual(['TS-20261203-0001']);
+        expect((await store.list({ ownerId: 'owner-2' })).map((t) => t.id)).toEqual(['TS-20261102-0001']);
+        const november = { createdFrom: new Date('2026-11-01T00:00:00Z'), createdTo: new Date('2026-12-01T00:00:00Z') };
+        expect((await store.list(november)).map((t) => t.id)).toEqual(['TS-20261102-0001', 'TS-20261101-0001']);
+        expect(await store.list({}, 1)).toHaveLength(1);
+    });
+}
