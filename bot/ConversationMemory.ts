@@ -12,4 +12,9 @@ export function emptyMemory(): ConversationMemory {
 /** What Linli keeps about one owner across conversations (user state, property `profile`). */
 export interface OwnerProfile {
     persona?: 'elderly' | 'young' | 'default';
+    name?: string;
+    phone?: string;
+    building?: string;
+    unit?: string;
+    room?: string;
 }

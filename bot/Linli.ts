@@ -7,12 +7,14 @@ import type { TurnLock } from '../adapters/locks/TurnLock';
 import { conversationTtl, type PingableStorage } from '../adapters/storage/PingableStorage';
 import { RedisStorage } from '../adapters/storage/RedisStorage';
 import { SqliteStorage } from '../adapters/storage/SqliteStorage';
-import { ComplaintAckDialog } from '../dialogs/ComplaintAckDialog';
 import { EmergencyDialog } from '../dialogs/EmergencyDialog';
 import { FaqDialog } from '../dialogs/FaqDialog';
 import { HandoffDialog } from '../dialogs/HandoffDialog';
 import { MainDialog } from '../dialogs/MainDialog';
 import { ReplyDialog } from '../dialogs/ReplyDialog';
+import { ScriptDialog } from '../dialogs/ScriptDialog';
+import { TicketStatusDialog } from '../dialogs/TicketStatusDialog';
+import { loadFlowScripts } from './scripts/FlowScript';
 import { KnowledgeBase } from './knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
 import { KnowledgeService } from './knowledge/KnowledgeService';
@@ -101,6 +103,10 @@ export class Linli {
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
+        const scripts = loadFlowScripts(join(PROJECT_ROOT, 'scripts'));
+        const complaintScript = scripts.get('complaint');
+        if (!complaintScript) throw new Error('scripts/: the complaint script is missing');
+        const faq = new FaqDialog('faq', this.phrasebook, knowledge);
         const handoff = new HandoffDialog(this.phrasebook);
         const emergency = new EmergencyDialog(this.phrasebook, safety);
         const dialog = new MainDialog(
@@ -108,20 +114,21 @@ export class Linli {
                 greeting: reply('greeting', 'greeting'),
                 thanks_bye: reply('thanks_bye', 'thanks_bye'),
                 human_agent: handoff,
-                faq: new FaqDialog('faq', this.phrasebook, knowledge),
+                faq,
                 repair: reply('repair', 'repair_ack'),
-                complaint: new ComplaintAckDialog('complaint', this.phrasebook),
+                complaint: new ScriptDialog(complaintScript, { tickets: this.tickets, calendar, clock }),
                 emergency,
                 fee_arrears: {
                     hardship: reply('arrears.hardship', 'arrears_hardship'),
                     service_dissatisfaction: reply('arrears.dissatisfaction', 'arrears_dissatisfaction'),
                     misconception: new FaqDialog('arrears.misconception', this.phrasebook, knowledge, 'arrears_misconception_intro', 'arrears_shared'),
                 },
-                ticket_status: reply('ticket_status', 'ticket_status_none'),
+                ticket_status: new TicketStatusDialog(this.phrasebook, this.tickets, calendar, clock),
                 out_of_scope: reply('out_of_scope', 'out_of_scope'),
             },
             handoff,
             emergency,
+            { phrasebook: this.phrasebook, faq },
         );
         this.bot = new LinliBot({
             conversationState: this.conversationState,

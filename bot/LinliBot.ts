@@ -32,7 +32,7 @@ export interface LinliBotDeps {
 }
 
 interface OwnerChannelData {
-    owner?: { birthYear?: unknown };
+    owner?: { birthYear?: unknown; name?: unknown; phone?: unknown; building?: unknown; unit?: unknown; room?: unknown };
 }
 
 /**
@@ -82,8 +82,10 @@ export class LinliBot extends ActivityHandler {
         const persona = this.persona(context, profile, understanding.persona);
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
         const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
+        // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
+        const inFlow = ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
         const notUnderstood =
-            (understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge);
+            !inFlow && ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
         const decision = this.deps.escalation.decide(understanding, memory, notUnderstood);
         const value = NluTraceValue.parse({
             intent: understanding.intent,
@@ -95,7 +97,8 @@ export class LinliBot extends ActivityHandler {
             escalationReason: decision.reason,
             entities: this.deps.entities.extract(text),
         });
-        TurnUnderstanding.set(context, { text, nlu: value, knowledge });
+        this.rememberOwner(context, profile);
+        TurnUnderstanding.set(context, { text, nlu: value, knowledge, owner: profile });
         this.deps.metrics.intents.inc({ intent: value.intent });
         if (value.escalationReason) this.deps.metrics.escalations.inc({ reason: value.escalationReason });
         if (context.activity.channelId === 'emulator') {
@@ -108,6 +111,16 @@ export class LinliBot extends ActivityHandler {
             });
         }
         await this.deps.dialog.run(context, this.dialogState);
+    }
+
+    /** What the channel says about the owner (channelData.owner) is kept in the profile, so flows need not ask it. */
+    private rememberOwner(context: TurnContext, profile: OwnerProfile): void {
+        const owner = (context.activity.channelData as OwnerChannelData | undefined)?.owner;
+        if (!owner) return;
+        for (const field of ['name', 'phone', 'building', 'unit', 'room'] as const) {
+            const value = owner[field];
+            if (typeof value === 'string' && value.trim() !== '' && value.length <= 64) profile[field] = value.trim();
+        }
     }
 
     /** The channel's birth year wins; otherwise a clear cue in this message; otherwise what we remembered. */

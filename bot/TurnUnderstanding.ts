@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { OwnerProfile } from './ConversationMemory';
 import type { KnowledgeHit } from './knowledge/KnowledgeService';
 import type { NluTraceValue } from './nlu/NluResult';
 
@@ -8,6 +9,8 @@ export interface TurnReading {
     nlu: NluTraceValue;
     /** The knowledge entry that answers this message, when one matched well enough. */
     knowledge: KnowledgeHit | null;
+    /** The owner's profile (user state, updated from channelData.owner); flows add what they learn to it. */
+    owner: OwnerProfile;
 }
 
 const KEY = Symbol('linli.understanding');

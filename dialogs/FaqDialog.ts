@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory } from 'botbuilder';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { KnowledgeService } from '../bot/knowledge/KnowledgeService';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
@@ -17,17 +17,22 @@ export class FaqDialog extends Dialog {
     }
 
     override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-        const reading = TurnUnderstanding.get(dc.context);
+        await this.answer(dc.context);
+        return dc.endDialog();
+    }
+
+    /** Sends the answer for this turn's question (also used when a question interrupts a flow). */
+    async answer(context: TurnContext): Promise<void> {
+        const reading = TurnUnderstanding.get(context);
         const persona = reading?.nlu.persona ?? 'default';
         if (!reading?.knowledge) {
-            await dc.context.sendActivity(this.phrasebook.say('faq_unsure', persona));
-            return dc.endDialog();
+            await context.sendActivity(this.phrasebook.say('faq_unsure', persona));
+            return;
         }
         const answer = this.knowledge.render(reading.knowledge, persona);
         const parts = [this.intro ? this.phrasebook.say(this.intro, persona) : '', answer.text, this.outro ? this.phrasebook.say(this.outro, persona) : ''];
         const message = MessageFactory.text(parts.filter(Boolean).join('\n\n'));
         if (answer.actions.length > 0) message.suggestedActions = { actions: CardFactory.actions(answer.actions), to: [] };
-        await dc.context.sendActivity(message);
-        return dc.endDialog();
+        await context.sendActivity(message);
     }
 }

@@ -1,6 +1,8 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { ArrearsType, Intent } from '../bot/nlu/NluResult';
+import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
+import type { FaqDialog } from './FaqDialog';
 import {
     ComponentDialog,
     DialogSet,
@@ -15,6 +17,7 @@ import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 
 const MAIN_DIALOG = 'main';
+const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
 const ROUTE_WATERFALL = 'main.route';
 
 /** A dialog for every intent, and for arrears one per cause: the compiler checks that none is missing. */
@@ -28,7 +31,12 @@ export class MainDialog extends ComponentDialog {
     private readonly routes: IntentRoutes;
     private dialogSet: DialogSet | undefined;
 
-    constructor(routes: IntentRoutes, handoff: Dialog, emergency: Dialog) {
+    constructor(
+        routes: IntentRoutes,
+        handoff: Dialog,
+        emergency: Dialog,
+        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
+    ) {
         super(MAIN_DIALOG);
         if (handoff.id !== HANDOFF_DIALOG || emergency.id !== EMERGENCY_DIALOG) throw new Error('MainDialog: unexpected handoff/emergency dialog ids');
         this.routes = routes;
@@ -52,6 +60,26 @@ export class MainDialog extends ComponentDialog {
             this.dialogSet.add(this);
         }
         const dc = await this.dialogSet.createContext(context);
+        const reading = TurnUnderstanding.get(context);
+        if (dc.activeDialog && reading) {
+            // Interruptions: danger or a request for a person ends the flow; "算了" cancels it; a question is answered
+            // and the flow asks its pending question again.
+            if (reading.nlu.escalate) {
+                await dc.cancelAllDialogs();
+                await dc.beginDialog(this.id);
+                return;
+            }
+            if (CANCEL.test(reading.text)) {
+                await dc.cancelAllDialogs();
+                await context.sendActivity(this.interruptions.phrasebook.say('flow_cancelled', reading.nlu.persona));
+                return;
+            }
+            if (reading.nlu.intent === 'faq' && reading.knowledge) {
+                await this.interruptions.faq.answer(context);
+                await dc.repromptDialog();
+                return;
+            }
+        }
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
     }

@@ -42,7 +42,7 @@ export class EntityExtractor {
 
     extract(text: string): Entities {
         return {
-            phones: [...text.matchAll(PHONE)].map((m) => m[0].replace(/[- ]/g, '').replace(/^\+?86/, '')),
+            phones: findPhones(text),
             times: DATE_CUES.test(text) ? this.times(text) : [],
             money: MONEY_CUES.test(text) ? this.money(text) : [],
             address: parseAddress(text),
@@ -78,6 +78,10 @@ export class EntityExtractor {
             return Number.isFinite(amount) ? [{ text: result.text, amount, unit: resolution?.unit ?? '' }] : [];
         });
     }
+}
+
+export function findPhones(text: string): string[] {
+    return [...text.matchAll(PHONE)].map((m) => m[0].replace(/[- ]/g, '').replace(/^\+?86/, ''));
 }
 
 export function parseAddress(text: string): Address | null {

@@ -39,6 +39,16 @@ export class WorkingCalendar {
         return { from: new Date(Date.UTC(y, m - 1, 1) - offset), to: new Date(Date.UTC(y, m, 1) - offset) };
     }
 
+    /** A deadline in words an owner reads at a glance: 今天16:30, 明天09:15, 11月28日16:30 (local time). */
+    describe(at: Date, now: Date): string {
+        const local = new Date(at.getTime() + this.data.utcOffsetMinutes * 60_000);
+        const time = local.toISOString().slice(11, 16);
+        const day = this.localDay(at);
+        if (day === this.localDay(now)) return `今天${time}`;
+        if (day === this.localDay(new Date(now.getTime() + DAY_MS))) return `明天${time}`;
+        return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日${time}`;
+    }
+
     isWorkingDay(day: string): boolean {
         if (this.workdays.has(day)) return true;
         if (this.holidays.has(day)) return false;

@@ -1,0 +1,66 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadDataFile } from '../Phrasebook';
+import { ComplaintCategories } from '../nlu/NluResult';
+import { TicketKinds } from '../tickets/Ticket';
+
+/** Lines per persona: several variants so Linli does not repeat itself; default required, the others fall back to it. */
+export const Lines = z.object({
+    default: z.array(z.string().min(1)).min(1),
+    elderly: z.array(z.string().min(1)).min(1).optional(),
+    young: z.array(z.string().min(1)).min(1).optional(),
+});
+export type Lines = z.infer<typeof Lines>;
+
+export const Slots = z.enum(['location', 'phone']);
+export type Slot = z.infer<typeof Slots>;
+
+const Rubric = z.string().min(4);
+export const FlowStep = z.discriminatedUnion('purpose', [
+    z.object({ purpose: z.literal('empathise'), say: Lines, rubric: Rubric }),
+    z.object({ purpose: z.literal('clarify'), say: Lines, reask: Lines, rubric: Rubric }),
+    z.object({ purpose: z.literal('listen'), slot: Slots, recognizer: z.enum(['address', 'phone']), say: Lines, reask: Lines, rubric: Rubric }),
+    z.object({ purpose: z.literal('resolve'), say: Lines, rubric: Rubric }),
+    z.object({ purpose: z.literal('follow_up'), say: Lines, rubric: Rubric }),
+]);
+export type FlowStep = z.infer<typeof FlowStep>;
+
+/** A training script as data: ordered steps tagged by purpose, the slots they fill, forbidden phrasings, rubrics. */
+export const FlowScript = z
+    .object({
+        id: z.string().regex(/^[a-z_]+$/),
+        title: z.string().min(1),
+        ticket: z.object({ kind: TicketKinds, departments: z.record(ComplaintCategories, z.string().min(1)) }),
+        steps: z.array(FlowStep).min(3),
+        forbidden: z.array(z.string().min(2)),
+    })
+    .superRefine((script, ctx) => {
+        const purposes = script.steps.map((s) => s.purpose);
+        for (const needed of ['empathise', 'clarify', 'resolve'] as const) {
+            if (!purposes.includes(needed)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `a "${needed}" step is required` });
+        }
+        if (purposes.indexOf('resolve') < purposes.lastIndexOf('listen')) {
+            ctx.addIssue({ code: 'custom', path: ['steps'], message: 'every "listen" step must come before "resolve"' });
+        }
+    });
+export type FlowScript = z.infer<typeof FlowScript>;
+
+/** Every flow script under scripts/ (every file but phrases.json); a broken one stops start-up naming file and field. */
+export function loadFlowScripts(dir: string): Map<string, FlowScript> {
+    const scripts = new Map<string, FlowScript>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'phrases.json').sort()) {
+        const script = loadDataFile(join(dir, file), FlowScript);
+        scripts.set(script.id, script);
+    }
+    return scripts;
+}
+
+export function pick(lines: Lines, persona: 'elderly' | 'young' | 'default', random: () => number = Math.random): string {
+    const variants = (persona !== 'default' ? lines[persona] : undefined) ?? lines.default;
+    return variants[Math.floor(random() * variants.length)] ?? variants[0] ?? '';
+}
+
+export function fill(line: string, values: Record<string, string>): string {
+    return line.replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m);
+}

@@ -1,0 +1,191 @@
+import type { TurnContext } from 'botbuilder';
+import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
+import type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prompt';
+import { findPhones, parseAddress } from '../bot/nlu/EntityExtractor';
+import type { ComplaintCategories, Persona } from '../bot/nlu/NluResult';
+import { restate } from '../bot/restate';
+import { fill, pick, type FlowScript, type FlowStep, type Slot } from '../bot/scripts/FlowScript';
+import type { TicketService } from '../bot/tickets/TicketService';
+import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
+import { TurnUnderstanding } from '../bot/TurnUnderstanding';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
+import { readYesNo } from './yesNo';
+import type { z } from 'zod';
+
+type Category = z.infer<typeof ComplaintCategories>;
+
+/** What a flow has learned so far; kept in the waterfall's step values. */
+interface FlowValues {
+    description: string;
+    category: Category;
+    location?: string;
+    building?: string;
+    unit?: string;
+    room?: string;
+    phone?: string;
+    name?: string;
+}
+
+export interface ScriptDialogDeps {
+    tickets: TicketService;
+    calendar: WorkingCalendar;
+    clock: () => Date;
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * One dialog per training script, built from the script's data: no hand-written waterfall per flow. The owner's first
+ * message is the "listen" that started it; then empathy and a restatement to confirm, the slots still missing (never
+ * those the message or the profile already gave), the ticket, and the promise of a follow-up visit.
+ */
+export class ScriptDialog extends ComponentDialog {
+    private readonly confirmPromptId: string;
+    private readonly textPromptId: string;
+
+    constructor(
+        private readonly script: FlowScript,
+        private readonly deps: ScriptDialogDeps,
+    ) {
+        super(`script.${script.id}`);
+        this.confirmPromptId = `${this.id}.confirm`;
+        this.textPromptId = `${this.id}.text`;
+        this.addDialog(new TextPrompt(this.confirmPromptId, async (p) => readYesNo(p.recognized.value ?? '') !== null || p.attemptCount >= MAX_ATTEMPTS));
+        this.addDialog(new TextPrompt(this.textPromptId, async (p) => (p.recognized.value ?? '').trim().length >= 2));
+        const steps: ((step: WaterfallStepContext) => Promise<DialogTurnResult>)[] = [];
+        const clarify = script.steps.find((s): s is Extract<FlowStep, { purpose: 'clarify' }> => s.purpose === 'clarify');
+        steps.push((step) => this.openStep(step));
+        if (clarify) steps.push((step) => this.confirmStep(step, clarify), (step) => this.restatedStep(step));
+        for (const listen of script.steps.filter((s): s is Extract<FlowStep, { purpose: 'listen' }> => s.purpose === 'listen')) {
+            const promptId = `${this.id}.slot.${listen.slot}`;
+            this.addDialog(new TextPrompt(promptId, (p) => this.validateSlot(listen.slot, p)));
+            steps.push((step) => this.askSlotStep(step, listen, promptId), (step) => this.storeSlotStep(step, listen.slot));
+        }
+        steps.push((step) => this.resolveStep(step));
+        this.addDialog(new WaterfallDialog(`${this.id}.steps`, steps));
+        this.initialDialogId = `${this.id}.steps`;
+    }
+
+    private persona(context: TurnContext): Persona {
+        return TurnUnderstanding.get(context)?.nlu.persona ?? 'default';
+    }
+
+    private lines(purpose: FlowStep['purpose']): FlowStep | undefined {
+        return this.script.steps.find((s) => s.purpose === purpose);
+    }
+
+    private values(step: WaterfallStepContext): FlowValues {
+        return step.values as FlowValues;
+    }
+
+    private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const reading = TurnUnderstanding.get(step.context);
+        const values = this.values(step);
+        values.description = reading?.text ?? '';
+        values.category = (reading?.nlu.sub as Category | null) ?? 'service';
+        // Whatever the first message or the profile already says is not asked again.
+        const owner = reading?.owner ?? {};
+        const entities = reading?.nlu.entities;
+        values.phone = entities?.phones[0] ?? owner.phone;
+        values.name = owner.name;
+        const address = entities?.address ?? null;
+        if (address) Object.assign(values, address, { location: describePlace(address) });
+        else if (owner.building) Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: describePlace(owner) });
+        const persona = this.persona(step.context);
+        const empathise = this.lines('empathise');
+        const clarify = this.lines('clarify');
+        const opening = [empathise ? pick(empathise.say, persona) : '', clarify ? fill(pick(clarify.say, persona), { summary: restate(values.description) }) : '']
+            .filter(Boolean)
+            .join('');
+        if (!clarify) {
+            await step.context.sendActivity(opening);
+            return step.next();
+        }
+        return step.prompt(this.confirmPromptId, { prompt: opening });
+    }
+
+    private async confirmStep(step: WaterfallStepContext, clarify: Extract<FlowStep, { purpose: 'clarify' }>): Promise<DialogTurnResult> {
+        if (readYesNo(String(step.result ?? '')) === false) {
+            return step.prompt(this.textPromptId, { prompt: pick(clarify.reask, this.persona(step.context)) });
+        }
+        return step.next();
+    }
+
+    private async restatedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        if (typeof step.result === 'string' && step.result.trim().length >= 2) this.values(step).description = step.result.trim();
+        return step.next();
+    }
+
+    private async askSlotStep(step: WaterfallStepContext, listen: Extract<FlowStep, { purpose: 'listen' }>, promptId: string): Promise<DialogTurnResult> {
+        if (this.values(step)[listen.slot]) return step.next();
+        const persona = this.persona(step.context);
+        return step.prompt(promptId, { prompt: pick(listen.say, persona), retryPrompt: pick(listen.reask, persona) });
+    }
+
+    private async storeSlotStep(step: WaterfallStepContext, slot: Slot): Promise<DialogTurnResult> {
+        const answer = typeof step.result === 'string' ? step.result.trim() : '';
+        const values = this.values(step);
+        if (answer && !values[slot]) {
+            if (slot === 'phone') values.phone = findPhones(answer)[0];
+            else {
+                const address = parseAddress(answer);
+                Object.assign(values, address ?? {}, { location: answer.slice(0, 100) });
+            }
+        }
+        return step.next();
+    }
+
+    private async validateSlot(slot: Slot, prompt: PromptValidatorContext<string>): Promise<boolean> {
+        const text = (prompt.recognized.value ?? '').trim();
+        // After three tries the flow goes on without the value rather than trap the owner in a loop.
+        if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
+        return slot === 'phone' ? findPhones(text).length > 0 : text.length >= 2;
+    }
+
+    private async resolveStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const values = this.values(step);
+        const reading = TurnUnderstanding.get(step.context);
+        const activity = step.context.activity;
+        const department = this.script.ticket.departments[values.category];
+        const ticket = await this.deps.tickets.create({
+            kind: this.script.ticket.kind,
+            category: values.category,
+            channelId: activity.channelId,
+            conversationId: activity.conversation.id,
+            ownerId: activity.from.id,
+            medium: 'chat',
+            contact: compact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room }),
+            location: values.location ?? null,
+            description: values.description.slice(0, 2000),
+            request: null,
+            subject: null,
+            department,
+        });
+        // What the owner told us is remembered for next time.
+        if (reading?.owner) Object.assign(reading.owner, compact({ phone: values.phone, building: values.building, unit: values.unit, room: values.room }));
+        const now = this.deps.clock();
+        const persona = this.persona(step.context);
+        const placeholders = {
+            ticketId: ticket.id,
+            department,
+            responseDue: this.deps.calendar.describe(new Date(ticket.sla.responseDueAt), now),
+            feedbackDue: this.deps.calendar.describe(new Date(ticket.sla.feedbackDueAt), now),
+        };
+        const closing = (['resolve', 'follow_up'] as const)
+            .map((purpose) => this.lines(purpose))
+            .filter((s): s is FlowStep => s !== undefined)
+            .map((s) => fill(pick(s.say, persona), placeholders));
+        await step.context.sendActivity(closing.join('\n'));
+        return step.endDialog(ticket.id);
+    }
+}
+
+function describePlace(address: { building?: string; unit?: string; room?: string; floor?: string }): string {
+    return [address.building && `${address.building}号楼`, address.unit && `${address.unit}单元`, address.floor && `${address.floor}楼`, address.room]
+        .filter(Boolean)
+        .join('');
+}
+
+function compact<T extends Record<string, string | undefined>>(record: T): { [K in keyof T]?: string } {
+    return Object.fromEntries(Object.entries(record).filter(([, v]) => typeof v === 'string' && v !== '')) as { [K in keyof T]?: string };
+}
