@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter } from 'botbuilder';
+import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter, type BotState } from 'botbuilder';
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
@@ -14,7 +14,7 @@ import { MainDialog } from '../dialogs/MainDialog';
 import { ReplyDialog } from '../dialogs/ReplyDialog';
 import { ScriptDialog } from '../dialogs/ScriptDialog';
 import { TicketStatusDialog } from '../dialogs/TicketStatusDialog';
-import { loadFlowScripts } from './scripts/FlowScript';
+import { loadFlowScripts, type FlowScript } from './scripts/FlowScript';
 import { KnowledgeBase } from './knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
 import { KnowledgeService } from './knowledge/KnowledgeService';
@@ -42,6 +42,7 @@ import { Tokenizer } from './nlu/Tokenizer';
 import { PROJECT_ROOT } from './paths';
 import { Phrasebook } from './Phrasebook';
 import { TurnErrorHandler } from './TurnErrorHandler';
+import { TurnReader, type TurnReaderDeps } from './TurnReader';
 
 
 export interface LinliOptions {
@@ -64,6 +65,11 @@ export class Linli {
     readonly conversationState: ConversationState;
     readonly userState: UserState;
     readonly tickets: TicketService;
+    /** Exposed for dialog tests (DialogTestClient), which run the main dialog without the bot. */
+    readonly dialog: MainDialog;
+    readonly reader: TurnReader;
+    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge'>;
+    private readonly clock: () => Date;
     readonly reports: ComplaintReporter;
     private readonly ticketStore: TicketStore;
     private readonly phrasebook: Phrasebook;
@@ -87,6 +93,7 @@ export class Linli {
 
         const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
         const clock = options.clock ?? (() => new Date());
+        this.clock = clock;
         const calendar = WorkingCalendar.fromFile(join(knowledgeDir, 'calendar.json'));
         this.ticketStore = options.ticketStore ?? (redis ? new RedisTicketStore(redis, config.REDIS_KEY_PREFIX) : new SqliteTicketStore(join(config.DATA_DIR, 'tickets.sqlite')));
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
@@ -103,24 +110,28 @@ export class Linli {
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
-        const scripts = loadFlowScripts(join(PROJECT_ROOT, 'scripts'));
-        const complaintScript = scripts.get('complaint');
-        if (!complaintScript) throw new Error('scripts/: the complaint script is missing');
+        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate };
+        const flows = new Map([...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()].map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
+        const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
+            const dialog = flows.get(trigger);
+            if (!dialog) throw new Error(`scripts/: no flow script has trigger "${trigger}"`);
+            return dialog;
+        };
         const faq = new FaqDialog('faq', this.phrasebook, knowledge);
         const handoff = new HandoffDialog(this.phrasebook);
-        const emergency = new EmergencyDialog(this.phrasebook, safety);
-        const dialog = new MainDialog(
+        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets);
+        this.dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
                 thanks_bye: reply('thanks_bye', 'thanks_bye'),
                 human_agent: handoff,
                 faq,
-                repair: reply('repair', 'repair_ack'),
-                complaint: new ScriptDialog(complaintScript, { tickets: this.tickets, calendar, clock }),
+                repair: flow('repair'),
+                complaint: flow('complaint'),
                 emergency,
                 fee_arrears: {
-                    hardship: reply('arrears.hardship', 'arrears_hardship'),
-                    service_dissatisfaction: reply('arrears.dissatisfaction', 'arrears_dissatisfaction'),
+                    hardship: flow('fee_arrears/hardship'),
+                    service_dissatisfaction: flow('fee_arrears/service_dissatisfaction'),
                     misconception: new FaqDialog('arrears.misconception', this.phrasebook, knowledge, 'arrears_misconception_intro', 'arrears_shared'),
                 },
                 ticket_status: new TicketStatusDialog(this.phrasebook, this.tickets, calendar, clock),
@@ -130,19 +141,15 @@ export class Linli {
             emergency,
             { phrasebook: this.phrasebook, faq },
         );
+        this.readerParts = { recognizer, knowledge };
+        this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,
             userState: this.userState,
-            dialog,
-            recognizer,
-            knowledge,
-            entities: this.entities,
-            escalation: new EscalationPolicy(),
+            reader: this.reader,
+            dialog: this.dialog,
             phrasebook: this.phrasebook,
-            metrics: this.metrics,
-            clock: clock,
-        });
-    }
+        });    }
 
     /** Builds Linli on the store the config names; with REDIS_URL, waits briefly for the connection. */
     static async create(config: Config, logger: Logger, options: LinliOptions = {}): Promise<Linli> {
@@ -173,6 +180,20 @@ export class Linli {
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS));
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
+    }
+
+    /** A reader of owner messages on the given states (dialog tests give their own). */
+    createReader(conversationState: BotState, userState: BotState, dialogStateProperty?: string): TurnReader {
+        return new TurnReader({
+            conversationState,
+            userState,
+            ...this.readerParts,
+            entities: this.entities,
+            escalation: new EscalationPolicy(),
+            metrics: this.metrics,
+            clock: this.clock,
+            ...(dialogStateProperty ? { dialogStateProperty } : {}),
+        });
     }
 
     /** Loads what is left to load lazily (the date recogniser), so no owner's turn pays for it. */

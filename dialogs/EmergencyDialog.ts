@@ -3,6 +3,7 @@ import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
 import { sendHandoffInitiation } from './handoffEvent';
+import type { TicketService } from '../bot/tickets/TicketService';
 
 export const EMERGENCY_DIALOG = 'emergency';
 
@@ -11,6 +12,7 @@ export class EmergencyDialog extends Dialog {
     constructor(
         private readonly phrasebook: Phrasebook,
         private readonly safety: SafetyAdvice,
+        private readonly tickets: TicketService,
     ) {
         super(EMERGENCY_DIALOG);
     }
@@ -21,8 +23,33 @@ export class EmergencyDialog extends Dialog {
         const { steps } = this.safety.stepsFor(reading?.text ?? '');
         const numbered = steps.map((step, i) => `${i + 1}. ${step}`).join('\n');
         await dc.context.sendActivity(`${this.phrasebook.say('emergency_intro', persona)}\n${numbered}`);
+        // The advice is out first; a ticket that cannot be written (store down) must not hold it back or stop the handoff.
+        const ticketId = await this.openTicket(dc, reading?.text ?? '').catch(() => null);
         await dc.context.sendActivity(`${this.phrasebook.say('emergency_followup', persona)}\n${this.phrasebook.say('handoff_coming', persona)}`);
-        await sendHandoffInitiation(dc.context, 'emergency');
+        await sendHandoffInitiation(dc.context, 'emergency', ticketId);
         return dc.endDialog();
+    }
+
+    private async openTicket(dc: DialogContext, text: string): Promise<string> {
+        const { activity } = dc.context;
+        const reading = TurnUnderstanding.get(dc.context);
+        const address = reading?.nlu.entities?.address;
+        const phone = reading?.nlu.entities?.phones[0] ?? reading?.owner.phone;
+        const ticket = await this.tickets.create({
+            kind: 'emergency',
+            category: 'emergency',
+            channelId: activity.channelId,
+            conversationId: activity.conversation.id,
+            ownerId: activity.from.id,
+            medium: 'chat',
+            contact: { ...(phone ? { phone } : {}), ...(address?.building ? { building: address.building } : {}), ...(address?.unit ? { unit: address.unit } : {}), ...(address?.room ? { room: address.room } : {}) },
+            location: null,
+            description: text.slice(0, 2000) || '紧急情况',
+            request: null,
+            subject: null,
+            department: '值班中心',
+            urgent: true,
+        });
+        return ticket.id;
     }
 }

@@ -5,10 +5,11 @@ import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import type { FaqDialog } from './FaqDialog';
 import {
     ComponentDialog,
+    Dialog,
+    type DialogContext,
     DialogSet,
     DialogTurnStatus,
     WaterfallDialog,
-    type Dialog,
     type DialogState,
     type DialogTurnResult,
     type WaterfallStepContext,
@@ -60,28 +61,32 @@ export class MainDialog extends ComponentDialog {
             this.dialogSet.add(this);
         }
         const dc = await this.dialogSet.createContext(context);
-        const reading = TurnUnderstanding.get(context);
-        if (dc.activeDialog && reading) {
-            // Interruptions: danger or a request for a person ends the flow; "算了" cancels it; a question is answered
-            // and the flow asks its pending question again.
-            if (reading.nlu.escalate) {
-                await dc.cancelAllDialogs();
-                await dc.beginDialog(this.id);
-                return;
-            }
-            if (CANCEL.test(reading.text)) {
-                await dc.cancelAllDialogs();
-                await context.sendActivity(this.interruptions.phrasebook.say('flow_cancelled', reading.nlu.persona));
-                return;
-            }
-            if (reading.nlu.intent === 'faq' && reading.knowledge) {
-                await this.interruptions.faq.answer(context);
-                await dc.repromptDialog();
-                return;
-            }
-        }
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+    }
+
+    /**
+     * Interruptions while a flow waits for an answer: danger or a request for a person ends the flow and routes anew;
+     * "算了" cancels it; a question is answered and the flow asks its pending question again.
+     */
+    protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+        const reading = TurnUnderstanding.get(innerDc.context);
+        if (reading) {
+            if (reading.nlu.escalate) {
+                await innerDc.cancelAllDialogs();
+                return innerDc.beginDialog(ROUTE_WATERFALL);
+            }
+            if (CANCEL.test(reading.text)) {
+                await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_cancelled', reading.nlu.persona));
+                return innerDc.cancelAllDialogs();
+            }
+            if (reading.nlu.intent === 'faq' && reading.knowledge) {
+                await this.interruptions.faq.answer(innerDc.context);
+                await innerDc.repromptDialog();
+                return Dialog.EndOfTurn;
+            }
+        }
+        return super.onContinueDialog(innerDc);
     }
 
     private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

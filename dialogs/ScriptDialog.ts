@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prompt';
-import { findPhones, parseAddress } from '../bot/nlu/EntityExtractor';
-import type { ComplaintCategories, Persona } from '../bot/nlu/NluResult';
+import { findPhones, parseAddress, type EntityExtractor } from '../bot/nlu/EntityExtractor';
+import type { Persona } from '../bot/nlu/NluResult';
 import { restate } from '../bot/restate';
 import { fill, pick, type FlowScript, type FlowStep, type Slot } from '../bot/scripts/FlowScript';
 import type { TicketService } from '../bot/tickets/TicketService';
@@ -11,8 +11,9 @@ import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
 import { readYesNo } from './yesNo';
 import type { z } from 'zod';
+import type { TicketCategories } from '../bot/tickets/Ticket';
 
-type Category = z.infer<typeof ComplaintCategories>;
+type Category = z.infer<typeof TicketCategories>;
 
 /** What a flow has learned so far; kept in the waterfall's step values. */
 interface FlowValues {
@@ -24,13 +25,23 @@ interface FlowValues {
     room?: string;
     phone?: string;
     name?: string;
+    preferredTime?: string;
+    situation?: string;
 }
 
 export interface ScriptDialogDeps {
     tickets: TicketService;
     calendar: WorkingCalendar;
     clock: () => Date;
+    entities: EntityExtractor;
+    /** Values any line may use, such as the estate's {installmentPeriods}. */
+    values: Record<string, string | number>;
 }
+
+const FLEXIBLE_TIME = /随时|都可以|都行|尽快|越快越好|什么时候都|有空就/;
+const HARDSHIP_STORY = /失业|下岗|生病|住院|没收入|收入|困难|周转|手头紧|没钱|去世|手术|负担/;
+const LEAK = /漏水|渗水|滴水|漏雨|返水/;
+const URGENT = /急|马上|尽快|赶紧|立刻|立即/;
 
 const MAX_ATTEMPTS = 3;
 
@@ -82,7 +93,11 @@ export class ScriptDialog extends ComponentDialog {
         const reading = TurnUnderstanding.get(step.context);
         const values = this.values(step);
         values.description = reading?.text ?? '';
-        values.category = (reading?.nlu.sub as Category | null) ?? 'service';
+        const fixed = this.script.ticket.category;
+        values.category = fixed === 'from_intent' ? ((reading?.nlu.sub as Category | null) ?? 'service') : fixed;
+        const firstTime = reading?.nlu.entities?.times[0];
+        if (firstTime) values.preferredTime = firstTime.text;
+        if (HARDSHIP_STORY.test(values.description)) values.situation = values.description;
         // Whatever the first message or the profile already says is not asked again.
         const owner = reading?.owner ?? {};
         const entities = reading?.nlu.entities;
@@ -94,7 +109,7 @@ export class ScriptDialog extends ComponentDialog {
         const persona = this.persona(step.context);
         const empathise = this.lines('empathise');
         const clarify = this.lines('clarify');
-        const opening = [empathise ? pick(empathise.say, persona) : '', clarify ? fill(pick(clarify.say, persona), { summary: restate(values.description) }) : '']
+        const opening = [empathise ? this.fill(pick(empathise.say, persona)) : '', clarify ? this.fill(pick(clarify.say, persona), { summary: restate(values.description) }) : '']
             .filter(Boolean)
             .join('');
         if (!clarify) {
@@ -102,6 +117,10 @@ export class ScriptDialog extends ComponentDialog {
             return step.next();
         }
         return step.prompt(this.confirmPromptId, { prompt: opening });
+    }
+
+    private fill(line: string, values: Record<string, string> = {}): string {
+        return fill(line, { ...Object.fromEntries(Object.entries(this.deps.values).map(([k, v]) => [k, String(v)])), ...values });
     }
 
     private async confirmStep(step: WaterfallStepContext, clarify: Extract<FlowStep, { purpose: 'clarify' }>): Promise<DialogTurnResult> {
@@ -127,10 +146,8 @@ export class ScriptDialog extends ComponentDialog {
         const values = this.values(step);
         if (answer && !values[slot]) {
             if (slot === 'phone') values.phone = findPhones(answer)[0];
-            else {
-                const address = parseAddress(answer);
-                Object.assign(values, address ?? {}, { location: answer.slice(0, 100) });
-            }
+            else if (slot === 'location') Object.assign(values, parseAddress(answer) ?? {}, { location: answer.slice(0, 100) });
+            else values[slot] = answer.slice(0, 200);
         }
         return step.next();
     }
@@ -139,7 +156,9 @@ export class ScriptDialog extends ComponentDialog {
         const text = (prompt.recognized.value ?? '').trim();
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
-        return slot === 'phone' ? findPhones(text).length > 0 : text.length >= 2;
+        if (slot === 'phone') return findPhones(text).length > 0;
+        if (slot === 'preferredTime') return FLEXIBLE_TIME.test(text) || this.deps.entities.extract(text).times.length > 0;
+        return text.length >= 2;
     }
 
     private async resolveStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -147,6 +166,8 @@ export class ScriptDialog extends ComponentDialog {
         const reading = TurnUnderstanding.get(step.context);
         const activity = step.context.activity;
         const department = this.script.ticket.departments[values.category];
+        const request = [this.script.ticket.request, values.preferredTime && `预约上门时间：${values.preferredTime}`].filter(Boolean).join('；');
+        const description = values.situation && values.situation !== values.description ? `${values.description}；情况：${values.situation}` : values.description;
         const ticket = await this.deps.tickets.create({
             kind: this.script.ticket.kind,
             category: values.category,
@@ -156,10 +177,12 @@ export class ScriptDialog extends ComponentDialog {
             medium: 'chat',
             contact: compact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room }),
             location: values.location ?? null,
-            description: values.description.slice(0, 2000),
-            request: null,
+            description: description.slice(0, 2000),
+            request: request || null,
             subject: null,
             department,
+            urgent: URGENT.test(values.description),
+            leak: this.script.ticket.kind === 'repair' && LEAK.test(values.description),
         });
         // What the owner told us is remembered for next time.
         if (reading?.owner) Object.assign(reading.owner, compact({ phone: values.phone, building: values.building, unit: values.unit, room: values.room }));
@@ -174,7 +197,7 @@ export class ScriptDialog extends ComponentDialog {
         const closing = (['resolve', 'follow_up'] as const)
             .map((purpose) => this.lines(purpose))
             .filter((s): s is FlowStep => s !== undefined)
-            .map((s) => fill(pick(s.say, persona), placeholders));
+            .map((s) => this.fill(pick(s.say, persona), placeholders));
         await step.context.sendActivity(closing.join('\n'));
         return step.endDialog(ticket.id);
     }

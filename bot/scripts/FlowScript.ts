@@ -2,8 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadDataFile } from '../Phrasebook';
-import { ComplaintCategories } from '../nlu/NluResult';
-import { TicketKinds } from '../tickets/Ticket';
+import { TicketCategories, TicketKinds } from '../tickets/Ticket';
 
 /** Lines per persona: several variants so Linli does not repeat itself; default required, the others fall back to it. */
 export const Lines = z.object({
@@ -13,14 +12,14 @@ export const Lines = z.object({
 });
 export type Lines = z.infer<typeof Lines>;
 
-export const Slots = z.enum(['location', 'phone']);
+export const Slots = z.enum(['location', 'phone', 'preferredTime', 'situation']);
 export type Slot = z.infer<typeof Slots>;
 
 const Rubric = z.string().min(4);
 export const FlowStep = z.discriminatedUnion('purpose', [
     z.object({ purpose: z.literal('empathise'), say: Lines, rubric: Rubric }),
     z.object({ purpose: z.literal('clarify'), say: Lines, reask: Lines, rubric: Rubric }),
-    z.object({ purpose: z.literal('listen'), slot: Slots, recognizer: z.enum(['address', 'phone']), say: Lines, reask: Lines, rubric: Rubric }),
+    z.object({ purpose: z.literal('listen'), slot: Slots, recognizer: z.enum(['address', 'phone', 'datetime', 'text']), say: Lines, reask: Lines, rubric: Rubric }),
     z.object({ purpose: z.literal('resolve'), say: Lines, rubric: Rubric }),
     z.object({ purpose: z.literal('follow_up'), say: Lines, rubric: Rubric }),
 ]);
@@ -29,15 +28,26 @@ export type FlowStep = z.infer<typeof FlowStep>;
 /** A training script as data: ordered steps tagged by purpose, the slots they fill, forbidden phrasings, rubrics. */
 export const FlowScript = z
     .object({
+        /** Which conversations start this flow: an intent, or for arrears the intent and its cause. */
+        trigger: z.enum(['complaint', 'repair', 'fee_arrears/hardship', 'fee_arrears/service_dissatisfaction']),
         id: z.string().regex(/^[a-z_]+$/),
         title: z.string().min(1),
-        ticket: z.object({ kind: TicketKinds, departments: z.record(ComplaintCategories, z.string().min(1)) }),
+        /**
+         * The ticket the flow opens: its kind, its category (fixed, or the intent's sub-label when `from_intent`), the
+         * department per category, and whether a leak's follow-up waits for the first rain.
+         */
+        ticket: z.object({
+            kind: TicketKinds,
+            category: z.union([TicketCategories, z.literal('from_intent')]),
+            departments: z.record(TicketCategories, z.string().min(1)),
+            request: z.string().max(200).optional(),
+        }),
         steps: z.array(FlowStep).min(3),
         forbidden: z.array(z.string().min(2)),
     })
     .superRefine((script, ctx) => {
         const purposes = script.steps.map((s) => s.purpose);
-        for (const needed of ['empathise', 'clarify', 'resolve'] as const) {
+        for (const needed of ['empathise', 'resolve'] as const) {
             if (!purposes.includes(needed)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `a "${needed}" step is required` });
         }
         if (purposes.indexOf('resolve') < purposes.lastIndexOf('listen')) {

@@ -44,6 +44,10 @@ describe('answers over HTTP', () => {
         const kinds = turn.activities.filter((a) => a.type !== 'trace').map((a) => (a.type === 'event' ? a.name : 'message'));
         expect(kinds).toEqual(['message', 'message', 'handoff.initiate']);
         expect(texts(turn)[0]).toMatch(/警铃|扒门/);
+        const event = turn.activities.find((a) => a.name === 'handoff.initiate');
+        const ticketId = (event?.value as { ticketId: string }).ticketId;
+        expect(ticketId).toMatch(/^TS-\d{8}-\d{4}$/);
+        expect(await server.linli.tickets.get(ticketId)).toMatchObject({ kind: 'emergency', category: 'emergency' });
     });
 
     it('corrects a misconception kindly, with the law and without blame', async () => {

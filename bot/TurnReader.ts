@@ -1,0 +1,101 @@
+import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { DialogState } from '../dialogs/dialogsCore';
+import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
+import type { EscalationPolicy } from './EscalationPolicy';
+import type { KnowledgeService } from './knowledge/KnowledgeService';
+import type { Metrics } from './Metrics';
+import type { EntityExtractor } from './nlu/EntityExtractor';
+import { NluTraceValue, type Persona } from './nlu/NluResult';
+import { personaFromBirthYear } from './nlu/PersonaDetector';
+import type { Recognizer } from './nlu/Recognizer';
+import { TurnUnderstanding, type TurnReading } from './TurnUnderstanding';
+
+export interface TurnReaderDeps {
+    conversationState: BotState;
+    userState: BotState;
+    recognizer: Recognizer;
+    knowledge: KnowledgeService;
+    entities: EntityExtractor;
+    escalation: EscalationPolicy;
+    metrics: Metrics;
+    clock: () => Date;
+    /** The conversation-state property holding the dialog stack (botbuilder-testing names it 'DialogState'). */
+    dialogStateProperty?: string;
+}
+
+interface OwnerChannelData {
+    owner?: { birthYear?: unknown; name?: unknown; phone?: unknown; building?: unknown; unit?: unknown; room?: unknown };
+}
+
+/**
+ * Reads one owner message in its conversation: understanding, the knowledge that answers it, entities, persona, and
+ * the conversation-level escalation rules. The result is put in the turn state for the dialogs.
+ */
+export class TurnReader {
+    private readonly memory: StatePropertyAccessor<ConversationMemory>;
+    private readonly profile: StatePropertyAccessor<OwnerProfile>;
+    private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+    constructor(private readonly deps: TurnReaderDeps) {
+        this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
+        this.dialogState = deps.conversationState.createProperty<DialogState>(deps.dialogStateProperty ?? 'dialogState');
+        this.profile = deps.userState.createProperty<OwnerProfile>('profile');
+    }
+
+    get dialogStateAccessor(): StatePropertyAccessor<DialogState> {
+        return this.dialogState;
+    }
+
+    async read(context: TurnContext): Promise<TurnReading> {
+        const memory = await this.memory.get(context, emptyMemory());
+        memory.turns += 1;
+        const text = context.activity.text ?? '';
+        const profile = await this.profile.get(context, {});
+        const understanding = this.deps.recognizer.recognize(text);
+        const persona = this.persona(context, profile, understanding.persona);
+        const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
+        const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
+        // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
+        const inFlow = ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
+        const notUnderstood =
+            !inFlow && ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
+        const decision = this.deps.escalation.decide(understanding, memory, notUnderstood);
+        const nlu = NluTraceValue.parse({
+            intent: understanding.intent,
+            sub: understanding.sub,
+            confidence: Math.round(understanding.confidence * 1000) / 1000,
+            persona,
+            emotion: understanding.emotion,
+            escalate: decision.escalate,
+            escalationReason: decision.reason,
+            entities: this.deps.entities.extract(text),
+        });
+        this.rememberOwner(context, profile);
+        this.deps.metrics.intents.inc({ intent: nlu.intent });
+        if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });
+        const reading: TurnReading = { text, nlu, knowledge, owner: profile };
+        TurnUnderstanding.set(context, reading);
+        return reading;
+    }
+
+    /** What the channel says about the owner (channelData.owner) is kept in the profile, so flows need not ask it. */
+    private rememberOwner(context: TurnContext, profile: OwnerProfile): void {
+        const owner = (context.activity.channelData as OwnerChannelData | undefined)?.owner;
+        if (!owner) return;
+        for (const field of ['name', 'phone', 'building', 'unit', 'room'] as const) {
+            const value = owner[field];
+            if (typeof value === 'string' && value.trim() !== '' && value.length <= 64) profile[field] = value.trim();
+        }
+    }
+
+    /** The channel's birth year wins; otherwise a clear cue in this message; otherwise what we remembered. */
+    private persona(context: TurnContext, profile: OwnerProfile, detected: Persona): Persona {
+        const birthYear = (context.activity.channelData as OwnerChannelData | undefined)?.owner?.birthYear;
+        if (typeof birthYear === 'number' && Number.isInteger(birthYear) && birthYear > 1900) {
+            profile.persona = personaFromBirthYear(birthYear, this.deps.clock());
+        } else if (detected !== 'default') {
+            profile.persona = detected;
+        }
+        return profile.persona ?? 'default';
+    }
+}
