@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter, type BotState } from 'botbuilder';
+import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter, type BotState, type CloudAdapter } from 'botbuilder';
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
@@ -43,6 +43,9 @@ import { PROJECT_ROOT } from './paths';
 import { Phrasebook } from './Phrasebook';
 import { TurnErrorHandler } from './TurnErrorHandler';
 import { TurnReader, type TurnReaderDeps } from './TurnReader';
+import { ConversationReferences } from './proactive/ConversationReferences';
+import { FollowUpScheduler } from './proactive/FollowUpScheduler';
+import { FollowUpDialog } from '../dialogs/FollowUpDialog';
 
 
 export interface LinliOptions {
@@ -68,6 +71,7 @@ export class Linli {
     /** Exposed for dialog tests (DialogTestClient), which run the main dialog without the bot. */
     readonly dialog: MainDialog;
     readonly reader: TurnReader;
+    private readonly references: ConversationReferences;
     private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge'>;
     private readonly clock: () => Date;
     readonly reports: ComplaintReporter;
@@ -110,7 +114,8 @@ export class Linli {
         this.conversationState = new ConversationState(this.storage);
         this.userState = new UserState(this.storage);
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
-        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate };
+        this.references = new ConversationReferences(this.storage);
+        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references };
         const flows = new Map([...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()].map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
         const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
             const dialog = flows.get(trigger);
@@ -119,7 +124,7 @@ export class Linli {
         };
         const faq = new FaqDialog('faq', this.phrasebook, knowledge);
         const handoff = new HandoffDialog(this.phrasebook);
-        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets);
+        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references);
         this.dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
@@ -140,6 +145,7 @@ export class Linli {
             handoff,
             emergency,
             { phrasebook: this.phrasebook, faq },
+            new FollowUpDialog(this.phrasebook, this.tickets),
         );
         this.readerParts = { recognizer, knowledge };
         this.reader = this.createReader(this.conversationState, this.userState);
@@ -180,6 +186,18 @@ export class Linli {
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS));
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
+    }
+
+    /** The follow-up scheduler for a channel adapter that can reach owners again (CloudAdapter). */
+    followUps(adapter: CloudAdapter): FollowUpScheduler {
+        return new FollowUpScheduler({
+            tickets: this.tickets,
+            references: this.references,
+            lock: this.lock,
+            continueConversation: (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic),
+            startFollowUp: (context, options) => this.bot.followUp(context, options),
+            logger: this.logger,
+        });
     }
 
     /** A reader of owner messages on the given states (dialog tests give their own). */

@@ -1,4 +1,5 @@
 import { ActivityHandler, ActivityTypes, type BotState, type TurnContext } from 'botbuilder';
+import type { FollowUpOptions } from '../dialogs/FollowUpDialog';
 import type { MainDialog } from '../dialogs/MainDialog';
 import type { Phrasebook } from './Phrasebook';
 import type { TurnReader } from './TurnReader';
@@ -35,6 +36,15 @@ export class LinliBot extends ActivityHandler {
         await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
         await super.run(context);
         await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
+    }
+
+    /** A proactive turn: opens the follow-up visit in the owner's conversation; false if the owner is busy with a flow. */
+    async followUp(context: TurnContext, options: Omit<FollowUpOptions, 'persona'>): Promise<boolean> {
+        await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
+        const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+        const started = await this.deps.dialog.startFollowUp(context, this.deps.reader.dialogStateAccessor, { ...options, persona });
+        await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
+        return started;
     }
 
     private async handleMessage(context: TurnContext): Promise<void> {

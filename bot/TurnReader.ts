@@ -46,6 +46,10 @@ export class TurnReader {
         return this.dialogState;
     }
 
+    ownerProfile(context: TurnContext): Promise<OwnerProfile> {
+        return this.profile.get(context, {});
+    }
+
     async read(context: TurnContext): Promise<TurnReading> {
         const memory = await this.memory.get(context, emptyMemory());
         memory.turns += 1;

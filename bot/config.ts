@@ -43,6 +43,7 @@ export const ConfigSchema = z
         CONVERSATION_TTL_SECONDS: intInRange(60, 365 * 24 * 3600, 30 * 24 * 3600),
         TURN_LOCK_TIMEOUT_MS: intInRange(100, 120_000, 15_000),
         MAX_MESSAGE_CHARS: intInRange(1, 100_000, 2000),
+        FOLLOW_UP_POLL_SECONDS: intInRange(1, 3600, 60),
         MICROSOFT_APP_ID: optionalString,
         MICROSOFT_APP_PASSWORD: optionalString,
         MICROSOFT_APP_TENANT_ID: optionalString,

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     const linli = await Linli.create(config, logger);
     const adapter = linli.attach(createCloudAdapter(config));
     const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS });
+    const followUps = linli.followUps(adapter);
+    followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
 
     const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down');
+        followUps.stop();
         server.close(() => {
             void linli.close().finally(() => process.exit(0));
         });

@@ -4,6 +4,8 @@ import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
 import { sendHandoffInitiation } from './handoffEvent';
 import type { TicketService } from '../bot/tickets/TicketService';
+import type { ConversationReferences } from '../bot/proactive/ConversationReferences';
+import { TurnContext } from 'botbuilder';
 
 export const EMERGENCY_DIALOG = 'emergency';
 
@@ -13,6 +15,7 @@ export class EmergencyDialog extends Dialog {
         private readonly phrasebook: Phrasebook,
         private readonly safety: SafetyAdvice,
         private readonly tickets: TicketService,
+        private readonly references: ConversationReferences,
     ) {
         super(EMERGENCY_DIALOG);
     }
@@ -50,6 +53,7 @@ export class EmergencyDialog extends Dialog {
             department: '值班中心',
             urgent: true,
         });
+        await this.references.save(TurnContext.getConversationReference(activity));
         return ticket.id;
     }
 }

@@ -3,6 +3,7 @@ import type { ArrearsType, Intent } from '../bot/nlu/NluResult';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import type { FaqDialog } from './FaqDialog';
+import { FOLLOW_UP_DIALOG, type FollowUpOptions } from './FollowUpDialog';
 import {
     ComponentDialog,
     Dialog,
@@ -37,8 +38,10 @@ export class MainDialog extends ComponentDialog {
         handoff: Dialog,
         emergency: Dialog,
         private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
+        followUp: Dialog,
     ) {
         super(MAIN_DIALOG);
+        this.addDialog(followUp);
         if (handoff.id !== HANDOFF_DIALOG || emergency.id !== EMERGENCY_DIALOG) throw new Error('MainDialog: unexpected handoff/emergency dialog ids');
         this.routes = routes;
         const all: Dialog[] = [handoff, emergency, ...Object.values(routes.fee_arrears)];
@@ -66,6 +69,21 @@ export class MainDialog extends ComponentDialog {
     }
 
     /**
+     * Starts the follow-up visit in an owner's conversation (a proactive turn). Returns false, and starts nothing,
+     * while the owner is in the middle of something else: the scheduler tries again later.
+     */
+    async startFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, options: FollowUpOptions): Promise<boolean> {
+        if (!this.dialogSet) {
+            this.dialogSet = new DialogSet(dialogState);
+            this.dialogSet.add(this);
+        }
+        const dc = await this.dialogSet.createContext(context);
+        if (dc.activeDialog) return false;
+        await dc.beginDialog(this.id, { followUp: options });
+        return true;
+    }
+
+    /**
      * Interruptions while a flow waits for an answer: danger or a request for a person ends the flow and routes anew;
      * "算了" cancels it; a question is answered and the flow asks its pending question again.
      */
@@ -90,6 +108,8 @@ export class MainDialog extends ComponentDialog {
     }
 
     private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const followUp = (step.options as { followUp?: FollowUpOptions } | undefined)?.followUp;
+        if (followUp) return step.beginDialog(FOLLOW_UP_DIALOG, followUp);
         const nlu = TurnUnderstanding.get(step.context)?.nlu;
         if (!nlu) return step.endDialog();
         if (nlu.escalate) return step.beginDialog(nlu.intent === 'emergency' ? EMERGENCY_DIALOG : HANDOFF_DIALOG);

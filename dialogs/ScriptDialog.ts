@@ -1,4 +1,5 @@
-import type { TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
+import type { ConversationReferences } from '../bot/proactive/ConversationReferences';
 import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prompt';
 import { findPhones, parseAddress, type EntityExtractor } from '../bot/nlu/EntityExtractor';
@@ -36,6 +37,8 @@ export interface ScriptDialogDeps {
     entities: EntityExtractor;
     /** Values any line may use, such as the estate's {installmentPeriods}. */
     values: Record<string, string | number>;
+    /** Where the owner can be reached for the follow-up visit. */
+    references: ConversationReferences;
 }
 
 const FLEXIBLE_TIME = /随时|都可以|都行|尽快|越快越好|什么时候都|有空就/;
@@ -184,6 +187,7 @@ export class ScriptDialog extends ComponentDialog {
             urgent: URGENT.test(values.description),
             leak: this.script.ticket.kind === 'repair' && LEAK.test(values.description),
         });
+        await this.deps.references.save(TurnContext.getConversationReference(activity));
         // What the owner told us is remembered for next time.
         if (reading?.owner) Object.assign(reading.owner, compact({ phone: values.phone, building: values.building, unit: values.unit, room: values.room }));
         const now = this.deps.clock();

@@ -22,6 +22,12 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', ARGV[3], 'status', doc['s
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
+local followUp = doc['followUp']
+if followUp['dueAt'] ~= cjson.null and followUp['askedAt'] == cjson.null and followUp['doneAt'] == cjson.null then
+  redis.call('ZADD', ARGV[7], ARGV[8], ARGV[4])
+else
+  redis.call('ZREM', ARGV[7], ARGV[4])
+end
 return 1
 `;
 
@@ -64,6 +70,8 @@ export class RedisTicketStore implements TicketStore {
                 t.id,
                 String(Date.parse(t.createdAt)),
                 this.key('status', ''),
+                this.key('follow-ups'),
+                String(t.followUp.dueAt ? Date.parse(t.followUp.dueAt) : 0),
             ),
         );
         if (ok !== 1) throw new TicketConflictError(t.id);
@@ -80,6 +88,12 @@ export class RedisTicketStore implements TicketStore {
     async get(id: string): Promise<Ticket | null> {
         const doc = await guarded('ticket read', () => this.redis.hget(this.key('doc', id), 'doc'));
         return doc ? Ticket.parse(JSON.parse(doc)) : null;
+    }
+
+    async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {
+        const ids = await guarded('ticket follow-ups', () => this.redis.zrangebyscore(this.key('follow-ups'), '-inf', String(now.getTime()), 'LIMIT', 0, limit));
+        const tickets = await Promise.all(ids.map((id) => this.get(id)));
+        return tickets.filter((t): t is Ticket => t !== null);
     }
 
     async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {

@@ -33,6 +33,8 @@ export class SqliteTicketStore implements TicketStore {
             CREATE INDEX IF NOT EXISTS tickets_owner ON tickets (owner_id, created_at DESC);
             CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status, created_at DESC);
             CREATE TABLE IF NOT EXISTS ticket_sequences (day TEXT PRIMARY KEY, n INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS ticket_follow_ups (id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS ticket_follow_ups_due ON ticket_follow_ups (due_at);
         `);
     }
 
@@ -48,9 +50,12 @@ export class SqliteTicketStore implements TicketStore {
     async insert(ticket: Ticket): Promise<void> {
         const t = Ticket.parse(ticket);
         await guarded('ticket insert', () =>
-            this.db
-                .prepare('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-                .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt)),
+            this.db.transaction(() => {
+                this.db
+                    .prepare('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+                    .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt));
+                this.indexFollowUp(t);
+            })(),
         ).catch((error: Error) => {
             throw /UNIQUE|PRIMARY/.test(String((error.cause as Error | undefined)?.message)) ? new TicketConflictError(t.id) : error;
         });
@@ -63,14 +68,34 @@ export class SqliteTicketStore implements TicketStore {
 
     async replace(ticket: Ticket, expectedVersion: number): Promise<void> {
         const t = Ticket.parse(ticket);
-        const changes = await guarded(
-            'ticket write',
-            () =>
-                this.db
+        const changes = await guarded('ticket write', () =>
+            this.db.transaction(() => {
+                const changed = this.db
                     .prepare('UPDATE tickets SET doc = ?, version = ?, status = ?, kind = ?, category = ? WHERE id = ? AND version = ?')
-                    .run(JSON.stringify(t), t.version, t.status, t.kind, t.category, t.id, expectedVersion).changes,
+                    .run(JSON.stringify(t), t.version, t.status, t.kind, t.category, t.id, expectedVersion).changes;
+                if (changed === 1) this.indexFollowUp(t);
+                return changed;
+            })(),
         );
         if (changes !== 1) throw new TicketConflictError(t.id);
+    }
+
+    /** Keeps the follow-up index in step with the ticket: present while a follow-up is due and not yet asked. */
+    private indexFollowUp(t: Ticket): void {
+        if (t.followUp.dueAt && !t.followUp.askedAt && !t.followUp.doneAt) {
+            this.db.prepare('INSERT INTO ticket_follow_ups (id, due_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at').run(t.id, Date.parse(t.followUp.dueAt));
+        } else {
+            this.db.prepare('DELETE FROM ticket_follow_ups WHERE id = ?').run(t.id);
+        }
+    }
+
+    async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {
+        const rows = await guarded('ticket follow-ups', () =>
+            this.db
+                .prepare('SELECT t.doc FROM ticket_follow_ups f JOIN tickets t ON t.id = f.id WHERE f.due_at <= ? ORDER BY f.due_at LIMIT ?')
+                .all(now.getTime(), limit) as Row[],
+        );
+        return rows.map((r) => Ticket.parse(JSON.parse(r.doc)));
     }
 
     async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {

@@ -57,6 +57,8 @@ export const Ticket = z.object({
         /** null while staff must trigger it (a leak is revisited after the first rain). */
         dueAt: Iso.nullable(),
         trigger: z.enum(['scheduled', 'after_first_rain']),
+        /** When Linli asked the owner on their channel (the proactive follow-up message). */
+        askedAt: Iso.nullable().default(null),
         doneAt: Iso.nullable(),
         result: z.object({ fixed: z.boolean(), satisfaction: z.number().int().min(1).max(5).nullable(), comment: z.string().max(1000).nullable() }).nullable(),
     }),

@@ -110,6 +110,7 @@ export class TicketService {
             followUp: {
                 dueAt: data.leak ? null : new Date(now.getTime() + followUpHours * 3_600_000).toISOString(),
                 trigger: data.leak ? 'after_first_rain' : 'scheduled',
+                askedAt: null,
                 doneAt: null,
                 result: null,
             },
@@ -164,6 +165,31 @@ export class TicketService {
         next.version = current.version + 1;
         await this.store.replace(next, current.version);
         return next;
+    }
+
+    dueFollowUps(limit = 50): Promise<Ticket[]> {
+        return this.store.dueFollowUps(this.clock(), limit);
+    }
+
+    /** Records that the follow-up question went out to the owner, so it is asked once. */
+    async markFollowUpAsked(id: string): Promise<Ticket | null> {
+        const current = await this.store.get(id);
+        if (!current || current.followUp.askedAt) return current;
+        const at = this.clock().toISOString();
+        const next: Ticket = { ...structuredClone(current), updatedAt: at, version: current.version + 1 };
+        next.followUp.askedAt = at;
+        next.history = [...current.history, { at, by: 'linli', action: 'follow_up_asked' }];
+        await this.store.replace(next, current.version);
+        return next;
+    }
+
+    /** The owner's answer to the follow-up: fixed or not, and how satisfied (1–5). A replied ticket becomes revisited. */
+    async recordFollowUp(id: string, result: { fixed: boolean; satisfaction: number | null; comment: string | null }): Promise<Ticket | null> {
+        const current = await this.store.get(id);
+        if (!current) return null;
+        const patch: TicketPatch = { followUp: { result } };
+        if (current.status === 'replied') patch.status = result.fixed ? 'revisited' : 'in_progress';
+        return this.update(id, patch, 'owner');
     }
 
     /** Deadlines passed on a ticket that has not met them, as of now (for reports on open tickets). */

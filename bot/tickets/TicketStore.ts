@@ -11,4 +11,6 @@ export interface TicketStore {
     replace(ticket: Ticket, expectedVersion: number): Promise<void>;
     /** Newest first. */
     list(filter: TicketFilter, limit?: number): Promise<Ticket[]>;
+    /** Tickets whose follow-up is due by `now` and not yet asked, oldest due first. */
+    dueFollowUps(now: Date, limit: number): Promise<Ticket[]>;
 }

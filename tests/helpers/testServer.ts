@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Activity } from 'botbuilder';
+import type { Activity, CloudAdapter } from 'botbuilder';
 import { loadConfig } from '../../bot/config';
 import { createCloudAdapter } from '../../bot/createCloudAdapter';
 import { Linli, type LinliOptions } from '../../bot/Linli';
@@ -12,6 +12,7 @@ import { makeServer } from '../../bot/server';
 export interface TestServer {
     url: string;
     linli: Linli;
+    adapter: CloudAdapter;
     dataDir: string;
     close(): Promise<void>;
 }
@@ -29,6 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     return {
         url: `http://127.0.0.1:${port}`,
         linli,
+        adapter,
         dataDir,
         close: async () => {
             await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -48,14 +50,14 @@ let counter = 0;
 export async function say(
     url: string,
     text: string,
-    opts: { conversationId?: string; userId?: string; channelId?: string; channelData?: unknown } = {},
+    opts: { conversationId?: string; userId?: string; channelId?: string; channelData?: unknown; serviceUrl?: string } = {},
 ): Promise<Turn> {
     counter += 1;
     const body = {
         type: 'message',
         id: `m${counter}`,
         channelId: opts.channelId ?? 'emulator',
-        serviceUrl: 'http://127.0.0.1:1',
+        serviceUrl: opts.serviceUrl ?? 'http://127.0.0.1:1',
         deliveryMode: 'expectReplies',
         conversation: { id: opts.conversationId ?? 'conv-1' },
         from: { id: opts.userId ?? 'owner-1', role: 'user' },

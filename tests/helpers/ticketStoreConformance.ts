@@ -30,7 +30,7 @@ export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
             firstResponseAt: null,
             breaches: [],
         },
-        followUp: { dueAt: '2026-11-27T02:00:00.000Z', trigger: 'scheduled', doneAt: null, result: null },
+        followUp: { dueAt: '2026-11-27T02:00:00.000Z', trigger: 'scheduled', askedAt: null, doneAt: null, result: null },
         history: [{ at, by: 'linli', action: 'created', to: 'received' }],
         version: 1,
         ...over,
@@ -63,6 +63,23 @@ export function ticketStoreConformance(makeStore: () => TicketStore): void {
         await store.replace(moved, 1);
         await expect(store.replace({ ...ticket, status: 'replied', version: 2 }, 1)).rejects.toBeInstanceOf(TicketConflictError);
         expect((await store.get(ticket.id))?.status).toBe('in_progress');
+    });
+
+    it('finds follow-ups that are due and not yet asked, oldest due first', async () => {
+        const store = makeStore();
+        const followUp = (dueAt: string | null) => ({ dueAt, trigger: 'scheduled' as const, askedAt: null, doneAt: null, result: null });
+        await store.insert(sampleTicket('TS-20261124-0001', { followUp: followUp('2026-11-25T02:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0002', { followUp: followUp('2026-11-24T12:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0003', { followUp: followUp('2026-11-30T02:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0004', { followUp: { ...followUp(null), trigger: 'after_first_rain' } }));
+        const due = async () => (await store.dueFollowUps(new Date('2026-11-26T00:00:00Z'), 10)).map((t) => t.id);
+        expect(await due()).toEqual(['TS-20261124-0002', 'TS-20261124-0001']);
+        const asked = sampleTicket('TS-20261124-0002', { followUp: { ...followUp('2026-11-24T12:00:00.000Z'), askedAt: '2026-11-26T00:00:00.000Z' }, version: 2 });
+        await store.replace(asked, 1);
+        expect(await due()).toEqual(['TS-20261124-0001']);
+        // Staff trigger the leak's follow-up after the first rain by giving it a due time.
+        await store.replace(sampleTicket('TS-20261124-0004', { followUp: followUp('2026-11-25T00:00:00.000Z'), version: 2 }), 1);
+        expect(await due()).toEqual(['TS-20261124-0004', 'TS-20261124-0001']);
     });
 
     it('lists newest first and filters by status, kind, category, owner and creation time', async () => {

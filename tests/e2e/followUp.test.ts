@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { say, startTestServer, texts, type TestServer } from '../helpers/testServer';
+
+/** A stand-in for the owner's channel (the Bot Connector service): it records what the bot sends proactively. */
+let channel: Server;
+let channelUrl: string;
+const delivered: { path: string; text?: string }[] = [];
+
+let now = new Date('2026-11-24T02:00:00Z');
+let server: TestServer;
+
+beforeAll(async () => {
+    channel = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+            const activity = JSON.parse(body || '{}') as { text?: string };
+            delivered.push({ path: req.url ?? '', text: activity.text });
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ id: `sent-${delivered.length}` }));
+        });
+    });
+    await new Promise<void>((resolve) => channel.listen(0, '127.0.0.1', resolve));
+    channelUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
+    server = await startTestServer({}, { clock: () => now });
+});
+afterAll(async () => {
+    await server.close();
+    await new Promise((resolve) => channel.close(resolve));
+});
+
+describe('follow-up visits', () => {
+    it('arrive on the owner\'s channel when due, and the answers are recorded', async () => {
+        const owner = { conversationId: 'follow-1', userId: 'owner-follow', channelId: 'webchat', serviceUrl: channelUrl };
+        await say(server.url, '楼道的灯坏了好几天没人修', owner);
+        await say(server.url, '对', owner);
+        await say(server.url, '4号楼', owner);
+        const done = await say(server.url, '13812345678', owner);
+        const ticketId = /TS-\d{8}-\d{4}/.exec(texts(done).join(''))?.[0] ?? '';
+        const ticket = await server.linli.tickets.get(ticketId);
+        expect(ticket?.followUp.dueAt).toBeTruthy();
+
+        const scheduler = server.linli.followUps(server.adapter);
+        expect(await scheduler.tick()).toBe(0); // not due yet
+        expect(delivered).toHaveLength(0);
+
+        await server.linli.tickets.update(ticketId, { status: 'in_progress' }, 'alice');
+        await server.linli.tickets.update(ticketId, { status: 'replied' }, 'alice');
+        now = new Date(Date.parse(ticket!.followUp.dueAt!) + 60_000);
+        expect(await scheduler.tick()).toBe(1);
+        expect(delivered).toHaveLength(1);
+        expect(delivered[0]?.path).toContain('/v3/conversations/follow-1/activities');
+        expect(delivered[0]?.text).toContain(ticketId);
+        expect(delivered[0]?.text).toMatch(/解决了吗/);
+        expect(await scheduler.tick()).toBe(0); // asked once
+
+        const fixed = await say(server.url, '已经修好了', owner);
+        expect(texts(fixed).join('')).toMatch(/打个分|1到5/);
+        const rated = await say(server.url, '5分', owner);
+        expect(texts(rated).join('')).toMatch(/谢谢/);
+        expect(await server.linli.tickets.get(ticketId)).toMatchObject({
+            status: 'revisited',
+            followUp: { result: { fixed: true, satisfaction: 5 } },
+        });
+    });
+
+    it('survive a restart: the due time and the owner\'s address are in the store', async () => {
+        const owner = { conversationId: 'follow-2', userId: 'owner-follow-2', channelId: 'webchat', serviceUrl: channelUrl };
+        await say(server.url, '健身器材坏了一直没人修', owner);
+        await say(server.url, '对', owner);
+        await say(server.url, '中心花园', owner);
+        const done = await say(server.url, '13812345678', owner);
+        const ticketId = /TS-\d{8}-\d{4}/.exec(texts(done).join(''))?.[0] ?? '';
+        const dueAt = (await server.linli.tickets.get(ticketId))!.followUp.dueAt!;
+        now = new Date(Date.parse(dueAt) + 60_000);
+        expect(await server.linli.followUps(server.adapter).tick()).toBe(0); // due, but nobody has replied yet
+        await server.linli.tickets.update(ticketId, { status: 'in_progress' }, 'alice');
+        await server.linli.tickets.update(ticketId, { status: 'replied' }, 'alice');
+        const dataDir = server.dataDir;
+        await server.close();
+        server = await startTestServer({ DATA_DIR: dataDir }, { clock: () => now });
+        const before = delivered.length;
+        expect(await server.linli.followUps(server.adapter).tick()).toBe(1);
+        expect(delivered[before]?.text).toContain(ticketId);
+    });
+});
