@@ -72,7 +72,8 @@ export class TurnReader {
             emotion: understanding.emotion,
             escalate: decision.escalate,
             escalationReason: decision.reason,
-            entities: this.deps.entities.extract(text),
+            // Times matter to repair requests and to answers inside a flow; elsewhere the date model's cost buys nothing.
+            entities: this.deps.entities.extract(text, inFlow || understanding.intent === 'repair'),
         });
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
