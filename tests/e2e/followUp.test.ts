@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileComplaint } from '../helpers/fileComplaint';
 import { say, startTestServer, texts, type TestServer } from '../helpers/testServer';
 
 /** A stand-in for the owner's channel (the Bot Connector service): it records what the bot sends proactively. */
@@ -34,11 +35,7 @@ afterAll(async () => {
 describe('follow-up visits', () => {
     it('arrive on the owner\'s channel when due, and the answers are recorded', async () => {
         const owner = { conversationId: 'follow-1', userId: 'owner-follow', channelId: 'webchat', serviceUrl: channelUrl };
-        await say(server.url, '楼道的灯坏了好几天没人修', owner);
-        await say(server.url, '对', owner);
-        await say(server.url, '4号楼', owner);
-        const done = await say(server.url, '13812345678', owner);
-        const ticketId = /TS-\d{8}-\d{4}/.exec(texts(done).join(''))?.[0] ?? '';
+        const ticketId = await fileComplaint(server.url, owner, '楼道的灯坏了好几天没人修', '4号楼');
         const ticket = await server.linli.tickets.get(ticketId);
         expect(ticket?.followUp.dueAt).toBeTruthy();
 
@@ -68,11 +65,7 @@ describe('follow-up visits', () => {
 
     it('survive a restart: the due time and the owner\'s address are in the store', async () => {
         const owner = { conversationId: 'follow-2', userId: 'owner-follow-2', channelId: 'webchat', serviceUrl: channelUrl };
-        await say(server.url, '健身器材坏了一直没人修', owner);
-        await say(server.url, '对', owner);
-        await say(server.url, '中心花园', owner);
-        const done = await say(server.url, '13812345678', owner);
-        const ticketId = /TS-\d{8}-\d{4}/.exec(texts(done).join(''))?.[0] ?? '';
+        const ticketId = await fileComplaint(server.url, owner, '健身器材坏了一直没人修', '中心花园');
         const dueAt = (await server.linli.tickets.get(ticketId))!.followUp.dueAt!;
         now = new Date(Date.parse(dueAt) + 60_000);
         expect(await server.linli.followUps(server.adapter).tick()).toBe(0); // due, but nobody has replied yet

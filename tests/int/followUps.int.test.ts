@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../../bot/config';
 import { testRedis } from '../helpers/redis';
-import { say, startTestServer, texts } from '../helpers/testServer';
+import { fileComplaint } from '../helpers/fileComplaint';
+import { startTestServer } from '../helpers/testServer';
 
 const { redis, prefix } = await testRedis();
 let channel: Server;
@@ -32,11 +33,7 @@ describe.skipIf(!redis)('follow-ups with two instances on one Redis', () => {
         const b = await startTestServer(env, { clock: () => now });
         try {
             const owner = { conversationId: 'two-follow', userId: 'owner-two', channelId: 'webchat', serviceUrl: channelUrl };
-            await say(a.url, '电梯按钮坏了好几个', owner);
-            await say(b.url, '对', owner);
-            await say(a.url, '2号楼', owner);
-            const done = await say(b.url, '13812345678', owner);
-            const ticketId = /TS-\d{8}-\d{4}/.exec(texts(done).join(''))?.[0] ?? '';
+            const ticketId = await fileComplaint([a.url, b.url], owner, '电梯按钮坏了好几个', '2号楼');
             await a.linli.tickets.update(ticketId, { status: 'in_progress' }, 'alice');
             await b.linli.tickets.update(ticketId, { status: 'replied' }, 'alice');
             now = new Date(Date.parse((await a.linli.tickets.get(ticketId))!.followUp.dueAt!) + 60_000);
