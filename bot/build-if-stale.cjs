@@ -1,4 +1,4 @@
-// `npm run build` (with --force) and the step before `npm start` / `npm run chat`: compiles only when a source
+// `npm run build` (with --force), and the first step of `npm start` / `npm run chat` (bot/start.cjs): compiles only when a source
 // file is newer than the last build, so a fresh `npm start` answers within two seconds while an edited tree is
 // never run stale. The compiler leaves unchanged outputs untouched, hence a stamp file of our own.
 const { execFileSync } = require('node:child_process');
