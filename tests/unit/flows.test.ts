@@ -166,6 +166,62 @@ const FLOWS: Case[] = [
         ],
         ticket: { kind: 'complaint', category: 'service', request: '整改后再缴费' },
     },
+    {
+        name: 'arrears from hardship, elderly: plain words, no pressure',
+        persona: 'elderly',
+        turns: [
+            ['老伴住院了，这个月物业费交不上', /别着急上火.*分3次慢慢交.*不收滞纳金/s],
+            ['13566667777', /申请交上去了.*不收滞纳金/s],
+        ],
+        ticket: { kind: 'installment' },
+        notSaid: /合同写了必须交|起诉|法院/,
+    },
+    {
+        name: 'arrears from hardship, young: short',
+        persona: 'young',
+        turns: [
+            ['刚失业了，物业费能分期吗', /一般3期、免滞纳金/],
+            ['13512340000', /分期申请已提交/],
+        ],
+        ticket: { kind: 'installment' },
+    },
+    {
+        name: 'arrears from dissatisfaction, default',
+        persona: 'default',
+        turns: [
+            ['保洁根本不打扫，物业费我不交', /非常抱歉.*您是说保洁根本不打扫/s],
+            ['对', /位置/],
+            ['11号楼', /TS-.*整改方案.*满意了我们再商量缴费/s],
+        ],
+        ticket: { category: 'service' },
+    },
+    {
+        name: 'arrears from dissatisfaction, young',
+        persona: 'young',
+        turns: [
+            ['路灯不修好我就不交物业费', /抱歉让你不满意了/],
+            ['对的', /位置/],
+            ['北门', /已登记TS-.*验收满意后再谈缴费/s],
+        ],
+    },
+    {
+        name: 'emergency: safety steps, an emergency ticket',
+        persona: 'default',
+        turns: [['厨房一股煤气味', /不要开关任何电器.*打开门窗.*值班/s]],
+        ticket: { kind: 'emergency', category: 'emergency' },
+    },
+    {
+        name: 'emergency, elderly',
+        persona: 'elderly',
+        turns: [['楼道着火了', /您先别慌.*119/s]],
+        ticket: { kind: 'emergency' },
+    },
+    {
+        // Every row here is the same owner (DialogTestClient's user), so by now they have tickets of their own.
+        name: 'ticket status, young: own tickets, status in words, next deadline',
+        persona: 'young',
+        turns: [['我的报修进度怎么样了', /查到了：\n· 工单TS-20261124-\d{4}（.*）：已受理，等待处理，响应时限：/]],
+    },
 ];
 
 describe('flows from scripts/ (DialogTestClient)', () => {
