@@ -171,23 +171,26 @@ export class ScriptDialog extends ComponentDialog {
         const department = this.script.ticket.departments[values.category];
         const request = [this.script.ticket.request, values.preferredTime && `预约上门时间：${values.preferredTime}`].filter(Boolean).join('；');
         const description = values.situation && values.situation !== values.description ? `${values.description}；情况：${values.situation}` : values.description;
-        const ticket = await this.deps.tickets.create({
-            kind: this.script.ticket.kind,
-            category: values.category,
-            channelId: activity.channelId,
-            conversationId: activity.conversation.id,
-            ownerId: activity.from.id,
-            medium: 'chat',
-            contact: compact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room }),
-            location: values.location ?? null,
-            description: description.slice(0, 2000),
-            request: request || null,
-            subject: null,
-            department,
-            urgent: URGENT.test(values.description),
-            leak: this.script.ticket.kind === 'repair' && LEAK.test(values.description),
-        });
-        await this.deps.references.save(TurnContext.getConversationReference(activity));
+        // The reference goes to the store alongside the ticket: two writes at once rather than one after the other.
+        const [ticket] = await Promise.all([
+            this.deps.tickets.create({
+                kind: this.script.ticket.kind,
+                category: values.category,
+                channelId: activity.channelId,
+                conversationId: activity.conversation.id,
+                ownerId: activity.from.id,
+                medium: 'chat',
+                contact: compact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room }),
+                location: values.location ?? null,
+                description: description.slice(0, 2000),
+                request: request || null,
+                subject: null,
+                department,
+                urgent: URGENT.test(values.description),
+                leak: this.script.ticket.kind === 'repair' && LEAK.test(values.description),
+            }),
+            this.deps.references.save(TurnContext.getConversationReference(activity)),
+        ]);
         // What the owner told us is remembered for next time.
         if (reading?.owner) Object.assign(reading.owner, compact({ phone: values.phone, building: values.building, unit: values.unit, room: values.room }));
         const now = this.deps.clock();
