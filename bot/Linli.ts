@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter, type BotState, type CloudAdapter } from 'botbuilder';
+import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter } from 'botbuilder';
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
@@ -29,10 +29,10 @@ import type { Config } from './config';
 import { EscalationPolicy } from './EscalationPolicy';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
-import { MaskedTranscriptLogger } from './MaskedTranscriptLogger';
 import { Metrics } from './Metrics';
 import { ConversationLockMiddleware } from './middleware/ConversationLockMiddleware';
 import { MetricsMiddleware } from './middleware/MetricsMiddleware';
+import { TranscriptMiddleware } from './middleware/TranscriptMiddleware';
 import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
 import { EntityExtractor } from './nlu/EntityExtractor';
@@ -180,7 +180,7 @@ export class Linli {
     /** Installs the turn pipeline on a channel adapter (order matters: outermost first). */
     attach<T extends BotAdapter>(adapter: T): T {
         adapter.use(new MetricsMiddleware(this.metrics));
-        adapter.use(new TranscriptLoggerMiddleware(new MaskedTranscriptLogger(this.logger)));
+        adapter.use(new TranscriptMiddleware(this.logger));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS));
         adapter.use(new TypingIndicatorMiddleware());
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS));
