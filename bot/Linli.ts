@@ -45,6 +45,7 @@ import { TurnErrorHandler } from './TurnErrorHandler';
 import { TurnReader, type TurnReaderDeps } from './TurnReader';
 import { ConversationReferences } from './proactive/ConversationReferences';
 import { FollowUpScheduler } from './proactive/FollowUpScheduler';
+import { PaymentReminders } from './proactive/PaymentReminders';
 import { FollowUpDialog } from '../dialogs/FollowUpDialog';
 
 
@@ -74,6 +75,7 @@ export class Linli {
     private readonly references: ConversationReferences;
     private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge'>;
     private readonly clock: () => Date;
+    private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
     private readonly ticketStore: TicketStore;
     private readonly phrasebook: Phrasebook;
@@ -99,6 +101,7 @@ export class Linli {
         const clock = options.clock ?? (() => new Date());
         this.clock = clock;
         const calendar = WorkingCalendar.fromFile(join(knowledgeDir, 'calendar.json'));
+        this.calendar = calendar;
         this.ticketStore = options.ticketStore ?? (redis ? new RedisTicketStore(redis, config.REDIS_KEY_PREFIX) : new SqliteTicketStore(join(config.DATA_DIR, 'tickets.sqlite')));
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
         this.reports = new ComplaintReporter(this.tickets, calendar);
@@ -155,6 +158,7 @@ export class Linli {
             reader: this.reader,
             dialog: this.dialog,
             phrasebook: this.phrasebook,
+            references: this.references,
         });    }
 
     /** Builds Linli on the store the config names; with REDIS_URL, waits briefly for the connection. */
@@ -197,6 +201,21 @@ export class Linli {
             continueConversation: (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic),
             startFollowUp: (context, options) => this.bot.followUp(context, options),
             logger: this.logger,
+        });
+    }
+
+    /** Payment reminders sent through a channel adapter that can reach owners again (CloudAdapter). */
+    paymentReminders(adapter: CloudAdapter): PaymentReminders {
+        return new PaymentReminders({
+            references: this.references,
+            phrasebook: this.phrasebook,
+            continueConversation: (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic),
+            persona: async (context) => {
+                await this.userState.load(context);
+                return (await this.reader.ownerProfile(context)).persona ?? 'default';
+            },
+            clock: this.clock,
+            localDay: (at) => this.calendar.localDay(at),
         });
     }
 

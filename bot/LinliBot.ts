@@ -1,4 +1,5 @@
-import { ActivityHandler, ActivityTypes, type BotState, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, TurnContext, type BotState } from 'botbuilder';
+import type { ConversationReferences } from './proactive/ConversationReferences';
 import type { FollowUpOptions } from '../dialogs/FollowUpDialog';
 import type { MainDialog } from '../dialogs/MainDialog';
 import type { Phrasebook } from './Phrasebook';
@@ -10,6 +11,7 @@ export interface LinliBotDeps {
     reader: TurnReader;
     dialog: MainDialog;
     phrasebook: Phrasebook;
+    references: ConversationReferences;
 }
 
 /**
@@ -52,7 +54,9 @@ export class LinliBot extends ActivityHandler {
             await context.sendActivity(this.deps.phrasebook.say('empty_message'));
             return;
         }
-        const { nlu } = await this.deps.reader.read(context);
+        const { nlu, turn } = await this.deps.reader.read(context);
+        // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
+        if (turn === 1) await this.deps.references.save(TurnContext.getConversationReference(context.activity));
         if (context.activity.channelId === 'emulator') {
             await context.sendActivity({ type: ActivityTypes.Trace, name: 'linli.nlu', label: 'Linli understanding', valueType: 'linli/nlu', value: nlu });
         }

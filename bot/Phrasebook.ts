@@ -32,6 +32,7 @@ export const PhraseKeys = z.enum([
     'follow_up_rate',
     'follow_up_thanks',
     'follow_up_not_fixed',
+    'payment_reminder',
     'too_long',
     'empty_message',
     'turn_error',

@@ -78,7 +78,7 @@ export class TurnReader {
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
         if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });
-        const reading: TurnReading = { text, nlu, knowledge, owner: profile };
+        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns };
         TurnUnderstanding.set(context, reading);
         return reading;
     }

@@ -11,6 +11,8 @@ export interface TurnReading {
     knowledge: KnowledgeHit | null;
     /** The owner's profile (user state, updated from channelData.owner); flows add what they learn to it. */
     owner: OwnerProfile;
+    /** 1 for the first message of the conversation. */
+    turn: number;
 }
 
 const KEY = Symbol('linli.understanding');

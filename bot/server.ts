@@ -91,7 +91,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         res.sendRaw(200, body);
     });
 
-    registerTicketRoutes(server, { tickets: linli.tickets, reports: linli.reports, auth: new StaffAuth(deps.staffTokens), logger });
+    registerTicketRoutes(server, {
+        tickets: linli.tickets,
+        reports: linli.reports,
+        auth: new StaffAuth(deps.staffTokens),
+        logger,
+        reminders: linli.paymentReminders(adapter),
+    });
 
     return server;
 }

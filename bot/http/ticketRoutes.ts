@@ -6,13 +6,20 @@ import type { ComplaintReporter } from '../tickets/ComplaintReporter';
 import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses } from '../tickets/Ticket';
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
+import type { PaymentReminders } from '../proactive/PaymentReminders';
 
 export interface TicketRouteDeps {
     tickets: TicketService;
     reports: ComplaintReporter;
     auth: StaffAuth;
     logger: Logger;
+    /** Absent where no channel adapter can reach owners again (then the route answers 503). */
+    reminders?: PaymentReminders;
 }
+
+const ReminderBody = z
+    .object({ channelId: z.string().min(1), conversationId: z.string().min(1), dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dueDate must be YYYY-MM-DD') })
+    .strict();
 
 const ListQuery = z.object({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
 const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
@@ -64,6 +71,17 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             }
         },
     );
+
+    server.post('/api/reminders/payment', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const body = ReminderBody.safeParse(req.body);
+        if (!body.success) return fail(res, 400, 'invalid_body', describe(body.error));
+        if (!deps.reminders) return fail(res, 503, 'unavailable', 'no channel adapter to reach owners');
+        const sent = await deps.reminders.send(body.data.channelId, body.data.conversationId, body.data.dueDate);
+        if (!sent) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
+        res.status(202);
+        res.json({ sent: true });
+    });
 
     server.get('/api/reports/complaints', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;

@@ -79,3 +79,35 @@ describe('follow-up visits', () => {
         expect(delivered[before]?.text).toContain(ticketId);
     });
 });
+
+describe('payment reminders', () => {
+    const TOKEN = 'alice-token-0123456789';
+    let staffServer: TestServer;
+    beforeAll(async () => {
+        staffServer = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}` }, { clock: () => new Date('2026-11-27T02:00:00Z') });
+    });
+    afterAll(async () => staffServer.close());
+
+    const remind = (body: unknown, token = TOKEN) =>
+        fetch(`${staffServer.url}/api/reminders/payment`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+        });
+
+    it('reach an owner on their own channel, in their register, with the days left and the prepayment offer', async () => {
+        await say(staffServer.url, '您好', { conversationId: 'remind-1', userId: 'owner-remind', channelId: 'webchat', serviceUrl: channelUrl, channelData: { owner: { birthYear: 1950 } } });
+        const before = delivered.length;
+        const res = await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '2026-11-30' });
+        expect(res.status).toBe(202);
+        expect(delivered).toHaveLength(before + 1);
+        expect(delivered.at(-1)?.path).toContain('/v3/conversations/remind-1/activities');
+        expect(delivered.at(-1)?.text).toMatch(/还有3天.*前台.*九五折/s);
+    });
+
+    it('refuse unknown owners, bad bodies and missing tokens', async () => {
+        expect((await remind({ channelId: 'webchat', conversationId: 'nobody', dueDate: '2026-11-30' })).status).toBe(404);
+        expect((await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '30/11' })).status).toBe(400);
+        expect((await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '2026-11-30' }, 'wrong-token-0123456789')).status).toBe(401);
+    });
+});
