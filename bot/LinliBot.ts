@@ -34,19 +34,24 @@ export class LinliBot extends ActivityHandler {
     }
 
     override async run(context: TurnContext): Promise<void> {
+        await this.withState(context, () => super.run(context));
+    }
+
+    /** Loads both states, runs `work`, saves them: the one place state is read and written in a turn. */
+    private async withState<T>(context: TurnContext, work: () => Promise<T>): Promise<T> {
         // Both reads at once: on Redis they travel in one pipeline instead of two round trips.
         await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
-        await super.run(context);
+        const result = await work();
         await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
+        return result;
     }
 
     /** A proactive turn: opens the follow-up visit in the owner's conversation; false if the owner is busy with a flow. */
     async followUp(context: TurnContext, options: Omit<FollowUpOptions, 'persona'>): Promise<boolean> {
-        await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
-        const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
-        const started = await this.deps.dialog.startFollowUp(context, this.deps.reader.dialogStateAccessor, { ...options, persona });
-        await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
-        return started;
+        return this.withState(context, async () => {
+            const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+            return this.deps.dialog.startFollowUp(context, this.deps.reader.dialogStateAccessor, { ...options, persona });
+        });
     }
 
     private async handleMessage(context: TurnContext): Promise<void> {

@@ -5,7 +5,8 @@ import type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prom
 import { findPhones, parseAddress, type EntityExtractor } from '../bot/nlu/EntityExtractor';
 import type { Persona } from '../bot/nlu/NluResult';
 import { restate } from '../bot/restate';
-import { fill, pick, type FlowScript, type FlowStep, type Slot } from '../bot/scripts/FlowScript';
+import { sayLine, type Lines } from '../bot/Lines';
+import type { FlowScript, FlowStep, Slot } from '../bot/scripts/FlowScript';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
@@ -112,7 +113,7 @@ export class ScriptDialog extends ComponentDialog {
         const persona = this.persona(step.context);
         const empathise = this.lines('empathise');
         const clarify = this.lines('clarify');
-        const opening = [empathise ? this.fill(pick(empathise.say, persona)) : '', clarify ? this.fill(pick(clarify.say, persona), { summary: restate(values.description) }) : '']
+        const opening = [empathise ? this.say(empathise.say, persona) : '', clarify ? this.say(clarify.say, persona, { summary: restate(values.description) }) : '']
             .filter(Boolean)
             .join('');
         if (!clarify) {
@@ -122,13 +123,13 @@ export class ScriptDialog extends ComponentDialog {
         return step.prompt(this.confirmPromptId, { prompt: opening });
     }
 
-    private fill(line: string, values: Record<string, string> = {}): string {
-        return fill(line, { ...Object.fromEntries(Object.entries(this.deps.values).map(([k, v]) => [k, String(v)])), ...values });
+    private say(lines: Lines, persona: Persona, values: Record<string, string> = {}): string {
+        return sayLine(lines, persona, Math.random, values, this.deps.values);
     }
 
     private async confirmStep(step: WaterfallStepContext, clarify: Extract<FlowStep, { purpose: 'clarify' }>): Promise<DialogTurnResult> {
         if (readYesNo(String(step.result ?? '')) === false) {
-            return step.prompt(this.textPromptId, { prompt: pick(clarify.reask, this.persona(step.context)) });
+            return step.prompt(this.textPromptId, { prompt: this.say(clarify.reask, this.persona(step.context)) });
         }
         return step.next();
     }
@@ -141,7 +142,7 @@ export class ScriptDialog extends ComponentDialog {
     private async askSlotStep(step: WaterfallStepContext, listen: Extract<FlowStep, { purpose: 'listen' }>, promptId: string): Promise<DialogTurnResult> {
         if (this.values(step)[listen.slot]) return step.next();
         const persona = this.persona(step.context);
-        return step.prompt(promptId, { prompt: pick(listen.say, persona), retryPrompt: pick(listen.reask, persona) });
+        return step.prompt(promptId, { prompt: this.say(listen.say, persona), retryPrompt: this.say(listen.reask, persona) });
     }
 
     private async storeSlotStep(step: WaterfallStepContext, slot: Slot): Promise<DialogTurnResult> {
@@ -204,7 +205,7 @@ export class ScriptDialog extends ComponentDialog {
         const closing = (['resolve', 'follow_up'] as const)
             .map((purpose) => this.lines(purpose))
             .filter((s): s is FlowStep => s !== undefined)
-            .map((s) => this.fill(pick(s.say, persona), placeholders));
+            .map((s) => this.say(s.say, persona, placeholders));
         await step.context.sendActivity(closing.join('\n'));
         return step.endDialog(ticket.id);
     }

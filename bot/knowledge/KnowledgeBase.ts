@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile, DataFileError } from '../Phrasebook';
+import { DataFileError, loadDataFile } from '../dataFile';
+import { fillLine } from '../Lines';
 import type { Persona } from '../nlu/NluResult';
 
 const StatuteSource = z.object({ law: z.string().min(1), article: z.string().regex(/^第[一二三四五六七八九十百零]+条$/) });
@@ -76,14 +77,10 @@ export class KnowledgeBase {
         return this.byId.get(id);
     }
 
-    /** Fills the estate's own figures ({hotline}, {installmentPeriods} …) into a line. */
-    fill(text: string): string {
-        return text.replace(/\{(\w+)\}/g, (m, key: string) => (key in this.estate ? String(this.estate[key as keyof Estate]) : m));
-    }
-
     /** The answer in the owner's register. */
     answer(entry: KnowledgeEntry, persona: Persona): string {
-        return this.fill(entry.answers[persona]);
+        // The estate's own figures ({hotline}, {installmentPeriods} …) filled in.
+        return fillLine(entry.answers[persona], this.estate);
     }
 
     citations(entry: KnowledgeEntry): Citation[] {

@@ -45,8 +45,4 @@ export class KnowledgeService {
             actions: persona === 'young' ? (hit.entry.actions ?? []) : [],
         };
     }
-
-    fill(text: string): string {
-        return this.base.fill(text);
-    }
 }

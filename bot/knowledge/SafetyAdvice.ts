@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../Phrasebook';
+import { loadDataFile } from '../dataFile';
 
 export const SafetyFile = z.object({
     default: z.array(z.string().min(1)).min(1),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../Phrasebook';
+import { loadDataFile } from '../dataFile';
 import { EscalationReasons, type EscalationReason } from './NluResult';
 
 export const LexiconFile = z.object({

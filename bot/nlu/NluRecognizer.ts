@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../Phrasebook';
+import { loadDataFile } from '../dataFile';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
 import { ArrearsTypes, ComplaintCategories, Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';

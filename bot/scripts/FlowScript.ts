@@ -1,16 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../Phrasebook';
+import { loadDataFile } from '../dataFile';
+import { Lines } from '../Lines';
 import { TicketCategories, TicketKinds } from '../tickets/Ticket';
-
-/** Lines per persona: several variants so Linli does not repeat itself; default required, the others fall back to it. */
-export const Lines = z.object({
-    default: z.array(z.string().min(1)).min(1),
-    elderly: z.array(z.string().min(1)).min(1).optional(),
-    young: z.array(z.string().min(1)).min(1).optional(),
-});
-export type Lines = z.infer<typeof Lines>;
 
 export const Slots = z.enum(['location', 'phone', 'preferredTime', 'situation']);
 export type Slot = z.infer<typeof Slots>;
@@ -64,13 +57,4 @@ export function loadFlowScripts(dir: string): Map<string, FlowScript> {
         scripts.set(script.id, script);
     }
     return scripts;
-}
-
-export function pick(lines: Lines, persona: 'elderly' | 'young' | 'default', random: () => number = Math.random): string {
-    const variants = (persona !== 'default' ? lines[persona] : undefined) ?? lines.default;
-    return variants[Math.floor(random() * variants.length)] ?? variants[0] ?? '';
-}
-
-export function fill(line: string, values: Record<string, string>): string {
-    return line.replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../Phrasebook';
+import { loadDataFile } from '../dataFile';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const CalendarFile = z.object({
