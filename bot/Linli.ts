@@ -105,6 +105,7 @@ export class Linli {
         this.ticketStore = options.ticketStore ?? (redis ? new RedisTicketStore(redis, config.REDIS_KEY_PREFIX) : new SqliteTicketStore(join(config.DATA_DIR, 'tickets.sqlite')));
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
         this.reports = new ComplaintReporter(this.tickets, calendar);
+        this.metrics.watchTickets(() => this.tickets.countByStatus());
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The process's Prometheus metrics, in a registry of its own so tests can create as many as they like. */
 export class Metrics {
@@ -8,6 +8,19 @@ export class Metrics {
     readonly errors: Counter<'kind'>;
     readonly escalations: Counter<'reason'>;
     readonly intents: Counter<'intent'>;
+
+    /** Tickets by status, read from the ticket store at each scrape (so every instance reports the shared truth). */
+    watchTickets(count: () => Promise<Record<string, number>>): void {
+        new Gauge({
+            name: 'linli_tickets',
+            help: 'Tickets by status',
+            labelNames: ['status'],
+            registers: [this.registry],
+            async collect() {
+                for (const [status, n] of Object.entries(await count())) this.set({ status }, n);
+            },
+        });
+    }
 
     constructor(collectDefaults = true) {
         if (collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'linli_' });

@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import { Ticket, TicketConflictError, matchesFilter, type TicketFilter } from '../../bot/tickets/Ticket';
+import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { guarded } from '../storage/StorageUnavailableError';
 
@@ -88,6 +88,13 @@ export class RedisTicketStore implements TicketStore {
     async get(id: string): Promise<Ticket | null> {
         const doc = await guarded('ticket read', () => this.redis.hget(this.key('doc', id), 'doc'));
         return doc ? Ticket.parse(JSON.parse(doc)) : null;
+    }
+
+    async countByStatus(): Promise<Record<TicketStatus, number>> {
+        const pipeline = this.redis.pipeline();
+        for (const status of TicketStatuses.options) pipeline.zcard(this.key('status', status));
+        const results = (await guarded('ticket counts', () => pipeline.exec())) ?? [];
+        return Object.fromEntries(TicketStatuses.options.map((s, i) => [s, Number(results[i]?.[1] ?? 0)])) as Record<TicketStatus, number>;
     }
 
     async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {

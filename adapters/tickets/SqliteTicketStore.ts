@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Ticket, TicketConflictError, matchesFilter, type TicketFilter } from '../../bot/tickets/Ticket';
+import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { guarded } from '../storage/StorageUnavailableError';
 
@@ -87,6 +87,13 @@ export class SqliteTicketStore implements TicketStore {
         } else {
             this.db.prepare('DELETE FROM ticket_follow_ups WHERE id = ?').run(t.id);
         }
+    }
+
+    async countByStatus(): Promise<Record<TicketStatus, number>> {
+        const rows = await guarded('ticket counts', () => this.db.prepare('SELECT status, COUNT(*) AS n FROM tickets GROUP BY status').all() as { status: TicketStatus; n: number }[]);
+        const counts = Object.fromEntries(TicketStatuses.options.map((s) => [s, 0])) as Record<TicketStatus, number>;
+        for (const row of rows) counts[row.status] = row.n;
+        return counts;
     }
 
     async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {

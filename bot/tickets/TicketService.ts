@@ -167,6 +167,10 @@ export class TicketService {
         return next;
     }
 
+    countByStatus(): Promise<Record<TicketStatus, number>> {
+        return this.store.countByStatus();
+    }
+
     dueFollowUps(limit = 50): Promise<Ticket[]> {
         return this.store.dueFollowUps(this.clock(), limit);
     }

@@ -1,4 +1,4 @@
-import type { Ticket, TicketFilter } from './Ticket';
+import type { Ticket, TicketFilter, TicketStatus } from './Ticket';
 
 /** Where tickets live: SQLite under DATA_DIR, or Redis. Both pass tests/helpers/ticketStoreConformance.ts. */
 export interface TicketStore {
@@ -11,6 +11,8 @@ export interface TicketStore {
     replace(ticket: Ticket, expectedVersion: number): Promise<void>;
     /** Newest first. */
     list(filter: TicketFilter, limit?: number): Promise<Ticket[]>;
+    /** How many tickets stand in each status (for /metrics). */
+    countByStatus(): Promise<Record<TicketStatus, number>>;
     /** Tickets whose follow-up is due by `now` and not yet asked, oldest due first. */
     dueFollowUps(now: Date, limit: number): Promise<Ticket[]>;
 }

@@ -60,6 +60,12 @@ describe('staff ticket API', () => {
         expect((await call('/api/tickets/TS-20260101-0099', { method: 'PATCH', body: JSON.stringify({ status: 'in_progress' }) })).status).toBe(404);
     });
 
+    it('counts tickets by status in /metrics', async () => {
+        const body = await (await fetch(`${server.url}/metrics`)).text();
+        expect(body).toMatch(/linli_tickets\{status="in_progress"\} 1/);
+        expect(body).toMatch(/linli_tickets\{status="received"\} 0/);
+    });
+
     it('reports the month', async () => {
         // The estate's month (UTC+8), as the report counts it.
         const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);

@@ -99,5 +99,6 @@ export function ticketStoreConformance(makeStore: () => TicketStore): void {
         const november = { createdFrom: new Date('2026-11-01T00:00:00Z'), createdTo: new Date('2026-12-01T00:00:00Z') };
         expect((await store.list(november)).map((t) => t.id)).toEqual(['TS-20261102-0001', 'TS-20261101-0001']);
         expect(await store.list({}, 1)).toHaveLength(1);
+        expect(await store.countByStatus()).toEqual({ received: 2, in_progress: 1, replied: 0, revisited: 0, closed: 0 });
     });
 }
