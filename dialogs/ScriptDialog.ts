@@ -161,7 +161,7 @@ export class ScriptDialog extends ComponentDialog {
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
         if (slot === 'phone') return findPhones(text).length > 0;
-        if (slot === 'preferredTime') return FLEXIBLE_TIME.test(text) || this.deps.entities.extract(text).times.length > 0;
+        if (slot === 'preferredTime') return FLEXIBLE_TIME.test(text) || this.deps.entities.times(text).length > 0;
         return text.length >= 2;
     }
 

@@ -44,7 +44,7 @@ export class EntityExtractor {
     extract(text: string, withTimes = true): Entities {
         return {
             phones: findPhones(text),
-            times: withTimes && DATE_CUES.test(text) ? this.times(text) : [],
+            times: withTimes ? this.times(text) : [],
             money: MONEY_CUES.test(text) ? this.money(text) : [],
             address: parseAddress(text),
             surname: parseSurname(text),
@@ -62,7 +62,9 @@ export class EntityExtractor {
         return this.recognizers;
     }
 
-    private times(text: string): Entities['times'] {
+    /** Dates and times named in `text` (empty without a time word, so the date model runs only when it can help). */
+    times(text: string): Entities['times'] {
+        if (!DATE_CUES.test(text)) return [];
         const r = this.load();
         // A bare number ("1502" of a room) resolves as a year: only words that name a time count.
         return r.recognizeDateTime(text, r.Culture.Chinese, undefined, this.clock()).filter((result) => !/^\d+$/.test(result.text)).map((result) => {
