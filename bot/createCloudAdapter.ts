@@ -1,9 +1,10 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CachingBotFrameworkAuthentication } from './auth/CachingBotFrameworkAuthentication';
 import type { Config } from './config';
 
 /**
  * The Bot Framework adapter. With MICROSOFT_APP_ID set, every request's JWT is verified; without it the endpoint is
- * open, for the Emulator and local use.
+ * open, for the Emulator and local use. Connector clients are reused across turns (see CachingBotFrameworkAuthentication).
  */
 export function createCloudAdapter(config: Config): CloudAdapter {
     const auth = new ConfigurationBotFrameworkAuthentication({
@@ -12,5 +13,5 @@ export function createCloudAdapter(config: Config): CloudAdapter {
         MicrosoftAppType: config.MICROSOFT_APP_TYPE,
         MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID ?? '',
     });
-    return new CloudAdapter(auth);
+    return new CloudAdapter(new CachingBotFrameworkAuthentication(auth));
 }
