@@ -9,6 +9,8 @@ import {
     Dialog,
     type DialogContext,
     DialogSet,
+    DIALOG_STATE_MANAGER_CONFIGURATION,
+    type DialogStateManagerConfiguration,
     DialogTurnStatus,
     WaterfallDialog,
     type DialogState,
@@ -32,6 +34,7 @@ export type IntentRoutes = Record<Exclude<Intent, 'fee_arrears'>, Dialog> & { fe
 export class MainDialog extends ComponentDialog {
     private readonly routes: IntentRoutes;
     private dialogSet: DialogSet | undefined;
+    private memoryConfiguration: DialogStateManagerConfiguration | undefined;
 
     constructor(
         routes: IntentRoutes,
@@ -58,12 +61,7 @@ export class MainDialog extends ComponentDialog {
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
-        // One DialogSet for the life of the bot: the accessor is the same every turn.
-        if (!this.dialogSet) {
-            this.dialogSet = new DialogSet(dialogState);
-            this.dialogSet.add(this);
-        }
-        const dc = await this.dialogSet.createContext(context);
+        const dc = await this.createContext(context, dialogState);
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
     }
@@ -73,14 +71,25 @@ export class MainDialog extends ComponentDialog {
      * while the owner is in the middle of something else: the scheduler tries again later.
      */
     async startFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, options: FollowUpOptions): Promise<boolean> {
+        const dc = await this.createContext(context, dialogState);
+        if (dc.activeDialog) return false;
+        await dc.beginDialog(this.id, { followUp: options });
+        return true;
+    }
+
+    private async createContext(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<DialogContext> {
+        // One DialogSet for the life of the bot: the accessor is the same every turn.
         if (!this.dialogSet) {
             this.dialogSet = new DialogSet(dialogState);
             this.dialogSet.add(this);
         }
+        // botbuilder-dialogs builds its memory-scope configuration anew each turn (a service collection, zod checks on
+        // every registered component): a few percent of a turn's CPU. The scopes hold no per-turn state, so the first
+        // turn's configuration is handed to every later one through the turn-state key the library looks up.
+        if (this.memoryConfiguration) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.memoryConfiguration);
         const dc = await this.dialogSet.createContext(context);
-        if (dc.activeDialog) return false;
-        await dc.beginDialog(this.id, { followUp: options });
-        return true;
+        this.memoryConfiguration ??= dc.state.configuration;
+        return dc;
     }
 
     /**

@@ -9,3 +9,6 @@ export { DialogContext, type DialogState } from 'botbuilder-dialogs/lib/dialogCo
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
 export { WaterfallStepContext } from 'botbuilder-dialogs/lib/waterfallStepContext';
+export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager';
+/** The turn-state key under which DialogStateManager looks for (and caches) its configuration; not exported by the library. */
+export const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
