@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import { guarded } from '../storage/StorageUnavailableError';
-import { LockTimeoutError, type Release, type TurnLock } from './TurnLock';
+import { LockTimeoutError, releaser, type Release, type TurnLock } from './TurnLock';
 
 const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -30,7 +30,9 @@ export class RedisTurnLock implements TurnLock {
         const token = randomUUID();
         const deadline = Date.now() + timeoutMs;
         let wait = 2;
+        let attempts = 0;
         for (;;) {
+            attempts += 1;
             const ok = await guarded('lock', () => this.redis.set(lockKey, token, 'PX', Math.max(this.leaseMs, timeoutMs), 'NX'));
             if (ok === 'OK') break;
             if (Date.now() + wait > deadline) throw new LockTimeoutError(key, timeoutMs);
@@ -38,10 +40,10 @@ export class RedisTurnLock implements TurnLock {
             wait = Math.min(wait * 2, 50);
         }
         let released = false;
-        return async () => {
+        return releaser(async () => {
             if (released) return;
             released = true;
             await this.redis.linliReleaseLock(lockKey, token);
-        };
+        }, attempts > 1);
     }
 }
