@@ -2,39 +2,52 @@ import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbui
 import type { Logger } from '../logger';
 import { maskPii } from '../pii';
 
-type Direction = 'owner' | 'bot';
+/** One line of a turn's exchange as the log keeps it: who spoke, and the words (masked) or the event's name. */
+export interface TranscriptLine {
+    from: 'owner' | 'bot';
+    type: string;
+    text?: string;
+    name?: string;
+}
 
 /**
- * Writes the conversation as JSON log lines with personal data masked: the owner's message before the bot runs (so a
- * turn that fails later is still on record) and each reply as it is sent. It reads only the few fields it logs;
- * botbuilder's TranscriptLoggerMiddleware deep-copies every activity, which cost a quarter of the throughput under load.
+ * Logs each turn's exchange — the owner's message and everything the bot sent — as one JSON line with personal data
+ * masked, when the turn ends (also when it fails). One line per turn rather than one per activity: under load every
+ * log line costs, and three lines a turn were a measurable part of the latency tail. It reads only the fields it logs;
+ * botbuilder's TranscriptLoggerMiddleware deep-copies every activity.
  */
 export class TranscriptMiddleware implements Middleware {
     constructor(private readonly logger: Logger) {}
 
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-        this.log('owner', context.activity);
+        if (!this.logger.isLevelEnabled('info')) return next();
+        const lines: TranscriptLine[] = [];
+        const owner = line('owner', context.activity);
+        if (owner) lines.push(owner);
         context.onSendActivities(async (_ctx, activities, send): Promise<ResourceResponse[]> => {
-            for (const activity of activities) this.log('bot', activity);
+            for (const activity of activities) {
+                const sent = line('bot', activity);
+                if (sent) lines.push(sent);
+            }
             return send();
         });
-        await next();
+        let outcome = 'error';
+        try {
+            await next();
+            outcome = 'ok';
+        } finally {
+            const { channelId, conversation } = context.activity;
+            this.logger.info({ transcript: { channelId, conversationId: conversation?.id, outcome, lines } }, 'turn');
+        }
     }
+}
 
-    private log(from: Direction, activity: Partial<Activity>): void {
-        if (activity.type === 'trace' || activity.type === 'typing' || !this.logger.isLevelEnabled('info')) return;
-        this.logger.info(
-            {
-                transcript: {
-                    channelId: activity.channelId,
-                    conversationId: activity.conversation?.id,
-                    from,
-                    type: activity.type,
-                    name: activity.name,
-                    text: typeof activity.text === 'string' ? maskPii(activity.text) : undefined,
-                },
-            },
-            'activity',
-        );
-    }
+function line(from: TranscriptLine['from'], activity: Partial<Activity>): TranscriptLine | null {
+    if (activity.type === 'trace' || activity.type === 'typing') return null;
+    return {
+        from,
+        type: activity.type ?? 'message',
+        ...(typeof activity.text === 'string' ? { text: maskPii(activity.text) } : {}),
+        ...(activity.name ? { name: activity.name } : {}),
+    };
 }
