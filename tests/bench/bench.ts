@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,15 +22,29 @@ import { PROJECT_ROOT } from '../../bot/paths';
  */
 const { values } = parseArgs({
     options: {
+        // Owners talking at once; each owner's conversation lasts `turns` turns, then that owner starts a new one.
         conversations: { type: 'string', default: '200' },
         turns: { type: 'string', default: '10' },
-        warmup: { type: 'string', default: '2' },
+        // Seconds of load before measuring (JIT, connections, caches), then seconds measured.
+        warmup: { type: 'string', default: '3' },
+        seconds: { type: 'string', default: '8' },
         'linli-log-level': { type: 'string', default: 'info' },
+        // Writes a V8 CPU profile of the Linli process into this directory (open it in Chrome DevTools).
+        'linli-cpu-prof': { type: 'string' },
+        // Prints Linli's p50/p99 per message, to see which kinds of turn make the tail.
+        'by-message': { type: 'boolean', default: false },
+        // Extra Node flags for the Linli process (e.g. "--trace-gc"); its stdout then goes to linli-stdout.
+        'linli-node-args': { type: 'string', default: '' },
+        'linli-stdout': { type: 'string' },
     },
 });
 const CONVERSATIONS = Number(values.conversations);
 const TURNS = Number(values.turns);
-const WARMUP = Number(values.warmup);
+const WARMUP_MS = Number(values.warmup) * 1000;
+const MEASURE_MS = Number(values.seconds) * 1000;
+
+// The V8 flags `npm start` gives Linli (bot/start.cjs), given to both servers so the ratio compares code, not tuning.
+const RUNTIME_FLAGS = ['--max-semi-space-size=64'];
 
 // What owners say, cycled, so Linli's understanding and routing do real work.
 const MESSAGES = [
@@ -62,11 +77,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a server process on a free port and waits until it answers (whatever its log level). */
-async function start(name: string, entry: string, env: Record<string, string>): Promise<Server> {
+async function start(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], stdoutFile?: string): Promise<Server> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(PROJECT_ROOT, 'dist', entry)], {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...nodeArgs, join(PROJECT_ROOT, 'dist', entry)], {
         env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 15_000;
@@ -135,18 +150,36 @@ function percentile(sorted: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function load(server: Server, run: string): Promise<Figures> {
+async function load(server: Server, run: string, byMessage?: Map<string, number[]>): Promise<Figures> {
     const latencies: number[] = [];
-    const conversation = async (c: number, turns: number, record: boolean) => {
-        for (let t = 0; t < turns; t++) {
-            const ms = await turn(server.url, `${run}-${c}`, MESSAGES[(c + t) % MESSAGES.length] ?? '您好');
-            if (record) latencies.push(ms);
+    const slowest = byMessage ? ([] as { at: number; ms: number; text: string }[]) : undefined;
+    // Steady load: every owner keeps exactly one request in flight from start to end, so the measured window sees
+    // the same concurrency throughout. (An earlier version ran all warm-ups, then all conversations at once: each run
+    // opened with 200 requests in the same instant, and that one synthetic burst was the whole p99.)
+    let measureFrom = Infinity;
+    let measureTo = Infinity;
+    const owner = async (o: number) => {
+        for (let conversationNo = 0; performance.now() < measureTo; conversationNo++) {
+            for (let t = 0; t < TURNS && performance.now() < measureTo; t++) {
+                const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
+                const sentAt = performance.now();
+                const ms = await turn(server.url, `${run}-${o}-${conversationNo}`, text);
+                if (sentAt < measureFrom || sentAt >= measureTo) continue;
+                latencies.push(ms);
+                byMessage?.set(text, [...(byMessage.get(text) ?? []), ms]);
+                slowest?.push({ at: sentAt - measureFrom, ms, text });
+            }
         }
     };
-    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, c) => conversation(c, WARMUP, false)));
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, c) => conversation(c, TURNS, true)));
-    const seconds = (performance.now() - started) / 1000;
+    measureFrom = started + WARMUP_MS;
+    measureTo = measureFrom + MEASURE_MS;
+    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, o) => owner(o)));
+    const seconds = MEASURE_MS / 1000;
+    if (slowest) {
+        slowest.sort((a, b) => b.ms - a.ms);
+        console.log(`${server.name}: slowest turns (sent at s since start, ms): ${slowest.slice(0, 25).map((s) => `${(s.at / 1000).toFixed(2)}s:${s.ms.toFixed(0)}`).join(' ')}`);
+    }
     latencies.sort((a, b) => a - b);
     return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
@@ -183,19 +216,30 @@ async function main(): Promise<void> {
     const redisUrl = testRedisUrl();
     const run = `bench-${Date.now().toString(36)}`;
     const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `linli-bench:${run}:`, CONVERSATION_TTL_SECONDS: '600' };
-    console.log(`bench: ${CONVERSATIONS} concurrent conversations × ${TURNS} turns (after ${WARMUP} warm-up turns each), expectReplies, Redis ${redisUrl}`);
+    console.log(
+        `bench: ${CONVERSATIONS} owners at once, one request each in flight, conversations of ${TURNS} turns; ${values.warmup} s warm-up, ` +
+            `${values.seconds} s measured; expectReplies, Redis ${redisUrl}`,
+    );
 
-    const echo = await start('echo', 'tests/bench/echoServer.js', env);
+    const echo = await start('echo', 'tests/bench/echoServer.js', env, RUNTIME_FLAGS);
     const echoFigures = await load(echo, `${run}-echo`).finally(() => stop(echo));
-    const linli = await start('linli', 'bot/index.js', { ...env, LOG_LEVEL: values['linli-log-level'] });
-    const linliFigures = await load(linli, `${run}-linli`);
+    const profileDir = values['linli-cpu-prof'];
+    const nodeArgs = [...RUNTIME_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['linli-node-args'].split(' ').filter(Boolean)];
+    const linli = await start('linli', 'bot/index.js', { ...env, LOG_LEVEL: values['linli-log-level'] }, nodeArgs, values['linli-stdout']);
+    const byMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
+    const linliFigures = await load(linli, `${run}-linli`, byMessage);
     // A failed turn still answers (with an apology), so count Linli's own errors rather than trust the replies.
     const metrics = await (await fetch(`${linli.url}/metrics`)).text();
     await stop(linli);
+    if (values['by-message']) console.log(metrics.split('\n').filter((l) => l.startsWith('linli_turn_duration_seconds_bucket')).join('\n'));
     const errors = [...metrics.matchAll(/^linli_errors_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 
     console.log(row('echo bot (Redis)', echoFigures));
     console.log(`${row('Linli (Redis)', linliFigures)}  errors ${errors}`);
+    for (const [text, samples] of byMessage ?? []) {
+        samples.sort((a, b) => a - b);
+        console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
+    }
     const p99Ratio = linliFigures.p99 / echoFigures.p99;
     console.log(
         `ratio Linli/echo: p50 ${(linliFigures.p50 / echoFigures.p50).toFixed(2)}×  p99 ${p99Ratio.toFixed(2)}×  ` +
