@@ -3,10 +3,12 @@ export interface ConversationMemory {
     turns: number;
     notUnderstoodStreak: number;
     angryStreak: number;
+    /** Turns in a row in which the owner said the answer did not help (absent in conversations stored before it). */
+    unhelpfulStreak?: number;
 }
 
 export function emptyMemory(): ConversationMemory {
-    return { turns: 0, notUnderstoodStreak: 0, angryStreak: 0 };
+    return { turns: 0, notUnderstoodStreak: 0, angryStreak: 0, unhelpfulStreak: 0 };
 }
 
 /** What Linli keeps about one owner across conversations (user state, property `profile`). */

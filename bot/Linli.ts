@@ -26,7 +26,7 @@ import { TicketService } from './tickets/TicketService';
 import type { TicketStore } from './tickets/TicketStore';
 import { WorkingCalendar } from './tickets/WorkingCalendar';
 import type { Config } from './config';
-import { EscalationPolicy } from './EscalationPolicy';
+import { EscalationRules } from './escalation/EscalationRules';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
 import { Metrics } from './Metrics';
@@ -73,7 +73,7 @@ export class Linli {
     readonly dialog: MainDialog;
     readonly reader: TurnReader;
     private readonly references: ConversationReferences;
-    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge'>;
+    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation'>;
     private readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
@@ -151,7 +151,8 @@ export class Linli {
             { phrasebook: this.phrasebook, faq },
             new FollowUpDialog(this.phrasebook, this.tickets),
         );
-        this.readerParts = { recognizer, knowledge };
+        // A broken rules file stops start-up here, naming the file and the field.
+        this.readerParts = { recognizer, knowledge, escalation: EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json')) };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,
@@ -227,7 +228,6 @@ export class Linli {
             userState,
             ...this.readerParts,
             entities: this.entities,
-            escalation: new EscalationPolicy(),
             metrics: this.metrics,
             clock: this.clock,
             ...(dialogStateProperty ? { dialogStateProperty } : {}),

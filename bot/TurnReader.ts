@@ -1,7 +1,7 @@
 import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from '../dialogs/dialogsCore';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
-import type { EscalationPolicy } from './EscalationPolicy';
+import type { EscalationRules } from './escalation/EscalationRules';
 import type { KnowledgeService } from './knowledge/KnowledgeService';
 import type { Metrics } from './Metrics';
 import type { EntityExtractor } from './nlu/EntityExtractor';
@@ -16,7 +16,7 @@ export interface TurnReaderDeps {
     recognizer: Recognizer;
     knowledge: KnowledgeService;
     entities: EntityExtractor;
-    escalation: EscalationPolicy;
+    escalation: EscalationRules;
     metrics: Metrics;
     clock: () => Date;
     /** The conversation-state property holding the dialog stack (botbuilder-testing names it 'DialogState'). */
@@ -61,9 +61,12 @@ export class TurnReader {
         const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
         // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
         const inFlow = ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
+        // "没用" is understood: it is feedback on the last answer, counted apart.
         const notUnderstood =
-            !inFlow && ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
-        const decision = this.deps.escalation.decide(understanding, memory, notUnderstood);
+            !inFlow &&
+            !understanding.unhelpful &&
+            ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
+        const decision = this.deps.escalation.decide({ ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful }, memory);
         const nlu = NluTraceValue.parse({
             intent: understanding.intent,
             sub: understanding.sub,
@@ -72,6 +75,7 @@ export class TurnReader {
             emotion: understanding.emotion,
             escalate: decision.escalate,
             escalationReason: decision.reason,
+            escalationRule: decision.rule,
             // Times matter to a new repair request (its first message may say when); inside a flow the step that asks
             // for a time reads it itself. Elsewhere the date model's cost (2–6 ms a call) buys nothing.
             entities: this.deps.entities.extract(text, !inFlow && understanding.intent === 'repair'),
@@ -79,7 +83,7 @@ export class TurnReader {
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
         if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });
-        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns };
+        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns, escalation: decision };
         TurnUnderstanding.set(context, reading);
         return reading;
     }

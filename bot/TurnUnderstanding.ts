@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { OwnerProfile } from './ConversationMemory';
+import type { EscalationDecision } from './escalation/EscalationRules';
 import type { KnowledgeHit } from './knowledge/KnowledgeService';
 import type { NluTraceValue } from './nlu/NluResult';
 
@@ -13,6 +14,8 @@ export interface TurnReading {
     owner: OwnerProfile;
     /** 1 for the first message of the conversation. */
     turn: number;
+    /** What the escalation rules decided, with the rule's name and the handoff's priority. */
+    escalation: EscalationDecision;
 }
 
 const KEY = Symbol('linli.understanding');

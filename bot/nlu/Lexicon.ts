@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
-import { EscalationReasons, type EscalationReason } from './NluResult';
+import { Signals, type Signal } from './NluResult';
 
 export const LexiconFile = z.object({
-    escalation: z.record(EscalationReasons.exclude(['repeated_anger', 'not_understood', 'unresolved']), z.array(z.string().min(1)).min(1)),
+    escalation: z.record(Signals, z.array(z.string().min(1)).min(1)),
     emotion: z.object({ angry: z.array(z.string().min(1)), upset: z.array(z.string().min(1)) }),
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
     arrearsCauses: z.object({ misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
+    feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
@@ -19,6 +21,7 @@ export class Lexicon {
     private readonly escalationMatchers: Record<keyof LexiconData['escalation'], Matcher[]>;
     private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
     private readonly handoffHintMatchers: Matcher[];
+    private readonly unhelpfulMatchers: Matcher[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -31,6 +34,13 @@ export class Lexicon {
         };
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
+        this.unhelpfulMatchers = compile(data.feedback.unhelpful);
+    }
+
+    /** The owner says the answer did not help ("没用", "答非所问" …). */
+    saysUnhelpful(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.unhelpfulMatchers.some((m) => m(lower));
     }
 
     /** The arrears cause the words name, when they name exactly one (hardship or misconception). */
@@ -49,7 +59,7 @@ export class Lexicon {
     }
 
     /** Escalation reasons found in the text, most serious first. */
-    escalations(text: string): EscalationReason[] {
+    escalations(text: string): Signal[] {
         const lower = text.toLowerCase();
         const order: (keyof LexiconData['escalation'])[] = ['emergency', 'safety', 'legal_threat', 'abuse', 'requested'];
         return order.filter((reason) => this.escalationMatchers[reason].some((m) => m(lower)));

@@ -105,6 +105,8 @@ export class NluRecognizer implements Recognizer {
             persona: detectPersona(text),
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
+            signals: escalations,
+            unhelpful: this.lexicon.saysUnhelpful(text),
         };
     }
 

@@ -39,6 +39,10 @@ export const EscalationReasons = z.enum([
 ]);
 export type EscalationReason = z.infer<typeof EscalationReasons>;
 
+/** What one message can signal by itself (lexicon hits); the other reasons come from counters over turns. */
+export const Signals = EscalationReasons.exclude(['repeated_anger', 'not_understood', 'unresolved']);
+export type Signal = z.infer<typeof Signals>;
+
 /** The value of the `linli.nlu` trace: its shape is part of the external contract. */
 export const NluTraceValue = z.object({
     intent: Intents,
@@ -48,6 +52,8 @@ export const NluTraceValue = z.object({
     emotion: Emotions,
     escalate: z.boolean(),
     escalationReason: EscalationReasons.nullable(),
+    /** Beyond the contract's fields: the escalation rule that fired (knowledge/escalation-rules.json), or null. */
+    escalationRule: z.string().nullable().optional(),
     /** Beyond the contract's fields: what the message names (phones, times, money, place, surname). */
     entities: z
         .object({
@@ -70,4 +76,8 @@ export interface Understanding {
     emotion: Emotion;
     /** Escalation that this message alone calls for (an emergency, a request for a person, a threat). */
     escalationReason: EscalationReason | null;
+    /** The escalation words the lexicons found, most serious first (what the escalation rules' `signal` tests). */
+    signals: Signal[];
+    /** The owner says Linli's answer did not help. */
+    unhelpful: boolean;
 }

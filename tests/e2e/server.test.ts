@@ -44,7 +44,8 @@ describe('Bot Framework endpoint', () => {
         const turn = await say(server.url, '帮我转人工', { conversationId: 'handoff' });
         expect(nlu(turn)).toMatchObject({ intent: 'human_agent', escalate: true, escalationReason: 'requested' });
         const event = turn.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
-        expect(event?.value).toEqual({ reason: 'requested', ticketId: null });
+        expect(event?.value).toEqual({ reason: 'requested', ticketId: null, rule: nlu(turn)?.escalationRule, priority: 3 });
+        expect(nlu(turn)?.escalationRule).toMatch(/^asks_for_a_person/);
         expect(texts(turn).join('')).toMatch(/人工|同事|工作人员/);
     });
 
@@ -54,6 +55,31 @@ describe('Bot Framework endpoint', () => {
         expect(first.activities.some((a) => a.name === 'handoff.initiate')).toBe(false);
         const second = await say(server.url, '火星上能种土豆吗', { conversationId: 'nu' });
         expect(nlu(second)).toMatchObject({ escalate: true, escalationReason: 'not_understood' });
+    });
+
+    // Every reason in the contract, from what owners say; the counters need two turns in a row.
+    it.each([
+        ['emergency', 'danger_now', ['电梯里有人被困住了，快来人']],
+        ['requested', 'asks_for_a_person', ['我要找人工客服']],
+        ['legal_threat', 'legal_or_media_threat', ['再不处理我就去法院起诉你们']],
+        ['abuse', 'insult_or_rage', ['你们物业就是一群垃圾废物']],
+        ['safety', 'threat_of_harm', ['你们再这样逼我，我真的不想活了']],
+        ['repeated_anger', 'angry_twice', ['凭什么又涨停车费，太离谱了', '这也太离谱了，忍无可忍']],
+        ['not_understood', 'not_understood_twice', ['量子纠缠是什么原理', '火星上能种土豆吗']],
+        ['unresolved', 'answer_did_not_help_twice', ['物业费怎么交', '没用，说了等于没说', '还是没用，答非所问']],
+    ])('escalates %s (rule %s), on the last message only', async (reason, rule, messages) => {
+        const conversationId = `reason-${reason}`;
+        for (const [i, text] of messages.entries()) {
+            const turn = await say(server.url, text, { conversationId });
+            const last = i === messages.length - 1;
+            if (!last) {
+                expect(nlu(turn), text).toMatchObject({ escalate: false, escalationReason: null });
+                continue;
+            }
+            expect(nlu(turn), text).toMatchObject({ escalate: true, escalationReason: reason, escalationRule: rule });
+            const event = turn.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+            expect(event?.value).toMatchObject({ reason, rule });
+        }
     });
 
     it('asks politely to shorten an over-long message and processes nothing', async () => {

@@ -86,6 +86,7 @@ export interface NluTrace {
     emotion: string;
     escalate: boolean;
     escalationReason: string | null;
+    escalationRule?: string | null;
     entities?: Record<string, unknown>;
 }
 

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EscalationPolicy } from '../../bot/EscalationPolicy';
-import { emptyMemory } from '../../bot/ConversationMemory';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { detectPersona, personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
-import type { Understanding } from '../../bot/nlu/NluResult';
 import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
 
 // Trained in-process from the data, as start-up does when no built model matches.
@@ -70,34 +67,6 @@ describe('escalation lexicons (recall first)', () => {
 
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
-    });
-});
-
-describe('conversation-level escalation', () => {
-    const turn = (over: Partial<Understanding>): Understanding => ({
-        intent: 'complaint',
-        sub: 'service',
-        confidence: 0.9,
-        persona: 'default',
-        emotion: 'calm',
-        escalationReason: null,
-        ...over,
-    });
-
-    it('escalates the second angry turn in a row, not the first', () => {
-        const policy = new EscalationPolicy();
-        const memory = emptyMemory();
-        expect(policy.decide(turn({ emotion: 'angry' }), memory, false)).toEqual({ escalate: false, reason: null });
-        expect(policy.decide(turn({ emotion: 'angry' }), memory, false)).toEqual({ escalate: true, reason: 'repeated_anger' });
-    });
-
-    it('escalates two not-understood turns in a row, and a calm turn in between resets the count', () => {
-        const policy = new EscalationPolicy();
-        const memory = emptyMemory();
-        expect(policy.decide(turn({ intent: 'out_of_scope' }), memory, true).escalate).toBe(false);
-        expect(policy.decide(turn({ intent: 'greeting' }), memory, false).escalate).toBe(false);
-        expect(policy.decide(turn({ intent: 'out_of_scope' }), memory, true).escalate).toBe(false);
-        expect(policy.decide(turn({ intent: 'faq' }), memory, true)).toEqual({ escalate: true, reason: 'not_understood' });
     });
 });
 
