@@ -23,7 +23,7 @@ describe('console channel', () => {
         const replies = printed.split('\n').filter((l) => l.includes('邻里:'));
         expect(replies).toHaveLength(3);
         expect(replies[0]).toMatch(/您好|在/);
-        expect(printed).toContain('[转人工: {"reason":"requested","ticketId":null}]');
+        expect(printed).toMatch(/\[转人工: \{"reason":"requested","ticketId":null,"rule":"asks_for_a_person[a-z_]*","priority":3\}\]/);
         expect(replies[2]).toMatch(/长/);
     });
 });
