@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter } from 'botbuilder';
+import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
@@ -47,6 +47,17 @@ import { ConversationReferences } from './proactive/ConversationReferences';
 import { FollowUpScheduler } from './proactive/FollowUpScheduler';
 import { PaymentReminders } from './proactive/PaymentReminders';
 import { FollowUpDialog } from '../dialogs/FollowUpDialog';
+import { HandoffStarter } from '../dialogs/HandoffStarter';
+import { RedisHandoffStore } from '../adapters/handoffs/RedisHandoffStore';
+import { SqliteHandoffStore } from '../adapters/handoffs/SqliteHandoffStore';
+import { RedisTranscriptStore } from '../adapters/transcripts/RedisTranscriptStore';
+import { SqliteTranscriptStore } from '../adapters/transcripts/SqliteTranscriptStore';
+import { HandoffFeed } from './handoff/HandoffFeed';
+import { HandoffService } from './handoff/HandoffService';
+import type { HandoffStore } from './handoff/HandoffStore';
+import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
+import { PeriodicRound } from './proactive/PeriodicRound';
+import type { TranscriptStore } from './transcripts/TranscriptStore';
 
 
 export interface LinliOptions {
@@ -56,6 +67,8 @@ export interface LinliOptions {
     ticketStore?: TicketStore;
     metrics?: Metrics;
     clock?: () => Date;
+    /** The live feed for agents; built by `create` (over Redis pub/sub when REDIS_URL is set). */
+    feed?: HandoffFeed;
 }
 
 /**
@@ -74,10 +87,17 @@ export class Linli {
     readonly reader: TurnReader;
     private readonly references: ConversationReferences;
     private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation'>;
-    private readonly clock: () => Date;
+    readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
     private readonly ticketStore: TicketStore;
+    readonly handoffs: HandoffService;
+    readonly feed: HandoffFeed;
+    private readonly handoffStore: HandoffStore;
+    private readonly transcripts: TranscriptStore;
+    private readonly router: HandoffRoutingMiddleware;
+    /** The channel adapter's continueConversation, once a channel is attached (agents' words reach owners by it). */
+    private ownerChannel: ((reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>) | undefined;
     private readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
@@ -106,6 +126,11 @@ export class Linli {
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
         this.reports = new ComplaintReporter(this.tickets, calendar);
         this.metrics.watchTickets(() => this.tickets.countByStatus());
+        this.handoffStore = redis ? new RedisHandoffStore(redis, config.REDIS_KEY_PREFIX) : new SqliteHandoffStore(join(config.DATA_DIR, 'handoffs.sqlite'));
+        this.transcripts = redis
+            ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
+            : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
+        this.feed = options.feed ?? HandoffFeed.inProcess(logger);
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
@@ -127,8 +152,24 @@ export class Linli {
             return dialog;
         };
         const faq = new FaqDialog('faq', this.phrasebook, knowledge);
-        const handoff = new HandoffDialog(this.phrasebook);
-        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references);
+        this.handoffs = new HandoffService({
+            store: this.handoffStore,
+            transcripts: this.transcripts,
+            feed: this.feed,
+            tickets: this.tickets,
+            phrasebook: this.phrasebook,
+            clock,
+            continueConversation: (reference, logic) => {
+                if (!this.ownerChannel) throw new Error('no channel adapter attached: owners can not be reached');
+                return this.ownerChannel(reference, logic);
+            },
+            acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
+            minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
+        });
+        this.router = new HandoffRoutingMiddleware(this.handoffs);
+        const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
+        const handoff = new HandoffDialog(this.phrasebook, starter);
+        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);
         this.dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
@@ -180,16 +221,19 @@ export class Linli {
             redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
             await waitForReady(redis, 2000).catch((error: Error) => logger.error({ err: error }, 'redis not ready at start-up'));
         }
-        return new Linli(config, logger, options, redis);
+        const feed = options.feed ?? (redis ? HandoffFeed.overRedis(redis, config.REDIS_KEY_PREFIX, logger) : undefined);
+        return new Linli(config, logger, { ...options, ...(feed ? { feed } : {}) }, redis);
     }
 
     /** Installs the turn pipeline on a channel adapter (order matters: outermost first). */
     attach<T extends BotAdapter>(adapter: T): T {
         adapter.use(new MetricsMiddleware(this.metrics));
-        adapter.use(new TranscriptMiddleware(this.logger));
+        adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS));
         adapter.use(new TypingIndicatorMiddleware());
-        adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState]));
+        adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
+        adapter.use(this.router);
+        this.ownerChannel = (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic);
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
     }
@@ -239,9 +283,17 @@ export class Linli {
         this.entities.warm();
     }
 
+    /** Closes handoffs nobody accepted in time (call-back ticket, owner told), one instance at a time. */
+    handoffTimeouts(): PeriodicRound {
+        return new PeriodicRound('handoff-timeouts', this.lock, this.logger, async () => (await this.handoffs.expireUnaccepted()).length);
+    }
+
     async close(): Promise<void> {
+        await this.feed.close();
         await this.storage.close();
         if (this.ticketStore instanceof SqliteTicketStore) this.ticketStore.close();
+        if (this.handoffStore instanceof SqliteHandoffStore) this.handoffStore.close();
+        if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         this.redis?.disconnect();
     }
 }

@@ -44,6 +44,14 @@ export const ConfigSchema = z
         TURN_LOCK_TIMEOUT_MS: intInRange(100, 120_000, 15_000),
         MAX_MESSAGE_CHARS: intInRange(1, 100_000, 2000),
         FOLLOW_UP_POLL_SECONDS: intInRange(1, 3600, 60),
+        /** A handoff nobody accepts within this becomes a call-back ticket, and the owner is told. */
+        HANDOFF_ACCEPT_TIMEOUT_SECONDS: intInRange(10, 24 * 3600, 300),
+        /** The wait an owner is told: this many minutes per owner ahead in the queue (and for the first). */
+        HANDOFF_MINUTES_PER_OWNER: intInRange(1, 120, 3),
+        /** How often unaccepted handoffs are checked against the timeout. */
+        HANDOFF_POLL_SECONDS: intInRange(1, 3600, 15),
+        /** Agent API requests per token (or per address without one) per minute; beyond it, 429. */
+        AGENT_API_RATE_PER_MINUTE: intInRange(1, 100_000, 600),
         MICROSOFT_APP_ID: optionalString,
         MICROSOFT_APP_PASSWORD: optionalString,
         MICROSOFT_APP_TENANT_ID: optionalString,

@@ -19,9 +19,11 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL);
     const linli = await Linli.create(config, logger);
     const adapter = linli.attach(createCloudAdapter(config));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS });
+    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE });
     const followUps = linli.followUps(adapter);
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
+    const handoffTimeouts = linli.handoffTimeouts();
+    handoffTimeouts.start(config.HANDOFF_POLL_SECONDS * 1000);
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down');
         followUps.stop();
+        handoffTimeouts.stop();
         server.close(() => {
             void linli.close().finally(() => process.exit(0));
         });

@@ -5,6 +5,9 @@ import type { Logger } from './logger';
 import { ActivityBody, describeActivityError } from './http/ActivityBody';
 import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
+import { registerHandoffRoutes } from './http/handoffRoutes';
+import { RateLimiter } from './http/RateLimiter';
+import { createHash } from 'node:crypto';
 
 export interface ServerDeps {
     linli: Linli;
@@ -12,7 +15,12 @@ export interface ServerDeps {
     logger: Logger;
     /** AGENT_TOKENS: token → staff name. */
     staffTokens: Map<string, string>;
+    /** Staff API requests per token (or address) per minute. */
+    staffRatePerMinute?: number;
 }
+
+/** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
+const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -91,13 +99,27 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         res.sendRaw(200, body);
     });
 
+    // Basic rate limiting on the staff API, keyed by the token's digest (never the token) or else the address.
+    const limiter = new RateLimiter(deps.staffRatePerMinute ?? 600);
+    server.use((req, res, next) => {
+        if (!STAFF_API.test(req.url ?? '')) return next();
+        const authorization = req.headers.authorization;
+        const key = authorization ? createHash('sha256').update(authorization).digest('hex') : `ip:${req.socket.remoteAddress ?? '?'}`;
+        if (limiter.allow(key)) return next();
+        res.setHeader('Retry-After', String(limiter.retryAfterSeconds()));
+        sendError(res, 429, 'too_many_requests', 'too many requests; try again shortly');
+        return next(false);
+    });
+
+    const auth = new StaffAuth(deps.staffTokens);
     registerTicketRoutes(server, {
         tickets: linli.tickets,
         reports: linli.reports,
-        auth: new StaffAuth(deps.staffTokens),
+        auth,
         logger,
         reminders: linli.paymentReminders(adapter),
     });
+    registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, auth, logger, clock: linli.clock });
 
     return server;
 }

@@ -2,7 +2,7 @@ import type { SafetyAdvice } from '../bot/knowledge/SafetyAdvice';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
-import { sendHandoffInitiation } from './handoffEvent';
+import type { HandoffStarter } from './HandoffStarter';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { ConversationReferences } from '../bot/proactive/ConversationReferences';
 import { TurnContext } from 'botbuilder';
@@ -16,6 +16,7 @@ export class EmergencyDialog extends Dialog {
         private readonly safety: SafetyAdvice,
         private readonly tickets: TicketService,
         private readonly references: ConversationReferences,
+        private readonly starter: HandoffStarter,
     ) {
         super(EMERGENCY_DIALOG);
     }
@@ -29,7 +30,7 @@ export class EmergencyDialog extends Dialog {
         // The advice is out first; a ticket that cannot be written (store down) must not hold it back or stop the handoff.
         const ticketId = await this.openTicket(dc, reading?.text ?? '').catch(() => null);
         await dc.context.sendActivity(`${this.phrasebook.say('emergency_followup', persona)}\n${this.phrasebook.say('handoff_coming', persona)}`);
-        await sendHandoffInitiation(dc.context, 'emergency', ticketId);
+        await this.starter.start(dc.context, 'emergency', ticketId);
         return dc.endDialog();
     }
 

@@ -1,5 +1,10 @@
-import type { BotState, Middleware, TurnContext } from 'botbuilder';
+import type { Middleware, TurnContext } from 'botbuilder';
 import type { TurnLock } from '../../adapters/locks/TurnLock';
+
+/** Something a turn reads from the store (a BotState, the conversation's handoff): `force` reads it again. */
+export interface TurnPreload {
+    load(context: TurnContext, force?: boolean): Promise<unknown>;
+}
 
 /**
  * Runs the turns of one conversation one at a time (across instances when the lock lives in Redis), and loads the
@@ -11,7 +16,7 @@ export class ConversationLockMiddleware implements Middleware {
     constructor(
         private readonly lock: TurnLock,
         private readonly timeoutMs: number,
-        private readonly states: BotState[] = [],
+        private readonly states: TurnPreload[] = [],
     ) {}
 
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {

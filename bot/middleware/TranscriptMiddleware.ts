@@ -1,33 +1,39 @@
-import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
+import { ActivityTypes, type Activity, type Middleware, type ResourceResponse, type TurnContext } from 'botbuilder';
+import { AGENT_SPEAKING } from '../handoff/HandoffService';
 import type { Logger } from '../logger';
 import { maskPii } from '../pii';
+import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
 
-/** One line of a turn's exchange as the log keeps it: who spoke, and the words (masked) or the event's name. */
-export interface TranscriptLine {
-    from: 'owner' | 'bot';
-    type: string;
-    text?: string;
-    name?: string;
-}
+/** The event CloudAdapter runs a proactive turn with; it is not something the owner said. */
+const CONTINUE_CONVERSATION = 'ContinueConversation';
 
 /**
- * Logs each turn's exchange — the owner's message and everything the bot sent — as one JSON line with personal data
- * masked, when the turn ends (also when it fails). One line per turn rather than one per activity: under load every
- * log line costs, and three lines a turn were a measurable part of the latency tail. It reads only the fields it logs;
- * botbuilder's TranscriptLoggerMiddleware deep-copies every activity.
+ * Records each turn's exchange — the owner's message and everything sent back, by the bot or by an agent — when the
+ * turn ends (also when it fails):
+ * - in the transcript store, as said (agents read it through their API and see contact details in full), written
+ *   without holding up the reply: the reply does not wait a round trip for it;
+ * - in the log, one JSON line per turn with phone and ID numbers masked.
+ * It reads only the fields it records; botbuilder's TranscriptLoggerMiddleware deep-copies every activity.
  */
 export class TranscriptMiddleware implements Middleware {
-    constructor(private readonly logger: Logger) {}
+    constructor(
+        private readonly logger: Logger,
+        private readonly store?: TranscriptStore,
+    ) {}
 
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-        if (!this.logger.isLevelEnabled('info')) return next();
-        const lines: TranscriptLine[] = [];
-        const owner = line('owner', context.activity);
-        if (owner) lines.push(owner);
-        context.onSendActivities(async (_ctx, activities, send): Promise<ResourceResponse[]> => {
+        const logging = this.logger.isLevelEnabled('info');
+        if (!logging && !this.store) return next();
+        const at = new Date().toISOString();
+        const entries: TranscriptEntry[] = [];
+        const owner = context.activity.name === CONTINUE_CONVERSATION ? null : entry('owner', context.activity, at);
+        if (owner) entries.push(owner);
+        context.onSendActivities(async (ctx, activities, send): Promise<ResourceResponse[]> => {
+            const agent = ctx.turnState.get(AGENT_SPEAKING) as string | undefined;
+            const sentAt = new Date().toISOString();
             for (const activity of activities) {
-                const sent = line('bot', activity);
-                if (sent) lines.push(sent);
+                const line = entry(agent && activity.type === ActivityTypes.Message ? 'agent' : 'bot', activity, sentAt);
+                if (line) entries.push(agent && line.from === 'agent' ? { ...line, agent } : line);
             }
             return send();
         });
@@ -37,17 +43,23 @@ export class TranscriptMiddleware implements Middleware {
             outcome = 'ok';
         } finally {
             const { channelId, conversation } = context.activity;
-            this.logger.info({ transcript: { channelId, conversationId: conversation?.id, outcome, lines } }, 'turn');
+            if (this.store && entries.length > 0 && conversation?.id) {
+                this.store.append(conversation.id, entries).catch((error: unknown) => this.logger.warn({ err: error, conversationId: conversation.id }, 'transcript not stored'));
+            }
+            if (logging) {
+                const lines = entries.map((e) => (e.text === undefined ? e : { ...e, text: maskPii(e.text) }));
+                this.logger.info({ transcript: { channelId, conversationId: conversation?.id, outcome, lines } }, 'turn');
+            }
         }
     }
 }
 
-function line(from: TranscriptLine['from'], activity: Partial<Activity>): TranscriptLine | null {
-    if (activity.type === 'trace' || activity.type === 'typing') return null;
+function entry(from: TranscriptEntry['from'], activity: Partial<Activity>, at: string): TranscriptEntry | null {
+    if (activity.type === ActivityTypes.Trace || activity.type === ActivityTypes.Typing) return null;
     return {
+        at,
         from,
-        type: activity.type ?? 'message',
-        ...(typeof activity.text === 'string' ? { text: maskPii(activity.text) } : {}),
-        ...(activity.name ? { name: activity.name } : {}),
+        ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
+        ...(activity.type !== ActivityTypes.Message && activity.name ? { event: activity.name } : {}),
     };
 }

@@ -1,9 +1,10 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
-import { LockTimeoutError, type TurnLock } from '../../adapters/locks/TurnLock';
+import type { TurnLock } from '../../adapters/locks/TurnLock';
 import type { Logger } from '../logger';
 import { restate } from '../restate';
 import type { TicketService } from '../tickets/TicketService';
 import type { ConversationReferences } from './ConversationReferences';
+import { PeriodicRound } from './PeriodicRound';
 
 export interface FollowUpSchedulerDeps {
     tickets: TicketService;
@@ -23,52 +24,44 @@ export interface FollowUpSchedulerDeps {
  * follow-up is sent once even with several instances.
  */
 export class FollowUpScheduler {
-    private timer: NodeJS.Timeout | undefined;
+    private readonly round: PeriodicRound;
 
-    constructor(private readonly deps: FollowUpSchedulerDeps) {}
+    constructor(private readonly deps: FollowUpSchedulerDeps) {
+        this.round = new PeriodicRound('follow-ups', deps.lock, deps.logger, () => this.sendDue());
+    }
 
     start(intervalMs: number): void {
-        this.timer = setInterval(() => {
-            this.tick().catch((error: unknown) => this.deps.logger.error({ err: error }, 'follow-up round failed'));
-        }, intervalMs);
-        this.timer.unref();
+        this.round.start(intervalMs);
     }
 
     stop(): void {
-        clearInterval(this.timer);
+        this.round.stop();
     }
 
     /** One round: every due follow-up whose owner can be reached and is not mid-flow. Returns how many went out. */
-    async tick(): Promise<number> {
-        let release: (() => Promise<void>) | undefined;
-        try {
-            release = await this.deps.lock.acquire('scheduler/follow-ups', 50);
-        } catch (error) {
-            if (error instanceof LockTimeoutError) return 0; // another instance is running this round
-            throw error;
-        }
+    tick(): Promise<number> {
+        return this.round.tick();
+    }
+
+    private async sendDue(): Promise<number> {
         let sent = 0;
-        try {
-            for (const ticket of await this.deps.tickets.dueFollowUps()) {
-                // The visit checks a fix: it waits until staff have replied (done the work), however late that is.
-                if (ticket.status !== 'replied') continue;
-                const reference = await this.deps.references.get(ticket.channelId, ticket.conversationId);
-                if (!reference) {
-                    this.deps.logger.warn({ ticketId: ticket.id }, 'follow-up due but the owner cannot be reached; staff must call');
-                    await this.deps.tickets.markFollowUpAsked(ticket.id);
-                    continue;
-                }
-                let started = false;
-                await this.deps.continueConversation(reference, async (context) => {
-                    started = await this.deps.startFollowUp(context, { ticketId: ticket.id, summary: restate(ticket.description, 20) });
-                });
-                if (started) {
-                    await this.deps.tickets.markFollowUpAsked(ticket.id);
-                    sent += 1;
-                }
+        for (const ticket of await this.deps.tickets.dueFollowUps()) {
+            // The visit checks a fix: it waits until staff have replied (done the work), however late that is.
+            if (ticket.status !== 'replied') continue;
+            const reference = await this.deps.references.get(ticket.channelId, ticket.conversationId);
+            if (!reference) {
+                this.deps.logger.warn({ ticketId: ticket.id }, 'follow-up due but the owner cannot be reached; staff must call');
+                await this.deps.tickets.markFollowUpAsked(ticket.id);
+                continue;
             }
-        } finally {
-            await release().catch(() => undefined);
+            let started = false;
+            await this.deps.continueConversation(reference, async (context) => {
+                started = await this.deps.startFollowUp(context, { ticketId: ticket.id, summary: restate(ticket.description, 20) });
+            });
+            if (started) {
+                await this.deps.tickets.markFollowUpAsked(ticket.id);
+                sent += 1;
+            }
         }
         return sent;
     }

@@ -42,7 +42,9 @@ describe('answers over HTTP', () => {
         const turn = await ask('电梯突然停了，我被困在里面');
         expect(nlu(turn)).toMatchObject({ intent: 'emergency', escalate: true, escalationReason: 'emergency' });
         const kinds = turn.activities.filter((a) => a.type !== 'trace').map((a) => (a.type === 'event' ? a.name : 'message'));
-        expect(kinds).toEqual(['message', 'message', 'handoff.initiate']);
+        // Safety steps, then the person on duty is coming, then how long the wait should be.
+        expect(kinds).toEqual(['message', 'message', 'message', 'handoff.initiate']);
+        expect(texts(turn)[2]).toMatch(/分钟/);
         expect(texts(turn)[0]).toMatch(/警铃|扒门/);
         const event = turn.activities.find((a) => a.name === 'handoff.initiate');
         const ticketId = (event?.value as { ticketId: string }).ticketId;

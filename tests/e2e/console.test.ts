@@ -21,9 +21,10 @@ describe('console channel', () => {
         await adapter.listen((context) => linli.bot.run(context));
         await linli.close();
         const replies = printed.split('\n').filter((l) => l.includes('邻里:'));
-        expect(replies).toHaveLength(3);
+        expect(replies).toHaveLength(4); // greeting; a person is coming; the expected wait; please shorten
         expect(replies[0]).toMatch(/您好|在/);
-        expect(printed).toMatch(/\[转人工: \{"reason":"requested","ticketId":null,"rule":"asks_for_a_person[a-z_]*","priority":3\}\]/);
-        expect(replies[2]).toMatch(/长/);
+        expect(printed).toMatch(/\[转人工: \{"reason":"requested","ticketId":null,"rule":"asks_for_a_person[a-z_]*","priority":3,"summary":"[^"]*我要转人工"\}\]/);
+        expect(replies[2]).toMatch(/分钟/);
+        expect(replies[3]).toMatch(/长/);
     });
 });

@@ -1,35 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileComplaint } from '../helpers/fileComplaint';
+import { StandInChannel } from '../helpers/standInChannel';
 import { say, startTestServer, texts, type TestServer } from '../helpers/testServer';
 
-/** A stand-in for the owner's channel (the Bot Connector service): it records what the bot sends proactively. */
-let channel: Server;
+/** The owner's channel: it records what the bot sends proactively. */
+const channel = new StandInChannel();
+const delivered = channel.delivered;
 let channelUrl: string;
-const delivered: { path: string; text?: string }[] = [];
 
 let now = new Date('2026-11-24T02:00:00Z');
 let server: TestServer;
 
 beforeAll(async () => {
-    channel = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-            const activity = JSON.parse(body || '{}') as { text?: string };
-            delivered.push({ path: req.url ?? '', text: activity.text });
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ id: `sent-${delivered.length}` }));
-        });
-    });
-    await new Promise<void>((resolve) => channel.listen(0, '127.0.0.1', resolve));
-    channelUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
+    channelUrl = (await channel.start()).url;
     server = await startTestServer({}, { clock: () => now });
 });
 afterAll(async () => {
     await server.close();
-    await new Promise((resolve) => channel.close(resolve));
+    await channel.stop();
 });
 
 describe('follow-up visits', () => {

@@ -44,7 +44,7 @@ describe('Bot Framework endpoint', () => {
         const turn = await say(server.url, '帮我转人工', { conversationId: 'handoff' });
         expect(nlu(turn)).toMatchObject({ intent: 'human_agent', escalate: true, escalationReason: 'requested' });
         const event = turn.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
-        expect(event?.value).toEqual({ reason: 'requested', ticketId: null, rule: nlu(turn)?.escalationRule, priority: 3 });
+        expect(event?.value).toEqual({ reason: 'requested', ticketId: null, rule: nlu(turn)?.escalationRule, priority: 3, summary: '帮我转人工' });
         expect(nlu(turn)?.escalationRule).toMatch(/^asks_for_a_person/);
         expect(texts(turn).join('')).toMatch(/人工|同事|工作人员/);
     });

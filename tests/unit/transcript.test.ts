@@ -2,11 +2,12 @@ import { TestAdapter, type TurnContext } from 'botbuilder';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/logger';
-import { TranscriptMiddleware, type TranscriptLine } from '../../bot/middleware/TranscriptMiddleware';
+import { TranscriptMiddleware } from '../../bot/middleware/TranscriptMiddleware';
+import type { TranscriptEntry } from '../../bot/transcripts/TranscriptStore';
 
 interface LoggedTurn {
     msg: string;
-    transcript: { channelId: string; conversationId: string; outcome: string; lines: TranscriptLine[] };
+    transcript: { channelId: string; conversationId: string; outcome: string; lines: TranscriptEntry[] };
 }
 
 /** A TestAdapter whose turns pass through the transcript middleware into an in-memory log. */
@@ -33,9 +34,9 @@ describe('TranscriptMiddleware', () => {
         expect(logged[0]?.msg).toBe('turn');
         expect(logged[0]?.transcript.outcome).toBe('ok');
         expect(logged[0]?.transcript.lines).toEqual([
-            { from: 'owner', type: 'message', text: '我电话138****5678' },
-            { from: 'bot', type: 'message', text: '好的，记下了：我电话138****5678' },
-            { from: 'bot', type: 'event', name: 'handoff.initiate' },
+            { at: expect.any(String), from: 'owner', text: '我电话138****5678' },
+            { at: expect.any(String), from: 'bot', text: '好的，记下了：我电话138****5678' },
+            { at: expect.any(String), from: 'bot', event: 'handoff.initiate' },
         ]);
         expect(JSON.stringify(logged)).not.toContain('13812345678');
     });

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
+import { guarded } from '../storage/StorageUnavailableError';
+
+/** Transcripts in SQLite: one row per line, read back by conversation in insertion order. */
+export class SqliteTranscriptStore implements TranscriptStore {
+    private readonly db: Database.Database;
+    private readonly insert: Database.Statement;
+
+    constructor(file: string) {
+        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+        this.db = new Database(file);
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('busy_timeout = 5000');
+        this.db.exec(`
+            CREATE TABLE IF NOT EXISTS transcript (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                conversation_id TEXT NOT NULL,
+                entry TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS transcript_conversation ON transcript (conversation_id, seq);
+        `);
+        this.insert = this.db.prepare('INSERT INTO transcript (conversation_id, entry) VALUES (?, ?)');
+    }
+
+    async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
+        await guarded('transcript append', () =>
+            this.db.transaction(() => {
+                for (const entry of entries) this.insert.run(conversationId, JSON.stringify(entry));
+            })(),
+        );
+    }
+
+    async read(conversationId: string, limit = MAX_TRANSCRIPT_ENTRIES): Promise<TranscriptEntry[]> {
+        const rows = await guarded('transcript read', () =>
+            this.db.prepare('SELECT entry FROM transcript WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?').all(conversationId, limit) as { entry: string }[],
+        );
+        return rows.reverse().map((r) => TranscriptEntry.parse(JSON.parse(r.entry)));
+    }
+
+    close(): void {
+        this.db.close();
+    }
+}

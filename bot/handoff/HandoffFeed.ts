@@ -1,0 +1,88 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { TranscriptEntry } from '../transcripts/TranscriptStore';
+import { Handoff } from './Handoff';
+
+/** What agents' consoles are told as it happens: queue changes and the lines of conversations with people. */
+export const FeedEvent = z.discriminatedUnion('type', [
+    z.object({ type: z.enum(['queued', 'accepted', 'released', 'timed_out']), handoff: Handoff }),
+    z.object({ type: z.literal('message'), conversationId: z.string(), entry: TranscriptEntry }),
+]);
+export type FeedEvent = z.infer<typeof FeedEvent>;
+
+type Listener = (event: FeedEvent) => void;
+
+/**
+ * The live feed. On the embedded store it is an in-process emitter; with Redis every instance publishes to one
+ * channel and delivers what it receives to its own listeners, so an agent connected to any instance sees the events
+ * of all of them.
+ */
+export class HandoffFeed {
+    private readonly local = new EventEmitter();
+    private subscriber: Redis | undefined;
+
+    private constructor(
+        private readonly logger: Logger,
+        private readonly redis?: Redis,
+        private readonly channel = '',
+    ) {
+        // Every open console is a listener; the default cap of 10 would warn at the eleventh agent.
+        this.local.setMaxListeners(0);
+    }
+
+    static inProcess(logger: Logger): HandoffFeed {
+        return new HandoffFeed(logger);
+    }
+
+    /**
+     * Subscribes on a second connection (a subscribed Redis connection can do nothing else). The subscription is made
+     * in the background, and again by ioredis after a reconnect; `ready` settles once it first holds.
+     */
+    static overRedis(redis: Redis, prefix: string, logger: Logger): HandoffFeed {
+        const feed = new HandoffFeed(logger, redis, `${prefix}handoff-feed`);
+        const subscriber = redis.duplicate({ enableOfflineQueue: true, enableAutoPipelining: false });
+        subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'handoff feed connection error'));
+        subscriber.on('message', (_channel: string, message: string) => feed.deliver(message));
+        feed.subscriber = subscriber;
+        feed.ready = subscriber.subscribe(feed.channel).then(
+            () => undefined,
+            (error: unknown) => logger.error({ err: error }, 'handoff feed: not subscribed'),
+        );
+        return feed;
+    }
+
+    /** Settles when the feed receives events (at once in-process; once subscribed over Redis). */
+    ready: Promise<void> = Promise.resolve();
+
+    async publish(event: FeedEvent): Promise<void> {
+        if (this.redis) {
+            await this.redis.publish(this.channel, JSON.stringify(event)).catch((error: Error) => this.logger.warn({ err: error }, 'handoff feed publish failed'));
+            return;
+        }
+        this.local.emit('event', event);
+    }
+
+    subscribe(listener: Listener): () => void {
+        this.local.on('event', listener);
+        return () => this.local.off('event', listener);
+    }
+
+    async close(): Promise<void> {
+        this.local.removeAllListeners();
+        await this.subscriber?.quit().catch(() => undefined);
+    }
+
+    private deliver(message: string): void {
+        let json: unknown;
+        try {
+            json = JSON.parse(message);
+        } catch {
+            json = null;
+        }
+        const parsed = FeedEvent.safeParse(json);
+        if (parsed.success) this.local.emit('event', parsed.data);
+        else this.logger.warn({ issues: parsed.error.issues.length }, 'handoff feed: unreadable event ignored');
+    }
+}

@@ -1,0 +1,191 @@
+import { EventFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { EscalationReason, Emotion, Persona } from '../nlu/NluResult';
+import type { Phrasebook } from '../Phrasebook';
+import type { TicketService } from '../tickets/TicketService';
+import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
+import { queueOrder, type Handoff, type HandoffStatus } from './Handoff';
+import { HandoffNotFoundError, HandoffStateError } from './HandoffErrors';
+import type { FeedEvent, HandoffFeed } from './HandoffFeed';
+import type { HandoffStore } from './HandoffStore';
+
+/** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
+export const AGENT_SPEAKING = Symbol('linli.agentSpeaking');
+
+export interface HandoffServiceDeps {
+    store: HandoffStore;
+    transcripts: TranscriptStore;
+    feed: HandoffFeed;
+    tickets: TicketService;
+    phrasebook: Phrasebook;
+    clock: () => Date;
+    /** Runs logic in the owner's conversation on the owner's own channel (the adapter's continueConversation). */
+    continueConversation: (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+    /** How long a handoff may wait for an agent before the owner is offered a call back. */
+    acceptTimeoutMs: number;
+    /** For the wait the owner is told: minutes an agent needs per owner ahead in the queue. */
+    minutesPerOwner: number;
+}
+
+export interface HandoffRequest {
+    reference: Partial<ConversationReference>;
+    reason: EscalationReason;
+    rule: string | null;
+    priority: number;
+    ticketId: string | null;
+    persona: Persona;
+    emotion: Emotion;
+    summary: string;
+}
+
+export interface QueuedHandoff {
+    handoff: Handoff;
+    /** Owners ahead in the queue (more urgent, or waiting longer). */
+    ahead: number;
+    minutes: number;
+}
+
+/**
+ * Conversations handed to people: queued → active (an agent accepted) → closed (released, or nobody accepted in
+ * time and a call-back ticket was written). Every change is told to the owner on their own channel, written to the
+ * transcript with the agent's name, and published on the live feed.
+ */
+export class HandoffService {
+    constructor(private readonly deps: HandoffServiceDeps) {}
+
+    async initiate(request: HandoffRequest): Promise<QueuedHandoff> {
+        const { reference } = request;
+        const conversationId = reference.conversation?.id;
+        if (!conversationId || !reference.channelId) throw new Error('a handoff needs the owner conversation reference');
+        const now = this.deps.clock().toISOString();
+        const handoff = await this.deps.store.open({
+            conversationId,
+            channelId: reference.channelId,
+            ownerId: reference.user?.id ?? 'unknown',
+            status: 'queued',
+            reason: request.reason,
+            rule: request.rule,
+            priority: request.priority,
+            ticketId: request.ticketId,
+            persona: request.persona,
+            emotion: request.emotion,
+            summary: request.summary.slice(0, 500),
+            since: now,
+            acceptedAt: null,
+            closedAt: null,
+            agent: null,
+            outcome: null,
+            reference: reference as Record<string, unknown>,
+            version: 1,
+        });
+        const queue = await this.deps.store.list('queued');
+        const ahead = queue.filter((h) => h.conversationId !== conversationId && queueOrder(h, handoff) < 0).length;
+        await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: `${handoff.reason}${handoff.rule ? ` (${handoff.rule})` : ''}` }]);
+        await this.deps.feed.publish({ type: 'queued', handoff });
+        return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
+    }
+
+    get(conversationId: string): Promise<Handoff | null> {
+        return this.deps.store.get(conversationId);
+    }
+
+    list(status: HandoffStatus): Promise<Handoff[]> {
+        return this.deps.store.list(status);
+    }
+
+    transcript(conversationId: string): Promise<TranscriptEntry[]> {
+        return this.deps.transcripts.read(conversationId);
+    }
+
+    async accept(conversationId: string, agent: string): Promise<Handoff> {
+        const current = await this.require(conversationId, 'queued');
+        const now = this.deps.clock().toISOString();
+        const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, version: current.version + 1 };
+        await this.deps.store.replace(handoff);
+        await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
+        await this.toOwner(handoff, async (context) => {
+            await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
+            await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent }));
+        });
+        return handoff;
+    }
+
+    async sendAgentMessage(conversationId: string, agent: string, text: string): Promise<void> {
+        const handoff = await this.require(conversationId, 'active');
+        if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
+        await this.toOwner(handoff, (context) => this.speakAs(context, agent, text));
+        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
+    }
+
+    async release(conversationId: string, agent: string): Promise<Handoff> {
+        const current = await this.require(conversationId, 'active');
+        if (current.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${current.agent ?? 'nobody'}, not ${agent}`);
+        const now = this.deps.clock().toISOString();
+        const handoff: Handoff = { ...current, status: 'closed', closedAt: now, outcome: 'released', version: current.version + 1 };
+        await this.deps.store.replace(handoff);
+        await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.released' }, 'released');
+        await this.toOwner(handoff, async (context) => {
+            await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
+            await context.sendActivity(this.deps.phrasebook.say('handoff_released', handoff.persona));
+        });
+        return handoff;
+    }
+
+    /** An owner's message while an agent has the conversation: on the feed for the agent (the transcript has it). */
+    async ownerMessage(conversationId: string, text: string): Promise<void> {
+        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'owner', text } });
+    }
+
+    /** Closes every handoff that waited longer than the timeout: a call-back ticket, and the owner is told. */
+    async expireUnaccepted(): Promise<Handoff[]> {
+        const now = this.deps.clock();
+        const overdue = (await this.deps.store.list('queued')).filter((h) => now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
+        const expired: Handoff[] = [];
+        for (const current of overdue) {
+            const ticket = await this.deps.tickets.create({
+                kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
+                category: current.reason === 'emergency' ? 'emergency' : 'service',
+                channelId: current.channelId,
+                conversationId: current.conversationId,
+                ownerId: current.ownerId,
+                medium: 'chat',
+                contact: {},
+                location: null,
+                description: `转人工未接通（${current.reason}）：${current.summary}`.slice(0, 2000),
+                request: '请回电联系业主',
+                subject: null,
+                department: '客服中心',
+                urgent: current.priority <= 2,
+            });
+            const handoff: Handoff = { ...current, status: 'closed', closedAt: now.toISOString(), outcome: 'timed_out', ticketId: ticket.id, version: current.version + 1 };
+            await this.deps.store.replace(handoff);
+            await this.record(handoff, { at: now.toISOString(), from: 'system', event: 'handoff.timed_out', text: ticket.id }, 'timed_out');
+            await this.toOwner(handoff, async (context) => {
+                await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'no agent accepted in time'));
+                await context.sendActivity(this.deps.phrasebook.say('handoff_timeout', handoff.persona, { ticketId: ticket.id }));
+            });
+            expired.push(handoff);
+        }
+        return expired;
+    }
+
+    private async require(conversationId: string, status: HandoffStatus): Promise<Handoff> {
+        const handoff = await this.deps.store.get(conversationId);
+        if (!handoff) throw new HandoffNotFoundError(conversationId);
+        if (handoff.status !== status) throw new HandoffStateError(`handoff ${conversationId} is ${handoff.status}, not ${status}`);
+        return handoff;
+    }
+
+    private async record(handoff: Handoff, entry: TranscriptEntry, type: Extract<FeedEvent, { handoff: Handoff }>['type']): Promise<void> {
+        await this.deps.transcripts.append(handoff.conversationId, [entry]);
+        await this.deps.feed.publish({ type, handoff });
+    }
+
+    private toOwner(handoff: Handoff, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+        return this.deps.continueConversation(handoff.reference as Partial<ConversationReference>, logic);
+    }
+
+    private async speakAs(context: TurnContext, agent: string, text: string): Promise<void> {
+        context.turnState.set(AGENT_SPEAKING, agent);
+        await context.sendActivity(text);
+    }
+}

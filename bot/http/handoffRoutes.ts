@@ -1,0 +1,118 @@
+import type { Next, Request, Response, Server } from 'restify';
+import restify from 'restify';
+import { z } from 'zod';
+import { HandoffConflictError, HandoffStatuses, type Handoff } from '../handoff/Handoff';
+import { HandoffNotFoundError, HandoffStateError } from '../handoff/HandoffErrors';
+import type { FeedEvent, HandoffFeed } from '../handoff/HandoffFeed';
+import type { HandoffService } from '../handoff/HandoffService';
+import type { Logger } from '../logger';
+import type { StaffAuth } from './StaffAuth';
+
+export interface HandoffRouteDeps {
+    handoffs: HandoffService;
+    feed: HandoffFeed;
+    auth: StaffAuth;
+    logger: Logger;
+    clock: () => Date;
+}
+
+const ListQuery = z.object({ status: HandoffStatuses.default('queued') });
+const MessageBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
+/** Lines of the transcript shown with each queue entry. */
+const LAST_MESSAGES = 5;
+/** A comment line on the live feed this often, so proxies keep the stream open and dead consoles are noticed. */
+const HEARTBEAT_MS = 15_000;
+
+function fail(res: Response, status: number, error: string, reason: string): void {
+    res.status(status);
+    res.json({ error, reason });
+}
+
+const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+
+/** The agent API of the contract (queue, accept, messages, transcript, release) and the live feed. Bearer token required. */
+export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): void {
+    const staff = (req: Request, res: Response): string | null => {
+        const name = deps.auth.authenticate(req.headers.authorization);
+        if (!name) fail(res, 401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
+        return name;
+    };
+    const id = (req: Request) => String(req.params.conversationId);
+    const failFor = (res: Response, error: unknown): void => {
+        if (error instanceof HandoffNotFoundError) return fail(res, 404, 'not_found', error.message);
+        if (error instanceof HandoffStateError || error instanceof HandoffConflictError) return fail(res, 409, 'conflict', error.message);
+        throw error;
+    };
+    const view = async (h: Handoff) => ({
+        ...h,
+        reference: undefined,
+        waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
+        lastMessages: (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES),
+    });
+
+    server.get('/api/handoffs', async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const query = ListQuery.safeParse(req.query ?? {});
+        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        // Oldest first, as the contract says; each entry carries its priority for consoles that sort by urgency.
+        const handoffs = (await deps.handoffs.list(query.data.status)).sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
+        res.json({ handoffs: await Promise.all(handoffs.map(view)) });
+    });
+
+    // Callback-style on purpose: the stream stays open, and the chain ends only when the console goes away.
+    server.get('/api/handoffs/feed', (req: Request, res: Response, next: Next) => {
+        if (!staff(req, res)) return next(false);
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(': linli handoff feed\n\n');
+        const unsubscribe = deps.feed.subscribe((event: FeedEvent) => {
+            const data = 'handoff' in event ? { ...event, handoff: { ...event.handoff, reference: undefined } } : event;
+            res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+        });
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        req.on('close', () => {
+            clearInterval(heartbeat);
+            unsubscribe();
+            next(false);
+        });
+    });
+
+    server.get('/api/handoffs/:conversationId/transcript', async (req: Request, res: Response) => {
+        if (!staff(req, res)) return;
+        const handoff = await deps.handoffs.get(id(req));
+        if (!handoff) return fail(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
+        res.json({ conversationId: id(req), handoff: { ...handoff, reference: undefined }, entries: await deps.handoffs.transcript(id(req)) });
+    });
+
+    server.post('/api/handoffs/:conversationId/accept', async (req: Request, res: Response) => {
+        const agent = staff(req, res);
+        if (!agent) return;
+        try {
+            res.json(await view(await deps.handoffs.accept(id(req), agent)));
+        } catch (error) {
+            failFor(res, error);
+        }
+    });
+
+    server.post('/api/handoffs/:conversationId/messages', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
+        const agent = staff(req, res);
+        if (!agent) return;
+        const body = MessageBody.safeParse(req.body);
+        if (!body.success) return fail(res, 400, 'invalid_body', describe(body.error));
+        try {
+            await deps.handoffs.sendAgentMessage(id(req), agent, body.data.text);
+            res.json({ sent: true });
+        } catch (error) {
+            failFor(res, error);
+        }
+    });
+
+    server.post('/api/handoffs/:conversationId/release', async (req: Request, res: Response) => {
+        const agent = staff(req, res);
+        if (!agent) return;
+        try {
+            res.json(await view(await deps.handoffs.release(id(req), agent)));
+        } catch (error) {
+            failFor(res, error);
+        }
+    });
+}

@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { SqliteHandoffStore } from '../../adapters/handoffs/SqliteHandoffStore';
+import { SqliteTranscriptStore } from '../../adapters/transcripts/SqliteTranscriptStore';
+import { handoffStoreConformance, transcriptStoreConformance } from '../helpers/handoffStoreConformance';
+
+describe('SqliteHandoffStore conformance', () => handoffStoreConformance(() => new SqliteHandoffStore(':memory:')));
+describe('SqliteTranscriptStore conformance', () => transcriptStoreConformance(() => new SqliteTranscriptStore(':memory:')));
