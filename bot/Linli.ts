@@ -54,6 +54,7 @@ import { RedisTranscriptStore } from '../adapters/transcripts/RedisTranscriptSto
 import { SqliteTranscriptStore } from '../adapters/transcripts/SqliteTranscriptStore';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
+import { SuggestedReplies } from './handoff/SuggestedReplies';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
@@ -92,6 +93,8 @@ export class Linli {
     readonly reports: ComplaintReporter;
     private readonly ticketStore: TicketStore;
     readonly handoffs: HandoffService;
+    /** Replies from the training scripts that agents can send with one click. */
+    readonly suggestions: SuggestedReplies;
     readonly feed: HandoffFeed;
     private readonly handoffStore: HandoffStore;
     private readonly transcripts: TranscriptStore;
@@ -145,7 +148,9 @@ export class Linli {
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
         const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references };
-        const flows = new Map([...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()].map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
+        const scripts = [...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()];
+        const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
+        this.suggestions = new SuggestedReplies(scripts);
         const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
             const dialog = flows.get(trigger);
             if (!dialog) throw new Error(`scripts/: no flow script has trigger "${trigger}"`);

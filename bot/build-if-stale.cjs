@@ -24,9 +24,11 @@ try {
 } catch {
     built = 0;
 }
-const sources = Math.max(...['bot', 'dialogs', 'adapters', join('tests', 'bench'), join('tests', 'helpers'), join('tests', 'eval')].map((d) => newest(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs);
+const sources = Math.max(...['bot', 'dialogs', 'adapters', join('tests', 'bench'), join('tests', 'helpers'), join('tests', 'eval')].map((d) => newest(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'adapters', 'web', 'tsconfig.json')).mtimeMs);
 if (process.argv.includes('--force') || sources > built) {
     execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    // The agent console's browser script: its own compiler settings (DOM, ES modules).
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'adapters', 'web', 'tsconfig.json')], { stdio: 'inherit' });
     // Train the intent model once here rather than at every start-up.
     execFileSync(process.execPath, [join(root, 'dist', 'bot', 'nlu', 'trainModel.js')], { stdio: 'inherit' });
     writeFileSync(stamp, new Date().toISOString());

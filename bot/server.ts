@@ -6,6 +6,7 @@ import { ActivityBody, describeActivityError } from './http/ActivityBody';
 import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
+import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { RateLimiter } from './http/RateLimiter';
 import { createHash } from 'node:crypto';
 
@@ -119,7 +120,8 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         logger,
         reminders: linli.paymentReminders(adapter),
     });
-    registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, auth, logger, clock: linli.clock });
+    registerAgentConsoleRoutes(server, auth);
+    registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
 
     return server;
 }

@@ -79,7 +79,7 @@ export class HandoffService {
         });
         const queue = await this.deps.store.list('queued');
         const ahead = queue.filter((h) => h.conversationId !== conversationId && queueOrder(h, handoff) < 0).length;
-        await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: `${handoff.reason}${handoff.rule ? ` (${handoff.rule})` : ''}` }]);
+        await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
     }

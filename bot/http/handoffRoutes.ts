@@ -5,12 +5,14 @@ import { HandoffConflictError, HandoffStatuses, type Handoff } from '../handoff/
 import { HandoffNotFoundError, HandoffStateError } from '../handoff/HandoffErrors';
 import type { FeedEvent, HandoffFeed } from '../handoff/HandoffFeed';
 import type { HandoffService } from '../handoff/HandoffService';
+import type { SuggestedReplies } from '../handoff/SuggestedReplies';
 import type { Logger } from '../logger';
 import type { StaffAuth } from './StaffAuth';
 
 export interface HandoffRouteDeps {
     handoffs: HandoffService;
     feed: HandoffFeed;
+    suggestions: SuggestedReplies;
     auth: StaffAuth;
     logger: Logger;
     clock: () => Date;
@@ -80,7 +82,15 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         if (!staff(req, res)) return;
         const handoff = await deps.handoffs.get(id(req));
         if (!handoff) return fail(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
-        res.json({ conversationId: id(req), handoff: { ...handoff, reference: undefined }, entries: await deps.handoffs.transcript(id(req)) });
+        const entries = await deps.handoffs.transcript(id(req));
+        const lastOwnerWords = entries.filter((e) => e.from === 'owner' && e.text).at(-1)?.text ?? '';
+        res.json({
+            conversationId: id(req),
+            handoff: { ...handoff, reference: undefined },
+            entries,
+            // Beyond the contract: replies from the training scripts in the owner's register, for the console.
+            suggestions: deps.suggestions.for(handoff.persona, lastOwnerWords),
+        });
     });
 
     server.post('/api/handoffs/:conversationId/accept', async (req: Request, res: Response) => {
