@@ -1,14 +1,33 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 import { guarded } from '../storage/StorageUnavailableError';
 
-/** Transcripts in Redis: a capped list per conversation, expiring with the conversation state. */
+/** Appends lines, caps the list and renews its expiry in one step. KEYS: list. ARGV: cap, ttl seconds, lines… */
+const APPEND = `
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+declare module 'ioredis' {
+    interface RedisCommander<Context> {
+        linliAppendTranscript(key: string, ...args: string[]): Result<number, Context>;
+    }
+}
+
+/**
+ * Transcripts in Redis: a capped list per conversation, expiring with the conversation state. Written every turn,
+ * so one script call rather than a MULTI of five commands.
+ */
 export class RedisTranscriptStore implements TranscriptStore {
     constructor(
         private readonly redis: Redis,
         private readonly prefix: string,
         private readonly ttlSeconds: number,
-    ) {}
+    ) {
+        redis.defineCommand('linliAppendTranscript', { numberOfKeys: 1, lua: APPEND });
+    }
 
     private key(conversationId: string): string {
         return `${this.prefix}transcript:${conversationId}`;
@@ -16,15 +35,9 @@ export class RedisTranscriptStore implements TranscriptStore {
 
     async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
         if (entries.length === 0) return;
-        const key = this.key(conversationId);
-        // One MULTI: the list never shows half a turn, and the cap and expiry move with it.
+        // One script: the list never shows half a turn, and the cap and expiry move with it.
         await guarded('transcript append', () =>
-            this.redis
-                .multi()
-                .rpush(key, ...entries.map((e) => JSON.stringify(e)))
-                .ltrim(key, -MAX_TRANSCRIPT_ENTRIES, -1)
-                .expire(key, this.ttlSeconds)
-                .exec(),
+            this.redis.linliAppendTranscript(this.key(conversationId), String(MAX_TRANSCRIPT_ENTRIES), String(this.ttlSeconds), ...entries.map((e) => JSON.stringify(e))),
         );
     }
 

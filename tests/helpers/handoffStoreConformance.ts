@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { HandoffConflictError, type Handoff } from '../../bot/handoff/Handoff';
 import type { HandoffStore } from '../../bot/handoff/HandoffStore';
-import type { TranscriptStore } from '../../bot/transcripts/TranscriptStore';
+import { MAX_TRANSCRIPT_ENTRIES, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 
 function handoff(conversationId: string, over: Partial<Handoff> = {}): Handoff {
     return {
@@ -89,5 +89,16 @@ export function transcriptStoreConformance(create: () => TranscriptStore): void 
         expect((await store.read('t1'))[0]?.text).toBe('电梯坏了，电话13812345678');
         expect(await store.read('t1', 1)).toEqual([{ at: '2026-11-24T02:01:00.000Z', from: 'agent', agent: 'alice', text: '我来处理' }]);
         expect(await store.read('none')).toEqual([]);
+    });
+
+    it('keeps the last lines of a long conversation', async () => {
+        const store = create();
+        const lines = Array.from({ length: MAX_TRANSCRIPT_ENTRIES + 10 }, (_, i) => ({ at: '2026-11-24T02:00:00.000Z', from: 'owner' as const, text: `第${i}句` }));
+        await store.append('long', lines.slice(0, 7));
+        await store.append('long', lines.slice(7));
+        const kept = await store.read('long');
+        expect(kept).toHaveLength(MAX_TRANSCRIPT_ENTRIES);
+        expect(kept.at(-1)?.text).toBe(`第${MAX_TRANSCRIPT_ENTRIES + 9}句`);
+        expect(kept[0]?.text).toBe('第10句');
     });
 }
