@@ -119,6 +119,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         auth,
         logger,
         reminders: linli.paymentReminders(adapter),
+        onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);
     registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });

@@ -1,7 +1,8 @@
 import { EventFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { EscalationReason, Emotion, Persona } from '../nlu/NluResult';
 import type { Phrasebook } from '../Phrasebook';
-import type { TicketService } from '../tickets/TicketService';
+import type { Ticket } from '../tickets/Ticket';
+import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
 import { queueOrder, type Handoff, type HandoffStatus } from './Handoff';
 import { HandoffNotFoundError, HandoffStateError } from './HandoffErrors';
@@ -133,6 +134,14 @@ export class HandoffService {
     /** An owner's message while an agent has the conversation: on the feed for the agent (the transcript has it). */
     async ownerMessage(conversationId: string, text: string): Promise<void> {
         await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'owner', text } });
+    }
+
+    /** A staff change to a ticket, in its conversation's transcript under the staff member's name. */
+    async recordTicketChange(ticket: Ticket, patch: TicketPatch, staff: string): Promise<void> {
+        const what = [patch.status && `${ticket.id} → ${patch.status}`, patch.handledBy && `handledBy ${patch.handledBy}`, patch.department, patch.note]
+            .filter(Boolean)
+            .join('; ');
+        await this.deps.transcripts.append(ticket.conversationId, [{ at: this.deps.clock().toISOString(), from: 'system', agent: staff, event: 'ticket.updated', text: what || ticket.id }]);
     }
 
     /** Closes every handoff that waited longer than the timeout: a call-back ticket, and the owner is told. */

@@ -3,7 +3,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { ComplaintReporter } from '../tickets/ComplaintReporter';
-import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses } from '../tickets/Ticket';
+import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses, type Ticket } from '../tickets/Ticket';
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
 import type { PaymentReminders } from '../proactive/PaymentReminders';
@@ -15,6 +15,8 @@ export interface TicketRouteDeps {
     logger: Logger;
     /** Absent where no channel adapter can reach owners again (then the route answers 503). */
     reminders?: PaymentReminders;
+    /** Told of every staff change to a ticket, with who made it (the conversation's transcript records it). */
+    onUpdated?: (ticket: Ticket, patch: TicketPatch, staff: string) => Promise<void>;
 }
 
 const ReminderBody = z
@@ -64,6 +66,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             try {
                 const ticket = await deps.tickets.update(String(req.params.id), patch.data, name);
                 if (!ticket) return fail(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
+                await deps.onUpdated?.(ticket, patch.data, name).catch((error: unknown) => deps.logger.warn({ err: error, ticketId: ticket.id }, 'ticket change not recorded in the transcript'));
                 res.json(ticket);
             } catch (error) {
                 if (error instanceof IllegalTransitionError || error instanceof TicketConflictError) return fail(res, 409, 'conflict', error.message);

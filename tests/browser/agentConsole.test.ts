@@ -72,6 +72,8 @@ describe('agent console in Chromium', () => {
         await page.getByTestId('ticket-save').click();
         const ticketId = (await page.locator('#ticket-id').textContent()) ?? '';
         await expect.poll(async () => (await server.linli.tickets.get(ticketId))?.status).toBe('in_progress');
+        // The agent's action is in the conversation's transcript under her name.
+        await expect.poll(async () => (await server.linli.handoffs.transcript('browser-1')).some((e) => e.event === 'ticket.updated' && e.agent === 'alice')).toBe(true);
         await page.getByTestId('release').click();
         await expect.poll(async () => (await server.linli.handoffs.get('browser-1'))?.status).toBe('closed');
         await expect.poll(() => channel.to('browser-1').at(-1)?.text ?? '').toMatch(/小邻/);

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentApi, eventually } from '../helpers/agentApi';
 import { StandInChannel } from '../helpers/standInChannel';
@@ -123,6 +124,40 @@ describe('agent API rate limit', () => {
             expect((await say(limited.url, '您好', { conversationId: 'rl' })).status).toBe(200);
         } finally {
             await limited.close();
+        }
+    });
+});
+
+describe('staff tokens', () => {
+    it('never reach the logs, whatever the request', async () => {
+        let log = '';
+        const sink = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+                log += chunk.toString();
+                done();
+            },
+        });
+        const logged = await startTestServer({ AGENT_TOKENS: `alice:${ALICE}`, LOG_LEVEL: 'trace' }, {}, sink);
+        try {
+            const api = new AgentApi(logged.url, ALICE);
+            const wrong = new AgentApi(logged.url, 'not-a-real-token-0123456789');
+            await say(logged.url, '我要找人工客服', { conversationId: 'tokens', channelId: 'webchat', serviceUrl: channel.url });
+            expect((await api.call('GET', '/api/handoffs')).status).toBe(200);
+            expect((await api.call('POST', '/api/handoffs/tokens/accept')).status).toBe(200);
+            expect((await api.call('POST', '/api/handoffs/tokens/messages', { text: '您好' })).status).toBe(200);
+            expect((await api.call('POST', '/api/handoffs/nobody/accept')).status).toBe(404);
+            expect((await wrong.call('GET', '/api/handoffs')).status).toBe(401);
+            const malformed = await fetch(`${logged.url}/api/handoffs/tokens/messages`, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+                body: '{"text":',
+            });
+            expect(malformed.status).toBe(400);
+            expect(log.length).toBeGreaterThan(0);
+            expect(log).not.toContain(ALICE);
+            expect(log).not.toContain('not-a-real-token-0123456789');
+        } finally {
+            await logged.close();
         }
     });
 });

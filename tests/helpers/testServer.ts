@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity, CloudAdapter } from 'botbuilder';
@@ -18,10 +19,10 @@ export interface TestServer {
 }
 
 /** Starts the real HTTP server in this process on a random port. */
-export async function startTestServer(env: Record<string, string> = {}, options: LinliOptions = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: LinliOptions = {}, logTo?: Writable): Promise<TestServer> {
     const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'linli-e2e-'));
     const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir, PORT: '0' });
-    const logger = createLogger(config.LOG_LEVEL);
+    const logger = createLogger(config.LOG_LEVEL, logTo);
     const linli = await Linli.create(config, logger, options);
     const adapter = linli.attach(createCloudAdapter(config));
     const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE });

@@ -58,6 +58,7 @@ const EVENTS: Record<string, string> = {
     'handoff.timed_out': '无人接入，已登记回电工单',
     'handoff.initiate': '机器人发起转人工',
     'handoff.status': '转人工状态变化',
+    'ticket.updated': '工单更新',
 };
 const TOKEN_KEY = 'linli.agentToken';
 
