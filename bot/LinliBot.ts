@@ -59,12 +59,14 @@ export class LinliBot extends ActivityHandler {
             await context.sendActivity(this.deps.phrasebook.say('empty_message'));
             return;
         }
-        const { nlu, turn } = await this.deps.reader.read(context);
+        const { nlu, turn, escalation } = await this.deps.reader.read(context);
         // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
         if (turn === 1) await this.deps.references.save(TurnContext.getConversationReference(context.activity));
         if (context.activity.channelId === 'emulator') {
             await context.sendActivity({ type: ActivityTypes.Trace, name: 'linli.nlu', label: 'Linli understanding', valueType: 'linli/nlu', value: nlu });
         }
         await this.deps.dialog.run(context, this.deps.reader.dialogStateAccessor);
+        // An `offer` rule: the answer stands, and a person is offered after it.
+        if (escalation.offer) await context.sendActivity(this.deps.phrasebook.say('offer_person', nlu.persona));
     }
 }

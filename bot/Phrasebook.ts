@@ -15,6 +15,7 @@ export const PhraseKeys = z.enum([
     'handoff_accepted',
     'handoff_released',
     'handoff_timeout',
+    'offer_person',
     'faq_unsure',
     'out_of_scope',
     'flow_cancelled',

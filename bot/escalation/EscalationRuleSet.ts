@@ -14,14 +14,19 @@ const Condition = z
     .strict()
     .refine((c) => Object.keys(c).length > 0, { message: 'a rule needs at least one condition' });
 
-const Action = z
-    .object({
-        type: z.literal('handoff'),
-        reason: EscalationReasons,
-        /** 1 is the most urgent; the agents' queue is ordered by it, then by waiting time. */
-        priority: z.number().int().min(1).max(5),
-    })
-    .strict();
+const Action = z.discriminatedUnion('type', [
+    z
+        .object({
+            /** Hand the conversation to a person now. */
+            type: z.literal('handoff'),
+            reason: EscalationReasons,
+            /** 1 is the most urgent; the agents' queue is ordered by it, then by waiting time. */
+            priority: z.number().int().min(1).max(5),
+        })
+        .strict(),
+    /** Answer as usual and offer a person; the owner who takes it up asks for one, which a handoff rule catches. */
+    z.object({ type: z.literal('offer') }).strict(),
+]);
 
 export const EscalationRule = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case'), when: Condition, action: Action }).strict();
 export type EscalationRule = z.infer<typeof EscalationRule>;
@@ -36,7 +41,7 @@ export const EscalationRuleFile = z
             names.add(rule.name);
         });
         // Every reason the contract names must be reachable, or an owner could never be handed over for it.
-        const reasons = new Set(file.rules.map((r) => r.action.reason));
+        const reasons = new Set(file.rules.flatMap((r) => (r.action.type === 'handoff' ? [r.action.reason] : [])));
         const missing = EscalationReasons.options.filter((r) => !reasons.has(r));
         if (missing.length > 0) ctx.addIssue({ code: 'custom', path: ['rules'], message: `no rule escalates for: ${missing.join(', ')}` });
     });

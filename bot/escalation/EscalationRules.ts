@@ -21,9 +21,11 @@ export interface EscalationDecision {
     /** The name of the rule that fired, for the trace and the handoff record. */
     rule: string | null;
     priority: number | null;
+    /** Not a handoff, but the reply should offer a person (an `offer` rule fired). */
+    offer: boolean;
 }
 
-const NONE: EscalationDecision = { escalate: false, reason: null, rule: null, priority: null };
+const NONE: EscalationDecision = { escalate: false, reason: null, rule: null, priority: null, offer: false };
 
 /**
  * The escalation rules from `knowledge/escalation-rules.json`, checked in order: the first whose conditions all hold
@@ -42,7 +44,8 @@ export class EscalationRules {
         counters.notUnderstood = facts.notUnderstood ? counters.notUnderstood + 1 : 0;
         counters.unhelpful = facts.unhelpful ? counters.unhelpful + 1 : 0;
         const fired = this.rules.find((rule) => matches(rule, facts, counters));
-        if (fired) {
+        // A handoff starts the counts afresh; an offer leaves them running, so the run can still end in a handoff.
+        if (fired?.action.type === 'handoff') {
             counters.angry = 0;
             counters.notUnderstood = 0;
             counters.unhelpful = 0;
@@ -50,7 +53,9 @@ export class EscalationRules {
         memory.angryStreak = counters.angry;
         memory.notUnderstoodStreak = counters.notUnderstood;
         memory.unhelpfulStreak = counters.unhelpful;
-        return fired ? { escalate: true, reason: fired.action.reason, rule: fired.name, priority: fired.action.priority } : NONE;
+        if (!fired) return NONE;
+        if (fired.action.type === 'offer') return { ...NONE, rule: fired.name, offer: true };
+        return { escalate: true, reason: fired.action.reason, rule: fired.name, priority: fired.action.priority, offer: false };
     }
 }
 

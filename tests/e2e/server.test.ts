@@ -82,6 +82,14 @@ describe('Bot Framework endpoint', () => {
         }
     });
 
+    it('offers a person when an answer did not help, before handing over', async () => {
+        await say(server.url, '物业费怎么交', { conversationId: 'offer' });
+        const unhelpful = await say(server.url, '没用，答非所问', { conversationId: 'offer' });
+        expect(nlu(unhelpful)).toMatchObject({ escalate: false, escalationRule: 'offer_after_unhelpful_answer' });
+        expect(texts(unhelpful).at(-1)).toMatch(/转人工/);
+        expect(unhelpful.activities.some((a) => a.name === 'handoff.initiate')).toBe(false);
+    });
+
     it('asks politely to shorten an over-long message and processes nothing', async () => {
         const turn = await say(server.url, '电梯'.repeat(1001), { conversationId: 'long' });
         expect(turn.status).toBe(200);

@@ -57,7 +57,21 @@ describe('escalation rules (knowledge/escalation-rules.json)', () => {
     });
 
     it('does not escalate a calm question', () => {
-        expect(rules.decide(calm, emptyMemory())).toEqual({ escalate: false, reason: null, rule: null, priority: null });
+        expect(rules.decide(calm, emptyMemory())).toEqual({ escalate: false, reason: null, rule: null, priority: null, offer: false });
+    });
+
+    it('offers a person after the first unhelpful answer, and hands over at the second', () => {
+        const memory = emptyMemory();
+        const unhelpful = facts({ intent: 'out_of_scope', unhelpful: true });
+        expect(rules.decide(unhelpful, memory)).toMatchObject({ escalate: false, offer: true, rule: 'offer_after_unhelpful_answer' });
+        expect(rules.decide(unhelpful, memory)).toMatchObject({ escalate: true, reason: 'unresolved', offer: false });
+    });
+
+    it('offers a person to an angry owner with a complaint, and hands over if the anger goes on', () => {
+        const memory = emptyMemory();
+        const angry = facts({ intent: 'complaint', emotion: 'angry' });
+        expect(rules.decide(angry, memory)).toMatchObject({ escalate: false, offer: true, rule: 'offer_to_upset_owner' });
+        expect(rules.decide(angry, memory)).toMatchObject({ escalate: true, reason: 'repeated_anger' });
     });
 });
 
@@ -78,6 +92,11 @@ describe('a broken rules file', () => {
     it('refuses a file that leaves a contract reason without a rule', () => {
         const file = write({ rules: [rule('only_requested', 'requested')] });
         expect(() => EscalationRules.fromFile(file)).toThrow(/no rule escalates for: emergency/);
+    });
+
+    it('does not count an offer as a way to reach a reason', () => {
+        const file = write({ rules: [{ name: 'offer_only', when: { intent: ['complaint'] }, action: { type: 'offer' } }] });
+        expect(() => EscalationRules.fromFile(file)).toThrow(/no rule escalates for: emergency, requested/);
     });
 
     it('refuses a rule without conditions and duplicate names', () => {
