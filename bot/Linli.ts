@@ -172,6 +172,7 @@ export class Linli {
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
+        this.metrics.watchHandoffs(async () => ({ queued: (await this.handoffs.list('queued')).length, active: (await this.handoffs.list('active')).length }));
         const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
         const handoff = new HandoffDialog(this.phrasebook, starter);
         const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);

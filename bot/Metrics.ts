@@ -9,11 +9,20 @@ export class Metrics {
     readonly escalations: Counter<'reason'>;
     readonly intents: Counter<'intent'>;
 
-    /** Tickets by status, read from the ticket store at each scrape (so every instance reports the shared truth). */
+    /** Tickets by status, read from the ticket store at each scrape. */
     watchTickets(count: () => Promise<Record<string, number>>): void {
+        this.watchByStatus('linli_tickets', 'Tickets by status', count);
+    }
+
+    /** Handoffs waiting for an agent and with one, read from the handoff store at each scrape. */
+    watchHandoffs(count: () => Promise<Record<string, number>>): void {
+        this.watchByStatus('linli_handoffs', 'Handoffs to people by status (queued, active)', count);
+    }
+
+    private watchByStatus(name: string, help: string, count: () => Promise<Record<string, number>>): void {
         new Gauge({
-            name: 'linli_tickets',
-            help: 'Tickets by status',
+            name,
+            help,
             labelNames: ['status'],
             registers: [this.registry],
             async collect() {

@@ -162,5 +162,7 @@ describe('operations routes', () => {
         expect(body).toMatch(/linli_turn_duration_seconds_bucket/);
         expect(body).toMatch(/linli_escalations_total\{reason="requested"\} [1-9]/);
         expect(body).toMatch(/linli_intents_total\{intent="greeting"\} [1-9]/);
+        expect(body).toMatch(/linli_handoffs\{status="queued"\} [1-9]/);
+        expect(body).toMatch(/linli_handoffs\{status="active"\} 0/);
     });
 });
