@@ -26,7 +26,10 @@ export class Metrics {
             labelNames: ['status'],
             registers: [this.registry],
             async collect() {
-                for (const [status, n] of Object.entries(await count())) this.set({ status }, n);
+                // While the store is down the scrape must still answer (that is when it is needed most): the gauge
+                // keeps its last values and the storage errors show in linli_errors_total.
+                const counts = await count().catch(() => ({}));
+                for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
             },
         });
     }
