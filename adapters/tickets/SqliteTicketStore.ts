@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
+import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
 
 interface Row {
@@ -12,6 +13,7 @@ interface Row {
 /** Tickets in SQLite: one row per ticket (the document plus indexed columns) and a per-day id sequence. */
 export class SqliteTicketStore implements TicketStore {
     private readonly db: Database.Database;
+    private readonly sql: StatementCache;
 
     constructor(file: string) {
         if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -36,12 +38,12 @@ export class SqliteTicketStore implements TicketStore {
             CREATE TABLE IF NOT EXISTS ticket_follow_ups (id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS ticket_follow_ups_due ON ticket_follow_ups (due_at);
         `);
+        this.sql = new StatementCache(this.db);
     }
 
     async nextId(day: string): Promise<string> {
         return guarded('ticket id', () => {
-            const row = this.db
-                .prepare('INSERT INTO ticket_sequences (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n')
+            const row = this.sql.get('INSERT INTO ticket_sequences (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n')
                 .get(day) as { n: number };
             return `TS-${day}-${String(row.n).padStart(4, '0')}`;
         });
@@ -51,8 +53,7 @@ export class SqliteTicketStore implements TicketStore {
         const t = Ticket.parse(ticket);
         await guarded('ticket insert', () =>
             this.db.transaction(() => {
-                this.db
-                    .prepare('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+                this.sql.get('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
                     .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt));
                 this.indexFollowUp(t);
             })(),
@@ -62,7 +63,7 @@ export class SqliteTicketStore implements TicketStore {
     }
 
     async get(id: string): Promise<Ticket | null> {
-        const row = await guarded('ticket read', () => this.db.prepare('SELECT doc FROM tickets WHERE id = ?').get(id) as Row | undefined);
+        const row = await guarded('ticket read', () => this.sql.get('SELECT doc FROM tickets WHERE id = ?').get(id) as Row | undefined);
         return row ? Ticket.parse(JSON.parse(row.doc)) : null;
     }
 
@@ -70,8 +71,7 @@ export class SqliteTicketStore implements TicketStore {
         const t = Ticket.parse(ticket);
         const changes = await guarded('ticket write', () =>
             this.db.transaction(() => {
-                const changed = this.db
-                    .prepare('UPDATE tickets SET doc = ?, version = ?, status = ?, kind = ?, category = ? WHERE id = ? AND version = ?')
+                const changed = this.sql.get('UPDATE tickets SET doc = ?, version = ?, status = ?, kind = ?, category = ? WHERE id = ? AND version = ?')
                     .run(JSON.stringify(t), t.version, t.status, t.kind, t.category, t.id, expectedVersion).changes;
                 if (changed === 1) this.indexFollowUp(t);
                 return changed;
@@ -83,14 +83,14 @@ export class SqliteTicketStore implements TicketStore {
     /** Keeps the follow-up index in step with the ticket: present while a follow-up is due and not yet asked. */
     private indexFollowUp(t: Ticket): void {
         if (t.followUp.dueAt && !t.followUp.askedAt && !t.followUp.doneAt) {
-            this.db.prepare('INSERT INTO ticket_follow_ups (id, due_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at').run(t.id, Date.parse(t.followUp.dueAt));
+            this.sql.get('INSERT INTO ticket_follow_ups (id, due_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at').run(t.id, Date.parse(t.followUp.dueAt));
         } else {
-            this.db.prepare('DELETE FROM ticket_follow_ups WHERE id = ?').run(t.id);
+            this.sql.get('DELETE FROM ticket_follow_ups WHERE id = ?').run(t.id);
         }
     }
 
     async countByStatus(): Promise<Record<TicketStatus, number>> {
-        const rows = await guarded('ticket counts', () => this.db.prepare('SELECT status, COUNT(*) AS n FROM tickets GROUP BY status').all() as { status: TicketStatus; n: number }[]);
+        const rows = await guarded('ticket counts', () => this.sql.get('SELECT status, COUNT(*) AS n FROM tickets GROUP BY status').all() as { status: TicketStatus; n: number }[]);
         const counts = Object.fromEntries(TicketStatuses.options.map((s) => [s, 0])) as Record<TicketStatus, number>;
         for (const row of rows) counts[row.status] = row.n;
         return counts;
@@ -98,8 +98,7 @@ export class SqliteTicketStore implements TicketStore {
 
     async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {
         const rows = await guarded('ticket follow-ups', () =>
-            this.db
-                .prepare('SELECT t.doc FROM ticket_follow_ups f JOIN tickets t ON t.id = f.id WHERE f.due_at <= ? ORDER BY f.due_at LIMIT ?')
+            this.sql.get('SELECT t.doc FROM ticket_follow_ups f JOIN tickets t ON t.id = f.id WHERE f.due_at <= ? ORDER BY f.due_at LIMIT ?')
                 .all(now.getTime(), limit) as Row[],
         );
         return rows.map((r) => Ticket.parse(JSON.parse(r.doc)));
@@ -115,7 +114,7 @@ export class SqliteTicketStore implements TicketStore {
         if (filter.createdFrom) (where.push('created_at >= ?'), args.push(filter.createdFrom.getTime()));
         if (filter.createdTo) (where.push('created_at < ?'), args.push(filter.createdTo.getTime()));
         const sql = `SELECT doc FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-        const rows = await guarded('ticket list', () => this.db.prepare(sql).all(...args, limit) as Row[]);
+        const rows = await guarded('ticket list', () => this.sql.get(sql).all(...args, limit) as Row[]);
         return rows.map((r) => Ticket.parse(JSON.parse(r.doc))).filter((t) => matchesFilter(t, filter));
     }
 

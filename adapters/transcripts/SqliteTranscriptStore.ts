@@ -2,17 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
+import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
 
 /** Transcripts in SQLite: one row per line, read back by conversation in insertion order. */
 export class SqliteTranscriptStore implements TranscriptStore {
     private readonly db: Database.Database;
-    private readonly insert: Database.Statement;
+    private readonly sql: StatementCache;
+    private readonly insertAll: (conversationId: string, entries: TranscriptEntry[]) => void;
 
     constructor(file: string) {
         if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
         this.db = new Database(file);
         this.db.pragma('journal_mode = WAL');
+        // Written every turn: no fsync per commit (WAL stays consistent; an OS crash may lose the last lines).
+        this.db.pragma('synchronous = NORMAL');
         this.db.pragma('busy_timeout = 5000');
         this.db.exec(`
             CREATE TABLE IF NOT EXISTS transcript (
@@ -22,20 +26,21 @@ export class SqliteTranscriptStore implements TranscriptStore {
             );
             CREATE INDEX IF NOT EXISTS transcript_conversation ON transcript (conversation_id, seq);
         `);
-        this.insert = this.db.prepare('INSERT INTO transcript (conversation_id, entry) VALUES (?, ?)');
+        this.sql = new StatementCache(this.db);
+        const insert = this.sql.get('INSERT INTO transcript (conversation_id, entry) VALUES (?, ?)');
+        // Built once, not on every append: transaction() wraps a new function each time it is called.
+        this.insertAll = this.db.transaction((conversationId: string, entries: TranscriptEntry[]) => {
+            for (const entry of entries) insert.run(conversationId, JSON.stringify(entry));
+        });
     }
 
     async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
-        await guarded('transcript append', () =>
-            this.db.transaction(() => {
-                for (const entry of entries) this.insert.run(conversationId, JSON.stringify(entry));
-            })(),
-        );
+        await guarded('transcript append', () => this.insertAll(conversationId, entries));
     }
 
     async read(conversationId: string, limit = MAX_TRANSCRIPT_ENTRIES): Promise<TranscriptEntry[]> {
         const rows = await guarded('transcript read', () =>
-            this.db.prepare('SELECT entry FROM transcript WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?').all(conversationId, limit) as { entry: string }[],
+            this.sql.get('SELECT entry FROM transcript WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?').all(conversationId, limit) as { entry: string }[],
         );
         return rows.reverse().map((r) => TranscriptEntry.parse(JSON.parse(r.entry)));
     }
