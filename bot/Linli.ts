@@ -59,6 +59,10 @@ import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
 import type { TranscriptStore } from './transcripts/TranscriptStore';
+import type { ReminderStore } from './proactive/ReminderStore';
+import { RedisReminderStore } from '../adapters/reminders/RedisReminderStore';
+import { SqliteReminderStore } from '../adapters/reminders/SqliteReminderStore';
+import { randomUUID } from 'node:crypto';
 
 
 export interface LinliOptions {
@@ -98,6 +102,7 @@ export class Linli {
     readonly feed: HandoffFeed;
     private readonly handoffStore: HandoffStore;
     private readonly transcripts: TranscriptStore;
+    private readonly reminderStore: ReminderStore;
     private readonly router: HandoffRoutingMiddleware;
     /** The channel adapter's continueConversation, once a channel is attached (agents' words reach owners by it). */
     private ownerChannel: ((reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>) | undefined;
@@ -134,6 +139,7 @@ export class Linli {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         this.feed = options.feed ?? HandoffFeed.inProcess(logger);
+        this.reminderStore = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
@@ -268,7 +274,15 @@ export class Linli {
             },
             clock: this.clock,
             localDay: (at) => this.calendar.localDay(at),
+            store: this.reminderStore,
+            newId: () => `R-${randomUUID()}`,
         });
+    }
+
+    /** Sends the payment reminders staff scheduled, when their time comes; one instance per round. */
+    scheduledReminders(adapter: CloudAdapter): PeriodicRound {
+        const reminders = this.paymentReminders(adapter);
+        return new PeriodicRound('payment-reminders', this.lock, this.logger, () => reminders.sendDue());
     }
 
     /** A reader of owner messages on the given states (dialog tests give their own). */
@@ -300,6 +314,7 @@ export class Linli {
         if (this.ticketStore instanceof SqliteTicketStore) this.ticketStore.close();
         if (this.handoffStore instanceof SqliteHandoffStore) this.handoffStore.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
+        if (this.reminderStore instanceof SqliteReminderStore) this.reminderStore.close();
         this.redis?.disconnect();
     }
 }

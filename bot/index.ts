@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();
     handoffTimeouts.start(config.HANDOFF_POLL_SECONDS * 1000);
+    const reminders = linli.scheduledReminders(adapter);
+    reminders.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
         logger.info({ signal }, 'shutting down');
         followUps.stop();
         handoffTimeouts.stop();
+        reminders.stop();
         server.close(() => {
             void linli.close().finally(() => process.exit(0));
         });

@@ -20,7 +20,13 @@ export interface TicketRouteDeps {
 }
 
 const ReminderBody = z
-    .object({ channelId: z.string().min(1), conversationId: z.string().min(1), dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dueDate must be YYYY-MM-DD') })
+    .object({
+        channelId: z.string().min(1),
+        conversationId: z.string().min(1),
+        dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dueDate must be YYYY-MM-DD'),
+        /** When to send it (ISO 8601 with an offset); without it the reminder goes out now. */
+        remindAt: z.iso.datetime({ offset: true }).optional(),
+    })
     .strict();
 
 const ListQuery = z.object({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
@@ -76,11 +82,20 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     );
 
     server.post('/api/reminders/payment', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        const staffName = staff(req, res);
+        if (!staffName) return;
         const body = ReminderBody.safeParse(req.body);
         if (!body.success) return fail(res, 400, 'invalid_body', describe(body.error));
         if (!deps.reminders) return fail(res, 503, 'unavailable', 'no channel adapter to reach owners');
-        const sent = await deps.reminders.send(body.data.channelId, body.data.conversationId, body.data.dueDate);
+        const { remindAt, ...request } = body.data;
+        if (remindAt) {
+            const scheduled = await deps.reminders.schedule(request, new Date(remindAt), staffName);
+            if (!scheduled) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
+            res.status(202);
+            res.json({ scheduled });
+            return;
+        }
+        const sent = await deps.reminders.send(request.channelId, request.conversationId, request.dueDate);
         if (!sent) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
         res.status(202);
         res.json({ sent: true });

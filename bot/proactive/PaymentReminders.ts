@@ -2,6 +2,7 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Persona } from '../nlu/NluResult';
 import type { Phrasebook } from '../Phrasebook';
 import type { ConversationReferences } from './ConversationReferences';
+import type { ReminderStore, ScheduledReminder } from './ReminderStore';
 
 export interface PaymentReminderDeps {
     references: ConversationReferences;
@@ -11,6 +12,15 @@ export interface PaymentReminderDeps {
     clock: () => Date;
     /** Today's date in the estate's time zone (YYYY-MM-DD). */
     localDay: (at: Date) => string;
+    /** Reminders staff scheduled for later. */
+    store: ReminderStore;
+    newId: () => string;
+}
+
+export interface ReminderRequest {
+    channelId: string;
+    conversationId: string;
+    dueDate: string;
 }
 
 /**
@@ -21,6 +31,28 @@ export class PaymentReminders {
     constructor(private readonly deps: PaymentReminderDeps) {}
 
     /** Returns false when the owner's conversation is not on record. */
+    /**
+     * Keeps a reminder for `remindAt` (sent by the next scheduler round after it). Returns null when the owner's
+     * conversation is not on record, so staff hear it now rather than never.
+     */
+    async schedule(request: ReminderRequest, remindAt: Date, createdBy: string): Promise<ScheduledReminder | null> {
+        if (!(await this.deps.references.get(request.channelId, request.conversationId))) return null;
+        const reminder: ScheduledReminder = { id: this.deps.newId(), ...request, remindAt: remindAt.toISOString(), createdBy, createdAt: this.deps.clock().toISOString() };
+        await this.deps.store.schedule(reminder);
+        return reminder;
+    }
+
+    /** Sends every reminder whose time has come (one scheduler round); returns how many went out. */
+    async sendDue(): Promise<number> {
+        let sent = 0;
+        for (const reminder of await this.deps.store.due(this.deps.clock())) {
+            if (await this.send(reminder.channelId, reminder.conversationId, reminder.dueDate)) sent += 1;
+            // Sent, or its owner can not be reached any more: either way it is done. (Sent then removed: at least once.)
+            await this.deps.store.remove(reminder.id);
+        }
+        return sent;
+    }
+
     async send(channelId: string, conversationId: string, dueDate: string): Promise<boolean> {
         const reference = await this.deps.references.get(channelId, conversationId);
         if (!reference) return false;

@@ -71,8 +71,9 @@ describe('follow-up visits', () => {
 describe('payment reminders', () => {
     const TOKEN = 'alice-token-0123456789';
     let staffServer: TestServer;
+    let today = new Date('2026-11-27T02:00:00Z');
     beforeAll(async () => {
-        staffServer = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}` }, { clock: () => new Date('2026-11-27T02:00:00Z') });
+        staffServer = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}` }, { clock: () => today });
     });
     afterAll(async () => staffServer.close());
 
@@ -93,8 +94,30 @@ describe('payment reminders', () => {
         expect(delivered.at(-1)?.text).toMatch(/还有3天.*前台.*九五折/s);
     });
 
+    it('go out when staff scheduled them, once, and survive a restart', async () => {
+        await say(staffServer.url, '您好', { conversationId: 'remind-2', userId: 'owner-remind-2', channelId: 'webchat', serviceUrl: channelUrl });
+        const res = await remind({ channelId: 'webchat', conversationId: 'remind-2', dueDate: '2026-12-05', remindAt: '2026-12-02T10:00:00+08:00' });
+        expect(res.status).toBe(202);
+        expect(((await res.json()) as { scheduled: { remindAt: string; createdBy: string } }).scheduled).toMatchObject({ remindAt: '2026-12-02T02:00:00.000Z', createdBy: 'alice' });
+        const toOwner = () => delivered.filter((d) => d.path.includes('/conversations/remind-2/'));
+        expect(await staffServer.linli.scheduledReminders(staffServer.adapter).tick()).toBe(0); // not yet
+        expect(toOwner()).toHaveLength(0);
+
+        // Restart on the same data directory, then the time comes.
+        const dataDir = staffServer.dataDir;
+        await staffServer.close();
+        staffServer = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, DATA_DIR: dataDir }, { clock: () => today });
+        today = new Date('2026-12-02T02:00:30Z');
+        const round = staffServer.linli.scheduledReminders(staffServer.adapter);
+        expect(await round.tick()).toBe(1);
+        expect(toOwner().at(-1)?.text).toMatch(/还有3天/);
+        expect(await round.tick()).toBe(0); // sent once
+    });
+
     it('refuse unknown owners, bad bodies and missing tokens', async () => {
         expect((await remind({ channelId: 'webchat', conversationId: 'nobody', dueDate: '2026-11-30' })).status).toBe(404);
+        expect((await remind({ channelId: 'webchat', conversationId: 'nobody', dueDate: '2026-11-30', remindAt: '2026-11-28T10:00:00+08:00' })).status).toBe(404);
+        expect((await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '2026-11-30', remindAt: 'tomorrow' })).status).toBe(400);
         expect((await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '30/11' })).status).toBe(400);
         expect((await remind({ channelId: 'webchat', conversationId: 'remind-1', dueDate: '2026-11-30' }, 'wrong-token-0123456789')).status).toBe(401);
     });

@@ -1,4 +1,6 @@
 import { describe } from 'vitest';
+import { RedisReminderStore } from '../../adapters/reminders/RedisReminderStore';
+import { reminderStoreConformance } from '../helpers/reminderStoreConformance';
 import { RedisHandoffStore } from '../../adapters/handoffs/RedisHandoffStore';
 import { RedisTranscriptStore } from '../../adapters/transcripts/RedisTranscriptStore';
 import { handoffStoreConformance, transcriptStoreConformance } from '../helpers/handoffStoreConformance';
@@ -12,4 +14,7 @@ describe.skipIf(!redis)('RedisHandoffStore conformance (real Redis)', () => {
 });
 describe.skipIf(!redis)('RedisTranscriptStore conformance (real Redis)', () => {
     transcriptStoreConformance(() => new RedisTranscriptStore(redis!, `${prefix}${++n}:`, 600));
+});
+describe.skipIf(!redis)('RedisReminderStore conformance (real Redis)', () => {
+    reminderStoreConformance(() => new RedisReminderStore(redis!, `${prefix}${++n}:`));
 });
