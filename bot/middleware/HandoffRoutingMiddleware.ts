@@ -6,7 +6,8 @@ const HANDOFF = Symbol('linli.handoff');
 
 /**
  * While an agent has the conversation (handoff active), the owner's messages go to the agent — on the live feed; the
- * transcript middleware has already recorded them — and the bot stays silent. The handoff is read by `load`, which the
+ * transcript middleware has already recorded them — and the bot stays silent. While the handoff waits in the queue,
+ * the messages go to the feed too, and the bot still answers. The handoff is read by `load`, which the
  * lock middleware calls together with the state reads, so routing costs no extra round trip.
  */
 export class HandoffRoutingMiddleware implements Middleware {
@@ -23,7 +24,10 @@ export class HandoffRoutingMiddleware implements Middleware {
         if (context.activity.type !== ActivityTypes.Message) return next();
         await this.load(context);
         const handoff = context.turnState.get(HANDOFF) as Handoff | null;
-        if (handoff?.status !== 'active') return next();
+        if (!handoff || handoff.status === 'closed') return next();
+        // Agents see the owner's words live whether or not one has accepted yet.
         await this.handoffs.ownerMessage(handoff.conversationId, context.activity.text ?? '');
+        // Until an agent accepts, the bot keeps answering (the owner is not left alone while waiting).
+        if (handoff.status === 'queued') return next();
     }
 }

@@ -45,6 +45,11 @@ describe('handoff to a person, on the embedded store', () => {
         expect(entry?.reference).toBeUndefined();
         await eventually(() => feed.events.some((e) => e.type === 'queued'));
 
+        // While it waits, the owner's words reach the agents' feed and the bot still answers.
+        const waiting = await say(server.url, '我家住3号楼', owner);
+        expect(texts(waiting).length).toBeGreaterThan(0);
+        await eventually(() => feed.events.some((e) => e.type === 'message' && JSON.stringify(e.data).includes('我家住3号楼')));
+
         // Alice accepts; Bob is too late.
         expect((await alice.call('POST', '/api/handoffs/handoff-1/accept')).json).toMatchObject({ status: 'active', agent: 'alice' });
         expect((await bob.call('POST', '/api/handoffs/handoff-1/accept')).status).toBe(409);
