@@ -55,6 +55,7 @@ import { SqliteTranscriptStore } from '../adapters/transcripts/SqliteTranscriptS
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
+import { loadHandoffSettings } from './handoff/HandoffSettings';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
@@ -176,6 +177,7 @@ export class Linli {
             },
             acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
+            settings: loadHandoffSettings(join(knowledgeDir, 'handoff.json')),
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: (await this.handoffs.list('queued')).length, active: (await this.handoffs.list('active')).length }));

@@ -1,5 +1,7 @@
 import { EventFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import { fillLine } from '../Lines';
 import type { EscalationReason, Emotion, Persona } from '../nlu/NluResult';
+import type { HandoffSettings } from './HandoffSettings';
 import type { Phrasebook } from '../Phrasebook';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
@@ -25,6 +27,8 @@ export interface HandoffServiceDeps {
     acceptTimeoutMs: number;
     /** For the wait the owner is told: minutes an agent needs per owner ahead in the queue. */
     minutesPerOwner: number;
+    /** The call-back ticket's wording (knowledge/handoff.json). */
+    settings: HandoffSettings;
 }
 
 export interface HandoffRequest {
@@ -149,6 +153,7 @@ export class HandoffService {
         const now = this.deps.clock();
         const overdue = (await this.deps.store.list('queued')).filter((h) => now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
         const expired: Handoff[] = [];
+        const { callBack } = this.deps.settings;
         for (const current of overdue) {
             const ticket = await this.deps.tickets.create({
                 kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
@@ -159,10 +164,10 @@ export class HandoffService {
                 medium: 'chat',
                 contact: {},
                 location: null,
-                description: `转人工未接通（${current.reason}）：${current.summary}`.slice(0, 2000),
-                request: '请回电联系业主',
+                description: fillLine(callBack.description, { reason: current.reason, summary: current.summary }).slice(0, 2000),
+                request: callBack.request,
                 subject: null,
-                department: '客服中心',
+                department: callBack.department,
                 urgent: current.priority <= 2,
             });
             const handoff: Handoff = { ...current, status: 'closed', closedAt: now.toISOString(), outcome: 'timed_out', ticketId: ticket.id, version: current.version + 1 };
