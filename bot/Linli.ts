@@ -178,6 +178,7 @@ export class Linli {
             acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
             settings: loadHandoffSettings(join(knowledgeDir, 'handoff.json')),
+            logger,
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: (await this.handoffs.list('queued')).length, active: (await this.handoffs.list('active')).length }));

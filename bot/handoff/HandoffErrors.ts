@@ -13,3 +13,11 @@ export class HandoffStateError extends Error {
         this.name = 'HandoffStateError';
     }
 }
+
+/** The owner's channel did not take the agent's message (502): the agent should know it did not arrive. */
+export class OwnerUnreachableError extends Error {
+    constructor(conversationId: string) {
+        super(`the owner's channel for conversation ${conversationId} could not be reached; the message was not delivered`);
+        this.name = 'OwnerUnreachableError';
+    }
+}

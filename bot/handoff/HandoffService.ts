@@ -2,13 +2,15 @@ import { EventFactory, type ConversationReference, type TurnContext } from 'botb
 import { fillLine } from '../Lines';
 import type { EscalationReason, Emotion, Persona } from '../nlu/NluResult';
 import type { HandoffSettings } from './HandoffSettings';
+import type { Logger } from '../logger';
 import type { Phrasebook } from '../Phrasebook';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
 import { queueOrder, type Handoff, type HandoffStatus } from './Handoff';
-import { HandoffNotFoundError, HandoffStateError } from './HandoffErrors';
+import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
+import { reachOwner } from '../proactive/reachOwner';
 import type { HandoffStore } from './HandoffStore';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
@@ -29,6 +31,13 @@ export interface HandoffServiceDeps {
     minutesPerOwner: number;
     /** The call-back ticket's wording (knowledge/handoff.json). */
     settings: HandoffSettings;
+    logger: Logger;
+}
+
+/** An accept or release: what is stored now, and whether the owner's channel took the news. */
+export interface HandoffChange {
+    handoff: Handoff;
+    ownerNotified: boolean;
 }
 
 export interface HandoffRequest {
@@ -101,38 +110,39 @@ export class HandoffService {
         return this.deps.transcripts.read(conversationId);
     }
 
-    async accept(conversationId: string, agent: string): Promise<Handoff> {
+    async accept(conversationId: string, agent: string): Promise<HandoffChange> {
         const current = await this.require(conversationId, 'queued');
         const now = this.deps.clock().toISOString();
         const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, version: current.version + 1 };
         await this.deps.store.replace(handoff);
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
-        await this.toOwner(handoff, async (context) => {
+        const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
             await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent }));
         });
-        return handoff;
+        return { handoff, ownerNotified };
     }
 
     async sendAgentMessage(conversationId: string, agent: string, text: string): Promise<void> {
         const handoff = await this.require(conversationId, 'active');
         if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
-        await this.toOwner(handoff, (context) => this.speakAs(context, agent, text));
+        // The agent must know when the words did not arrive: nothing is recorded as said, and the caller hears why.
+        if (!(await this.toOwner(handoff, (context) => this.speakAs(context, agent, text)))) throw new OwnerUnreachableError(conversationId);
         await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
     }
 
-    async release(conversationId: string, agent: string): Promise<Handoff> {
+    async release(conversationId: string, agent: string): Promise<HandoffChange> {
         const current = await this.require(conversationId, 'active');
         if (current.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${current.agent ?? 'nobody'}, not ${agent}`);
         const now = this.deps.clock().toISOString();
         const handoff: Handoff = { ...current, status: 'closed', closedAt: now, outcome: 'released', version: current.version + 1 };
         await this.deps.store.replace(handoff);
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.released' }, 'released');
-        await this.toOwner(handoff, async (context) => {
+        const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
             await context.sendActivity(this.deps.phrasebook.say('handoff_released', handoff.persona));
         });
-        return handoff;
+        return { handoff, ownerNotified };
     }
 
     /** An owner's message while an agent has the conversation: on the feed for the agent (the transcript has it). */
@@ -194,8 +204,11 @@ export class HandoffService {
         await this.deps.feed.publish({ type, handoff });
     }
 
-    private toOwner(handoff: Handoff, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-        return this.deps.continueConversation(handoff.reference as Partial<ConversationReference>, logic);
+    /** Runs `logic` on the owner's channel; false (logged) when the channel can not be reached. */
+    private async toOwner(handoff: Handoff, logic: (context: TurnContext) => Promise<void>): Promise<boolean> {
+        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, logic);
+        if (!outcome.ok) this.deps.logger.warn({ err: outcome.error, conversationId: handoff.conversationId, channelId: handoff.channelId }, 'owner channel unreachable');
+        return outcome.ok;
     }
 
     private async speakAs(context: TurnContext, agent: string, text: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { Next, Request, Response, Server } from 'restify';
 import restify from 'restify';
 import { z } from 'zod';
 import { HandoffConflictError, HandoffStatuses, type Handoff } from '../handoff/Handoff';
-import { HandoffNotFoundError, HandoffStateError } from '../handoff/HandoffErrors';
+import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from '../handoff/HandoffErrors';
 import type { FeedEvent, HandoffFeed } from '../handoff/HandoffFeed';
 import type { HandoffService } from '../handoff/HandoffService';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
@@ -43,6 +43,7 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     const failFor = (res: Response, error: unknown): void => {
         if (error instanceof HandoffNotFoundError) return fail(res, 404, 'not_found', error.message);
         if (error instanceof HandoffStateError || error instanceof HandoffConflictError) return fail(res, 409, 'conflict', error.message);
+        if (error instanceof OwnerUnreachableError) return fail(res, 502, 'owner_unreachable', error.message);
         throw error;
     };
     const view = async (h: Handoff) => ({
@@ -97,7 +98,8 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         const agent = staff(req, res);
         if (!agent) return;
         try {
-            res.json(await view(await deps.handoffs.accept(id(req), agent)));
+            const { handoff, ownerNotified } = await deps.handoffs.accept(id(req), agent);
+            res.json({ ...(await view(handoff)), ownerNotified });
         } catch (error) {
             failFor(res, error);
         }
@@ -120,7 +122,8 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         const agent = staff(req, res);
         if (!agent) return;
         try {
-            res.json(await view(await deps.handoffs.release(id(req), agent)));
+            const { handoff, ownerNotified } = await deps.handoffs.release(id(req), agent);
+            res.json({ ...(await view(handoff)), ownerNotified });
         } catch (error) {
             failFor(res, error);
         }

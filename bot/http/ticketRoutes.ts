@@ -7,6 +7,7 @@ import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses, typ
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
 import type { PaymentReminders } from '../proactive/PaymentReminders';
+import { OwnerChannelError } from '../proactive/OwnerChannelError';
 
 export interface TicketRouteDeps {
     tickets: TicketService;
@@ -95,7 +96,11 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             res.json({ scheduled });
             return;
         }
-        const sent = await deps.reminders.send(request.channelId, request.conversationId, request.dueDate);
+        const sent = await deps.reminders.send(request.channelId, request.conversationId, request.dueDate).catch((error: unknown) => {
+            if (error instanceof OwnerChannelError) return 'unreachable' as const;
+            throw error;
+        });
+        if (sent === 'unreachable') return fail(res, 502, 'owner_unreachable', "the owner's channel could not be reached; nothing was sent");
         if (!sent) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
         res.status(202);
         res.json({ sent: true });

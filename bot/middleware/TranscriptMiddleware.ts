@@ -31,11 +31,13 @@ export class TranscriptMiddleware implements Middleware {
         context.onSendActivities(async (ctx, activities, send): Promise<ResourceResponse[]> => {
             const agent = ctx.turnState.get(AGENT_SPEAKING) as string | undefined;
             const sentAt = new Date().toISOString();
+            // Recorded once the channel took them: words that never arrived are not in the transcript as said.
+            const responses = await send();
             for (const activity of activities) {
                 const line = entry(agent && activity.type === ActivityTypes.Message ? 'agent' : 'bot', activity, sentAt);
                 if (line) entries.push(agent && line.from === 'agent' ? { ...line, agent } : line);
             }
-            return send();
+            return responses;
         });
         let outcome = 'error';
         try {

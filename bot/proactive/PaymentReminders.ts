@@ -3,6 +3,8 @@ import type { Persona } from '../nlu/NluResult';
 import type { Phrasebook } from '../Phrasebook';
 import type { ConversationReferences } from './ConversationReferences';
 import type { ReminderStore, ScheduledReminder } from './ReminderStore';
+import { OwnerChannelError } from './OwnerChannelError';
+import { reachOwner } from './reachOwner';
 
 export interface PaymentReminderDeps {
     references: ConversationReferences;
@@ -46,8 +48,14 @@ export class PaymentReminders {
     async sendDue(): Promise<number> {
         let sent = 0;
         for (const reminder of await this.deps.store.due(this.deps.clock())) {
-            if (await this.send(reminder.channelId, reminder.conversationId, reminder.dueDate)) sent += 1;
-            // Sent, or its owner can not be reached any more: either way it is done. (Sent then removed: at least once.)
+            try {
+                if (await this.send(reminder.channelId, reminder.conversationId, reminder.dueDate)) sent += 1;
+            } catch (error) {
+                // The owner's channel is down now: the reminder stays for the next round.
+                if (error instanceof OwnerChannelError) continue;
+                throw error;
+            }
+            // Sent, or the owner's conversation is no longer on record: either way it is done (at least once).
             await this.deps.store.remove(reminder.id);
         }
         return sent;
@@ -58,10 +66,11 @@ export class PaymentReminders {
         if (!reference) return false;
         // Calendar days in the estate's time zone: on the 27th a bill due on the 30th has 3 days left.
         const daysLeft = Math.max(0, Math.round((Date.parse(dueDate) - Date.parse(this.deps.localDay(this.deps.clock()))) / 86_400_000));
-        await this.deps.continueConversation(reference, async (context) => {
+        const outcome = await reachOwner(this.deps.continueConversation, reference, async (context) => {
             const persona = await this.deps.persona(context);
             await context.sendActivity(this.deps.phrasebook.say('payment_reminder', persona, { daysLeft, dueDate }));
         });
+        if (!outcome.ok) throw new OwnerChannelError(channelId, conversationId, outcome.error);
         return true;
     }
 }

@@ -111,6 +111,18 @@ describe('handoff to a person, on the embedded store', () => {
         expect(handoff).toMatchObject({ status: 'queued', reason: 'emergency', priority: 1, ticketId: expect.stringMatching(/^TS-/) });
     });
 
+    it('tells the agent when the owner\'s channel can not be reached, and records nothing as said', async () => {
+        const owner = { conversationId: 'handoff-unreachable', userId: 'owner-h4', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:1' };
+        await say(server.url, '我要找人工客服', owner);
+        expect((await alice.call('POST', '/api/handoffs/handoff-unreachable/accept')).json).toMatchObject({ status: 'active', ownerNotified: false });
+        const sent = await alice.call('POST', '/api/handoffs/handoff-unreachable/messages', { text: '您好，请问还在吗' });
+        expect(sent.status).toBe(502);
+        expect(sent.json).toMatchObject({ error: 'owner_unreachable' });
+        const entries = (await alice.call('GET', '/api/handoffs/handoff-unreachable/transcript')).json.entries as { text?: string }[];
+        expect(entries.some((e) => e.text === '您好，请问还在吗')).toBe(false);
+        expect((await alice.call('POST', '/api/handoffs/handoff-unreachable/release')).json).toMatchObject({ status: 'closed', ownerNotified: false });
+    });
+
     it('answers 404 for a conversation without a handoff', async () => {
         expect((await alice.call('POST', '/api/handoffs/nobody/accept')).status).toBe(404);
         expect((await alice.call('GET', '/api/handoffs/nobody/transcript')).status).toBe(404);

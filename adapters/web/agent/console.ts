@@ -299,8 +299,12 @@ function wire(): void {
         feedAbort?.abort();
         location.reload();
     });
-    $('accept').addEventListener('click', () => void act(() => api('POST', `/api/handoffs/${encodeURIComponent(openId ?? '')}/accept`)));
-    $('release').addEventListener('click', () => void act(() => api('POST', `/api/handoffs/${encodeURIComponent(openId ?? '')}/release`)));
+    const change = (action: 'accept' | 'release') => async () => {
+        const result = await api<{ ownerNotified: boolean }>('POST', `/api/handoffs/${encodeURIComponent(openId ?? '')}/${action}`);
+        if (!result.ownerNotified) throw new Error('已处理，但业主的渠道暂时无法送达通知');
+    };
+    $('accept').addEventListener('click', () => void act(change('accept')));
+    $('release').addEventListener('click', () => void act(change('release')));
     $<HTMLFormElement>('reply-form').addEventListener('submit', (e) => {
         e.preventDefault();
         const box = $<HTMLTextAreaElement>('reply');
