@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { mkdtempSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
+import { ConversationState, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
+import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
+import { Linli } from '../../bot/Linli';
+import { createLogger } from '../../bot/logger';
+import { EchoBot } from './EchoBot';
 import { Agent, request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { testRedisUrl } from '../../bot/config';
+import { loadConfig, testRedisUrl } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
@@ -210,7 +218,46 @@ function understandingCost(): { p50: number; p99: number } {
     return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
+/**
+ * CPU per turn without HTTP or Redis: each bot on an in-memory SQLite store behind botbuilder's TestAdapter, turns
+ * one after another. Shows what Linli's own work costs next to a bare bot's, apart from transport and store.
+ */
+async function inProcessTurnCost(): Promise<{ echo: number; linli: number }> {
+    const drive = async (adapter: TestAdapter, logic: (context: TurnContext) => Promise<void>, tag: string): Promise<number> => {
+        const conversations = 300;
+        const started = performance.now();
+        for (let c = 0; c < conversations; c++) {
+            for (let t = 0; t < TURNS; t++) {
+                const activity = { type: 'message', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:1', deliveryMode: 'expectReplies', conversation: { id: `${tag}-${c}` }, from: { id: `owner-${c}` }, recipient: { id: 'bot' }, text: MESSAGES[(c + t) % MESSAGES.length] ?? '您好' };
+                await adapter.processActivity(activity as Partial<Activity>, logic);
+            }
+        }
+        return (performance.now() - started) / (conversations * TURNS);
+    };
+    const state = new ConversationState(new SqliteStorage(':memory:', conversationTtl(600)));
+    const echo = new EchoBot(state);
+    const echoAdapter = new TestAdapter();
+    await drive(echoAdapter, (context) => echo.run(context), 'warm');
+    const echoMs = await drive(echoAdapter, (context) => echo.run(context), 'echo');
+
+    const config = loadConfig({ LOG_LEVEL: values['linli-log-level'], DATA_DIR: mkdtempSync(join(tmpdir(), 'linli-bench-')) });
+    const linli = await Linli.create(config, createLogger(config.LOG_LEVEL, new Writable({ write: (_chunk, _encoding, done) => done() })), {
+        storage: new SqliteStorage(':memory:', conversationTtl(600)),
+    });
+    const adapter = linli.attach(new TestAdapter());
+    linli.warm();
+    await drive(adapter, (context) => linli.bot.run(context), 'warm');
+    const linliMs = await drive(adapter, (context) => linli.bot.run(context), 'linli');
+    await linli.close();
+    return { echo: echoMs, linli: linliMs };
+}
+
 async function main(): Promise<void> {
+    const turnCost = await inProcessTurnCost();
+    console.log(
+        `in-process turn, no HTTP or Redis (in-memory SQLite): echo ${turnCost.echo.toFixed(3)} ms  Linli ${turnCost.linli.toFixed(3)} ms  ` +
+            `(Linli's own work ${(turnCost.linli - turnCost.echo).toFixed(3)} ms a turn)`,
+    );
     const cost = understandingCost();
     console.log(`understanding + retrieval + entities per message: p50 ${cost.p50.toFixed(3)} ms  p99 ${cost.p99.toFixed(3)} ms  (goal: ≤ 2 ms median)`);
     const redisUrl = testRedisUrl();
