@@ -14,6 +14,9 @@ export interface LinliBotDeps {
     references: ConversationReferences;
 }
 
+/** Turn-state key: store writes started during the turn, awaited with the state save. */
+const PENDING_WRITES = Symbol('linli.pendingWrites');
+
 /**
  * The turn: read the message, trace what was understood (emulator), hand over to the main dialog.
  * State is saved here, once, at the end of `run`.
@@ -42,7 +45,9 @@ export class LinliBot extends ActivityHandler {
         // Both reads at once: on Redis they travel in one pipeline instead of two round trips.
         await Promise.all([this.deps.conversationState.load(context), this.deps.userState.load(context)]);
         const result = await work();
-        await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context)]);
+        // Writes the turn started on the side (the owner's address) finish together with the state: one round trip.
+        const pending = (context.turnState.get(PENDING_WRITES) as Promise<void>[] | undefined) ?? [];
+        await Promise.all([this.deps.conversationState.saveChanges(context), this.deps.userState.saveChanges(context), ...pending]);
         return result;
     }
 
@@ -61,7 +66,12 @@ export class LinliBot extends ActivityHandler {
         }
         const { nlu, turn, escalation } = await this.deps.reader.read(context);
         // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
-        if (turn === 1) await this.deps.references.save(TurnContext.getConversationReference(context.activity));
+        if (turn === 1) {
+            const write = this.deps.references.save(TurnContext.getConversationReference(context.activity));
+            // Handled here too: if the turn fails before the save, the rejection must not go unhandled.
+            write.catch(() => undefined);
+            context.turnState.set(PENDING_WRITES, [write]);
+        }
         if (context.activity.channelId === 'emulator') {
             await context.sendActivity({ type: ActivityTypes.Trace, name: 'linli.nlu', label: 'Linli understanding', valueType: 'linli/nlu', value: nlu });
         }
