@@ -3,6 +3,9 @@ import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type Ticket
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { guarded } from '../storage/StorageUnavailableError';
 
+/** Stands for the id in a new ticket's document until the insert script has numbered it. */
+const ID_PLACEHOLDER = '__LINLI_TICKET_ID__';
+
 /**
  * Writes a ticket if its stored version matches, and moves it between the status sets in the same step.
  * KEYS: ticket hash, new status set, created set, owner set. ARGV: expected version ('0' = must not exist), doc, new
@@ -31,8 +34,29 @@ end
 return 1
 `;
 
+/**
+ * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: day sequence, created
+ * set, follow-up index. ARGV: key prefix ('…tickets:'), day, doc with the id placeholder, createdAt score, follow-up
+ * due score ('0' = none). Returns the id, or false if it is taken.
+ */
+const INSERT_NUMBERED = `
+local n = redis.call('INCR', KEYS[1])
+local id = 'TS-' .. ARGV[2] .. '-' .. string.format('%04d', n)
+local doc = string.gsub(ARGV[3], '${ID_PLACEHOLDER}', id, 1)
+local docKey = ARGV[1] .. 'doc:' .. id
+if redis.call('EXISTS', docKey) == 1 then return false end
+local t = cjson.decode(doc)
+redis.call('HSET', docKey, 'doc', doc, 'version', t['version'], 'status', t['status'])
+redis.call('ZADD', ARGV[1] .. 'status:' .. t['status'], ARGV[4], id)
+redis.call('ZADD', KEYS[2], ARGV[4], id)
+redis.call('ZADD', ARGV[1] .. 'owner:' .. t['ownerId'], ARGV[4], id)
+if ARGV[5] ~= '0' then redis.call('ZADD', KEYS[3], ARGV[5], id) end
+return id
+`;
+
 declare module 'ioredis' {
     interface RedisCommander<Context> {
+        linliInsertNumberedTicket(sequenceKey: string, createdKey: string, followUpsKey: string, ...args: string[]): Result<string | null, Context>;
         linliWriteTicket(ticketKey: string, statusKey: string, createdKey: string, ownerKey: string, ...args: string[]): Result<number, Context>;
     }
 }
@@ -44,6 +68,7 @@ export class RedisTicketStore implements TicketStore {
         private readonly prefix: string,
     ) {
         redis.defineCommand('linliWriteTicket', { numberOfKeys: 4, lua: WRITE_TICKET });
+        redis.defineCommand('linliInsertNumberedTicket', { numberOfKeys: 3, lua: INSERT_NUMBERED });
     }
 
     private key(...parts: string[]): string {
@@ -79,6 +104,24 @@ export class RedisTicketStore implements TicketStore {
 
     insert(ticket: Ticket): Promise<void> {
         return this.write(ticket, 0);
+    }
+
+    async insertNumbered(day: string, draft: Ticket): Promise<Ticket> {
+        const t = Ticket.parse(draft);
+        const id = await guarded('ticket insert', () =>
+            this.redis.linliInsertNumberedTicket(
+                this.key('seq', day),
+                this.key('created'),
+                this.key('follow-ups'),
+                this.key(''),
+                day,
+                JSON.stringify({ ...t, id: ID_PLACEHOLDER }),
+                String(Date.parse(t.createdAt)),
+                String(t.followUp.dueAt ? Date.parse(t.followUp.dueAt) : 0),
+            ),
+        );
+        if (!id) throw new TicketConflictError(`TS-${day}-?`);
+        return { ...t, id };
     }
 
     replace(ticket: Ticket, expectedVersion: number): Promise<void> {

@@ -49,6 +49,21 @@ export class SqliteTicketStore implements TicketStore {
         });
     }
 
+    async insertNumbered(day: string, draft: Ticket): Promise<Ticket> {
+        // One transaction: the number and the row, as on Redis.
+        return guarded('ticket insert', () =>
+            this.db.transaction((): Ticket => {
+                const row = this.sql.get('INSERT INTO ticket_sequences (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n').get(day) as { n: number };
+                const t = Ticket.parse({ ...draft, id: `TS-${day}-${String(row.n).padStart(4, '0')}` });
+                this.sql
+                    .get('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+                    .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt));
+                this.indexFollowUp(t);
+                return t;
+            })(),
+        );
+    }
+
     async insert(ticket: Ticket): Promise<void> {
         const t = Ticket.parse(ticket);
         await guarded('ticket insert', () =>

@@ -78,11 +78,12 @@ export class TicketService {
     async create(input: NewTicket): Promise<Ticket> {
         const data = NewTicket.parse(input);
         const now = this.clock();
-        const id = await this.store.nextId(this.calendar.localDay(now).replace(/-/g, ''));
+        const day = this.calendar.localDay(now).replace(/-/g, '');
         const spoken = data.medium !== 'written';
         const followUpHours = data.urgent || data.kind === 'emergency' ? this.sla.followUpHours.urgent : this.sla.followUpHours.normal;
-        const ticket: Ticket = {
-            id,
+        const draft: Ticket = {
+            // Numbered by the store as it is written (one round trip rather than two).
+            id: `TS-${day}-0000`,
             kind: data.kind,
             category: data.category,
             status: 'received',
@@ -117,8 +118,7 @@ export class TicketService {
             history: [{ at: now.toISOString(), by: data.receivedBy, action: 'created', to: 'received' }],
             version: 1,
         };
-        await this.store.insert(ticket);
-        return ticket;
+        return this.store.insertNumbered(day, draft);
     }
 
     get(id: string): Promise<Ticket | null> {

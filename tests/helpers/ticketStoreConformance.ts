@@ -39,6 +39,18 @@ export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
 
 /** What every TicketStore must do, run against SQLite and against the real Redis. */
 export function ticketStoreConformance(makeStore: () => TicketStore): void {
+    it('numbers and stores a new ticket in one step, continuing the day\'s sequence', async () => {
+        const store = makeStore();
+        const first = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000', { followUp: { dueAt: '2026-11-25T02:00:00.000Z', trigger: 'scheduled', askedAt: null, doneAt: null, result: null } }));
+        const second = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000', { ownerId: 'owner-2' }));
+        expect([first.id, second.id]).toEqual(['TS-20261124-0001', 'TS-20261124-0002']);
+        expect(await store.nextId('20261124')).toBe('TS-20261124-0003');
+        expect(await store.get(first.id)).toEqual(first);
+        expect((await store.list({ ownerId: 'owner-2' })).map((t: Ticket) => t.id)).toEqual([second.id]);
+        expect((await store.dueFollowUps(new Date('2026-11-26T00:00:00Z'), 10)).map((t: Ticket) => t.id)).toContain(first.id);
+        expect((await store.countByStatus()).received).toBe(2);
+    });
+
     it('hands out readable ids, one sequence per day', async () => {
         const store = makeStore();
         expect(await store.nextId('20261124')).toBe('TS-20261124-0001');

@@ -74,6 +74,26 @@ let openId: string | null = null;
 let openHandoff: HandoffView | null = null;
 let openTicket: Ticket | null = null;
 let feedAbort: AbortController | null = null;
+/**
+ * Lines of the open conversation that came over the live feed. A transcript read from the server can be older than
+ * them (the server stores a turn's lines when the turn ends), so they are kept until a read includes them.
+ */
+let liveEntries: Entry[] = [];
+
+const lineKey = (e: Entry): string => `${e.from}|${e.agent ?? ''}|${e.text ?? ''}`;
+
+/** The server's transcript, plus the live lines it does not have yet (matched line for line, not by time). */
+function withLiveEntries(stored: Entry[]): Entry[] {
+    const unmatched = new Map<string, number>();
+    for (const e of stored) unmatched.set(lineKey(e), (unmatched.get(lineKey(e)) ?? 0) + 1);
+    liveEntries = liveEntries.filter((e) => {
+        const n = unmatched.get(lineKey(e)) ?? 0;
+        if (n === 0) return true;
+        unmatched.set(lineKey(e), n - 1);
+        return false;
+    });
+    return [...stored, ...liveEntries];
+}
 
 class ApiError extends Error {
     constructor(
@@ -201,6 +221,7 @@ function renderActions(): void {
 }
 
 async function openConversation(conversationId: string): Promise<void> {
+    if (conversationId !== openId) liveEntries = [];
     openId = conversationId;
     $('action-error').textContent = '';
     const data = await api<{ handoff: HandoffView; entries: Entry[]; suggestions: string[] }>('GET', `/api/handoffs/${encodeURIComponent(conversationId)}/transcript`);
@@ -208,7 +229,7 @@ async function openConversation(conversationId: string): Promise<void> {
     $('conversation').hidden = false;
     $('conversation-title').textContent = `会话 ${conversationId} · ${REASONS[data.handoff.reason] ?? data.handoff.reason} · ${PERSONAS[data.handoff.persona] ?? ''}`;
     $('summary').textContent = data.handoff.summary;
-    renderTranscript(data.entries);
+    renderTranscript(withLiveEntries(data.entries));
     renderSuggestions(data.suggestions);
     openTicket = data.handoff.ticketId ? await api<Ticket>('GET', `/api/tickets/${encodeURIComponent(data.handoff.ticketId)}`).catch(() => null) : null;
     renderTicket(openTicket);
@@ -262,6 +283,7 @@ async function followFeed(): Promise<void> {
 function onFeedEvent(event: { type: string; conversationId?: string; entry?: Entry; handoff?: HandoffView }): void {
     const conversationId = event.conversationId ?? event.handoff?.conversationId;
     if (event.type === 'message' && event.entry && conversationId === openId) {
+        liveEntries.push(event.entry);
         const list = $<HTMLOListElement>('transcript');
         list.append(renderEntry(event.entry));
         list.scrollTop = list.scrollHeight;
