@@ -5,7 +5,7 @@ import type { EscalationRules } from './escalation/EscalationRules';
 import type { KnowledgeService } from './knowledge/KnowledgeService';
 import type { Metrics } from './Metrics';
 import type { EntityExtractor } from './nlu/EntityExtractor';
-import { NluTraceValue, type Persona } from './nlu/NluResult';
+import type { NluTraceValue, Persona } from './nlu/NluResult';
 import { personaFromBirthYear } from './nlu/PersonaDetector';
 import type { Recognizer } from './nlu/Recognizer';
 import { TurnUnderstanding, type TurnReading } from './TurnUnderstanding';
@@ -67,7 +67,9 @@ export class TurnReader {
             !understanding.unhelpful &&
             ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
         const decision = this.deps.escalation.decide({ ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful }, memory);
-        const nlu = NluTraceValue.parse({
+        // Built to the contract's type rather than parsed: the compiler checks its shape, and a zod parse of our own
+        // output on every turn bought nothing but CPU.
+        const nlu: NluTraceValue = {
             intent: understanding.intent,
             sub: understanding.sub,
             confidence: Math.round(understanding.confidence * 1000) / 1000,
@@ -79,7 +81,7 @@ export class TurnReader {
             // Times matter to a new repair request (its first message may say when); inside a flow the step that asks
             // for a time reads it itself. Elsewhere the date model's cost (2–6 ms a call) buys nothing.
             entities: this.deps.entities.extract(text, !inFlow && understanding.intent === 'repair'),
-        });
+        };
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
         if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });

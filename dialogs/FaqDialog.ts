@@ -3,9 +3,10 @@ import type { KnowledgeService } from '../bot/knowledge/KnowledgeService';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogsCore';
+import type { OneTurnAnswer } from './OneTurnAnswer';
 
 /** Answers from the knowledge base, or says plainly that it is not sure and offers a person. */
-export class FaqDialog extends Dialog {
+export class FaqDialog extends Dialog implements OneTurnAnswer {
     constructor(
         dialogId: string,
         private readonly phrasebook: Phrasebook,

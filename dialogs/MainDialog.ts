@@ -1,5 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { ArrearsType, Intent } from '../bot/nlu/NluResult';
+import type { ArrearsType, Intent, NluTraceValue } from '../bot/nlu/NluResult';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import type { FaqDialog } from './FaqDialog';
@@ -19,6 +19,7 @@ import {
 } from './dialogsCore';
 import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
+import { answersInOneTurn } from './OneTurnAnswer';
 
 const MAIN_DIALOG = 'main';
 const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
@@ -38,8 +39,8 @@ export class MainDialog extends ComponentDialog {
 
     constructor(
         routes: IntentRoutes,
-        handoff: Dialog,
-        emergency: Dialog,
+        private readonly handoff: Dialog,
+        private readonly emergency: Dialog,
         private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
         followUp: Dialog,
     ) {
@@ -61,6 +62,11 @@ export class MainDialog extends ComponentDialog {
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+        const nlu = TurnUnderstanding.get(context)?.nlu;
+        if (nlu && ((await dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length === 0) {
+            const target = this.target(nlu);
+            if (answersInOneTurn(target)) return target.answer(context);
+        }
         const dc = await this.createContext(context, dialogState);
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
@@ -121,11 +127,16 @@ export class MainDialog extends ComponentDialog {
         if (followUp) return step.beginDialog(FOLLOW_UP_DIALOG, followUp);
         const nlu = TurnUnderstanding.get(step.context)?.nlu;
         if (!nlu) return step.endDialog();
-        if (nlu.escalate) return step.beginDialog(nlu.intent === 'emergency' ? EMERGENCY_DIALOG : HANDOFF_DIALOG);
+        return step.beginDialog(this.target(nlu).id);
+    }
+
+    /** The dialog for what the owner said: escalations first, arrears by cause, everything else by intent. */
+    private target(nlu: NluTraceValue): Dialog {
+        if (nlu.escalate) return nlu.intent === 'emergency' ? this.emergency : this.handoff;
         if (nlu.intent === 'fee_arrears') {
             const cause: ArrearsType = nlu.sub === 'hardship' || nlu.sub === 'misconception' ? nlu.sub : 'service_dissatisfaction';
-            return step.beginDialog(this.routes.fee_arrears[cause].id);
+            return this.routes.fee_arrears[cause];
         }
-        return step.beginDialog(this.routes[nlu.intent].id);
+        return this.routes[nlu.intent];
     }
 }

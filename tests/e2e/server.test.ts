@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NluTraceValue } from '../../bot/nlu/NluResult';
 import { nlu, say, startTestServer, texts, type TestServer } from '../helpers/testServer';
 
 let server: TestServer;
@@ -27,6 +28,8 @@ describe('Bot Framework endpoint', () => {
             escalate: false,
             escalationReason: null,
         });
+        // The whole value keeps to the contract's schema (the bot builds it to the type; this checks it at run time).
+        expect(NluTraceValue.safeParse(nlu(turn)).success).toBe(true);
     });
 
     it('sends no trace on other channels', async () => {
