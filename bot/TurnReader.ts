@@ -1,7 +1,7 @@
 import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from '../dialogs/dialogsCore';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
-import type { EscalationRules } from './escalation/EscalationRules';
+import { ticketKindOf, type EscalationRules } from './escalation/EscalationRules';
 import type { KnowledgeService } from './knowledge/KnowledgeService';
 import type { Metrics } from './Metrics';
 import type { EntityExtractor } from './nlu/EntityExtractor';
@@ -66,7 +66,10 @@ export class TurnReader {
             !inFlow &&
             !understanding.unhelpful &&
             ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
-        const decision = this.deps.escalation.decide({ ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful }, memory);
+        const decision = this.deps.escalation.decide(
+            { ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful, ticketKind: ticketKindOf(understanding.intent, understanding.sub) },
+            memory,
+        );
         // Built to the contract's type rather than parsed: the compiler checks its shape, and a zod parse of our own
         // output on every turn bought nothing but CPU.
         const nlu: NluTraceValue = {

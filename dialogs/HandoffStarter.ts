@@ -3,6 +3,7 @@ import type { HandoffService } from '../bot/handoff/HandoffService';
 import type { Logger } from '../bot/logger';
 import type { EscalationReason } from '../bot/nlu/NluResult';
 import type { Phrasebook } from '../bot/Phrasebook';
+import type { TicketService } from '../bot/tickets/TicketService';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 
 /** Owner lines of the transcript the agent sees first, in the handoff's summary. */
@@ -16,11 +17,21 @@ const SUMMARY_LINES = 5;
 export class HandoffStarter {
     constructor(
         private readonly handoffs: HandoffService,
+        private readonly tickets: TicketService,
         private readonly phrasebook: Phrasebook,
         private readonly logger: Logger,
     ) {}
 
-    async start(context: TurnContext, reason: EscalationReason, ticketId: string | null = null): Promise<void> {
+    /** The ticket the agent should see: the one given, else this conversation's newest open ticket, if any. */
+    private async linkedTicket(context: TurnContext, given: string | null): Promise<string | null> {
+        if (given) return given;
+        const { conversation, from } = context.activity;
+        const owned = await this.tickets.list({ ownerId: from.id }, 20).catch(() => []);
+        return owned.find((t) => t.conversationId === conversation.id && t.status !== 'closed')?.id ?? null;
+    }
+
+    async start(context: TurnContext, reason: EscalationReason, given: string | null = null): Promise<void> {
+        const ticketId = await this.linkedTicket(context, given);
         const reading = TurnUnderstanding.get(context);
         const escalation = reading?.escalation;
         const persona = reading?.nlu.persona ?? 'default';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EscalationReasons, Emotions, Intents, Signals } from '../nlu/NluResult';
+import { TicketKinds } from '../tickets/Ticket';
 
 export const Counters = z.enum(['angry', 'notUnderstood', 'unhelpful']);
 export type Counter = z.infer<typeof Counters>;
@@ -10,6 +11,8 @@ const Condition = z
         emotion: z.array(Emotions).min(1).optional(),
         signal: z.array(Signals).min(1).optional(),
         counter: z.object({ name: Counters, atLeast: z.number().int().min(1).max(20) }).optional(),
+        /** The kind of ticket the message leads to (a complaint, a repair, an emergency, an instalment request). */
+        ticketKind: z.array(TicketKinds).min(1).optional(),
     })
     .strict()
     .refine((c) => Object.keys(c).length > 0, { message: 'a rule needs at least one condition' });

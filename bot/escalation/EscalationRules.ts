@@ -1,6 +1,7 @@
 import type { ConversationMemory } from '../ConversationMemory';
 import { loadDataFile } from '../dataFile';
 import type { Emotion, EscalationReason, Intent, Signal } from '../nlu/NluResult';
+import type { TicketKind } from '../tickets/Ticket';
 import { EscalationRuleFile, type Counter, type EscalationRule } from './EscalationRuleSet';
 
 /** What the rules look at in one turn. */
@@ -13,6 +14,17 @@ export interface TurnFacts {
     notUnderstood: boolean;
     /** The owner says the previous answer did not help. */
     unhelpful: boolean;
+    /** The kind of ticket this message leads to, if any (see `ticketKindOf`). */
+    ticketKind?: TicketKind | null;
+}
+
+/** The ticket a message leads to, from what it is about: the flows open these kinds for these intents. */
+export function ticketKindOf(intent: Intent, sub: string | null): TicketKind | null {
+    if (intent === 'complaint') return 'complaint';
+    if (intent === 'repair') return 'repair';
+    if (intent === 'emergency') return 'emergency';
+    if (intent === 'fee_arrears') return sub === 'hardship' ? 'installment' : sub === 'service_dissatisfaction' ? 'complaint' : null;
+    return null;
 }
 
 export interface EscalationDecision {
@@ -65,7 +77,8 @@ function countersOf(memory: ConversationMemory): Record<Counter, number> {
 }
 
 function matches(rule: EscalationRule, facts: TurnFacts, counters: Record<Counter, number>): boolean {
-    const { intent, emotion, signal, counter } = rule.when;
+    const { intent, emotion, signal, counter, ticketKind } = rule.when;
+    if (ticketKind && !(facts.ticketKind && ticketKind.includes(facts.ticketKind))) return false;
     if (intent && !intent.includes(facts.intent)) return false;
     if (emotion && !emotion.includes(facts.emotion)) return false;
     if (signal && !signal.some((s) => facts.signals.includes(s))) return false;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** The contract's ticket (../shared/contract.md, Tickets): what a good receptionist writes down, and its lifecycle. */
 export const TicketKinds = z.enum(['complaint', 'repair', 'emergency', 'installment']);
+export type TicketKind = z.infer<typeof TicketKinds>;
 export const TicketCategories = z.enum(['facility', 'service', 'fee', 'emergency']);
 export const TicketStatuses = z.enum(['received', 'in_progress', 'replied', 'revisited', 'closed']);
 export type TicketStatus = z.infer<typeof TicketStatuses>;

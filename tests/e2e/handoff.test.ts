@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentApi, eventually } from '../helpers/agentApi';
+import { fileComplaint } from '../helpers/fileComplaint';
 import { StandInChannel } from '../helpers/standInChannel';
 import { nlu, say, startTestServer, texts, type TestServer } from '../helpers/testServer';
 
@@ -121,6 +122,14 @@ describe('handoff to a person, on the embedded store', () => {
         const entries = (await alice.call('GET', '/api/handoffs/handoff-unreachable/transcript')).json.entries as { text?: string }[];
         expect(entries.some((e) => e.text === '您好，请问还在吗')).toBe(false);
         expect((await alice.call('POST', '/api/handoffs/handoff-unreachable/release')).json).toMatchObject({ status: 'closed', ownerNotified: false });
+    });
+
+    it('links the conversation\'s open ticket to the handoff', async () => {
+        const owner = { conversationId: 'handoff-ticket', userId: 'owner-h5', channelId: 'webchat', serviceUrl: channel.url };
+        const ticketId = await fileComplaint(server.url, owner, '门口保安态度太差了，问他话爱答不理', '东门岗亭');
+        const asked = await say(server.url, '我要找人工客服', owner);
+        expect(asked.activities.find((a) => a.name === 'handoff.initiate')?.value).toMatchObject({ reason: 'requested', ticketId });
+        expect(await server.linli.handoffs.get('handoff-ticket')).toMatchObject({ ticketId });
     });
 
     it('answers 404 for a conversation without a handoff', async () => {

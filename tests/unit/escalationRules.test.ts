@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyMemory } from '../../bot/ConversationMemory';
 import { DataFileError } from '../../bot/dataFile';
-import { EscalationRules, type TurnFacts } from '../../bot/escalation/EscalationRules';
+import { EscalationRules, ticketKindOf, type TurnFacts } from '../../bot/escalation/EscalationRules';
 import { PROJECT_ROOT } from '../../bot/paths';
 
 const rules = EscalationRules.fromFile(join(PROJECT_ROOT, 'knowledge', 'escalation-rules.json'));
@@ -69,9 +69,30 @@ describe('escalation rules (knowledge/escalation-rules.json)', () => {
 
     it('offers a person to an angry owner with a complaint, and hands over if the anger goes on', () => {
         const memory = emptyMemory();
-        const angry = facts({ intent: 'complaint', emotion: 'angry' });
+        const angry = facts({ intent: 'complaint', emotion: 'angry', ticketKind: ticketKindOf('complaint', 'service') });
         expect(rules.decide(angry, memory)).toMatchObject({ escalate: false, offer: true, rule: 'offer_to_upset_owner' });
         expect(rules.decide(angry, memory)).toMatchObject({ escalate: true, reason: 'repeated_anger' });
+    });
+});
+
+describe('the ticket a message leads to', () => {
+    it.each([
+        ['complaint', 'facility', 'complaint'],
+        ['repair', null, 'repair'],
+        ['emergency', null, 'emergency'],
+        ['fee_arrears', 'hardship', 'installment'],
+        ['fee_arrears', 'service_dissatisfaction', 'complaint'],
+        ['fee_arrears', 'misconception', null],
+        ['faq', null, null],
+    ] as const)('%s/%s → %s', (intent, sub, kind) => {
+        expect(ticketKindOf(intent, sub)).toBe(kind);
+    });
+
+    it('is a condition rules can use', () => {
+        const only = new EscalationRules([{ name: 'angry_repair', when: { ticketKind: ['repair'], emotion: ['angry'] }, action: { type: 'offer' } }]);
+        expect(only.decide(facts({ intent: 'repair', emotion: 'angry', ticketKind: 'repair' }), emptyMemory()).offer).toBe(true);
+        expect(only.decide(facts({ intent: 'complaint', emotion: 'angry', ticketKind: 'complaint' }), emptyMemory()).offer).toBe(false);
+        expect(only.decide(facts({ intent: 'faq', emotion: 'angry' }), emptyMemory()).offer).toBe(false);
     });
 });
 
