@@ -306,6 +306,22 @@ export class Linli {
         this.entities.warm();
     }
 
+    /**
+     * Warms up once no turn is in flight (checked every `pollMs`, for at most `maxWaitMs`): the half second it blocks
+     * for must not land on the first owners' turns after a start.
+     */
+    warmWhenQuiet(pollMs = 100, maxWaitMs = 10_000): void {
+        const deadline = Date.now() + maxWaitMs;
+        const attempt = () => {
+            if (this.metrics.turnsInFlight > 0 && Date.now() < deadline) {
+                setTimeout(attempt, pollMs).unref();
+                return;
+            }
+            this.warm();
+        };
+        setTimeout(attempt, pollMs).unref();
+    }
+
     /** Closes handoffs nobody accepted in time (call-back ticket, owner told), one instance at a time. */
     handoffTimeouts(): PeriodicRound {
         return new PeriodicRound('handoff-timeouts', this.lock, this.logger, async () => (await this.handoffs.expireUnaccepted()).length);

@@ -8,6 +8,8 @@ export class Metrics {
     readonly errors: Counter<'kind'>;
     readonly escalations: Counter<'reason'>;
     readonly intents: Counter<'intent'>;
+    /** Turns being processed right now (MetricsMiddleware keeps it); also shown as linli_turns_in_flight. */
+    turnsInFlight = 0;
 
     /** Tickets by status, read from the ticket store at each scrape. */
     watchTickets(count: () => Promise<Record<string, number>>): void {
@@ -36,6 +38,15 @@ export class Metrics {
 
     constructor(collectDefaults = true) {
         if (collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'linli_' });
+        const metrics = this;
+        new Gauge({
+            name: 'linli_turns_in_flight',
+            help: 'Turns being processed right now',
+            registers: [this.registry],
+            collect() {
+                this.set(metrics.turnsInFlight);
+            },
+        });
         this.turns = new Counter({
             name: 'linli_turns_total',
             help: 'Turns processed, by channel and outcome (ok, error, rejected)',

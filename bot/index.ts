@@ -29,8 +29,8 @@ async function main(): Promise<void> {
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
-        // After the port is open, so start-up is not delayed; a turn arriving meanwhile waits a few hundred ms once.
-        setTimeout(() => linli.warm(), 50).unref();
+        // After the port is open, so start-up is not delayed, and in a quiet moment, so no early turn waits for it.
+        linli.warmWhenQuiet();
     });
 
     const shutdown = (signal: string) => {

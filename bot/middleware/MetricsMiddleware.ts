@@ -9,10 +9,12 @@ export class MetricsMiddleware implements Middleware {
         const channel = context.activity.channelId ?? 'unknown';
         const stop = this.metrics.turnSeconds.startTimer({ channel });
         let outcome = 'error';
+        this.metrics.turnsInFlight += 1;
         try {
             await next();
             outcome = 'ok';
         } finally {
+            this.metrics.turnsInFlight -= 1;
             stop();
             this.metrics.turns.inc({ channel, outcome });
         }

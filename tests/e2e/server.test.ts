@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NluTraceValue } from '../../bot/nlu/NluResult';
 import { nlu, say, startTestServer, texts, type TestServer } from '../helpers/testServer';
 
@@ -157,6 +157,20 @@ describe('operations routes', () => {
         expect(await ready.json()).toMatchObject({ status: 'ready', store: 'embedded' });
     });
 
+    it('warms up only once no turn is in flight', async () => {
+        const warm = vi.spyOn(server.linli, 'warm').mockImplementation(() => undefined);
+        try {
+            server.linli.metrics.turnsInFlight += 1;
+            server.linli.warmWhenQuiet(10, 5000);
+            await new Promise((r) => setTimeout(r, 80));
+            expect(warm).not.toHaveBeenCalled();
+            server.linli.metrics.turnsInFlight -= 1;
+            await vi.waitFor(() => expect(warm).toHaveBeenCalledTimes(1), { timeout: 1000 });
+        } finally {
+            warm.mockRestore();
+        }
+    });
+
     it('metrics count turns, latency, intents and escalations', async () => {
         const res = await fetch(`${server.url}/metrics`);
         expect(res.headers.get('content-type')).toMatch(/text\/plain/);
@@ -167,5 +181,6 @@ describe('operations routes', () => {
         expect(body).toMatch(/linli_intents_total\{intent="greeting"\} [1-9]/);
         expect(body).toMatch(/linli_handoffs\{status="queued"\} [1-9]/);
         expect(body).toMatch(/linli_handoffs\{status="active"\} 0/);
+        expect(body).toMatch(/linli_turns_in_flight 0/); // a scrape is not a turn
     });
 });
