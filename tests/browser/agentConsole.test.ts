@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleRoundTrip } from '../helpers/agentConsoleScenario';
+import { consoleRoundTrip, poll } from '../helpers/agentConsoleScenario';
 import { launchChromium } from '../helpers/browser';
 import { StandInChannel } from '../helpers/standInChannel';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -31,7 +31,7 @@ describe('agent console in Chromium, embedded store', () => {
         expect(await page.locator('#desk').isHidden()).toBe(true);
         await page.getByTestId('token').fill('wrong-token-0123456789');
         await page.getByRole('button', { name: '登录' }).click();
-        await expect.poll(() => page.locator('#sign-in-error').textContent()).toMatch(/令牌无效/);
+        await poll(() => page.locator('#sign-in-error').textContent()).toMatch(/令牌无效/);
         expect(await page.locator('#desk').isHidden()).toBe(true);
     });
 

@@ -3,6 +3,9 @@ import { expect } from 'vitest';
 import type { StandInChannel } from './standInChannel';
 import { say, type TestServer } from './testServer';
 
+/** The page and the servers share two cores with the other test files: wait up to 5 s before calling it a failure. */
+export const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 5000 });
+
 /**
  * The console round trip an agent makes, in a real browser: sign in; an owner in an emergency appears in the queue
  * live; open it (transcript, ticket, suggested replies); accept; answer; see the owner's next words arrive; move the
@@ -13,8 +16,8 @@ export async function consoleRoundTrip(page: Page, consoleServer: TestServer, ow
     await page.goto(`${consoleServer.url}/agent`);
     await page.getByTestId('token').fill(token);
     await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.getByTestId('who').textContent()).toBe('坐席：alice');
-    await expect.poll(() => page.locator('#feed-state').textContent()).toMatch(/实时/);
+    await poll(() => page.getByTestId('who').textContent()).toBe('坐席：alice');
+    await poll(() => page.locator('#feed-state').textContent()).toMatch(/实时/);
 
     // An owner in an emergency: the queue row arrives over the live feed, without a reload.
     const owner = { conversationId, userId: `owner-${conversationId}`, channelId: 'webchat', serviceUrl: channel.url };
@@ -25,33 +28,33 @@ export async function consoleRoundTrip(page: Page, consoleServer: TestServer, ow
 
     // Open it: transcript, the emergency ticket and suggested replies from the scripts.
     await row.click();
-    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('电梯里有人被困住了');
-    await expect.poll(() => page.locator('#ticket-id').textContent()).toMatch(/^TS-/);
+    await poll(() => page.getByTestId('transcript').textContent()).toContain('电梯里有人被困住了');
+    await poll(() => page.locator('#ticket-id').textContent()).toMatch(/^TS-/);
     expect(await page.getByTestId('suggestion').count()).toBeGreaterThan(0);
 
     await page.getByTestId('accept').click();
-    await expect.poll(() => page.getByTestId('release').isVisible()).toBe(true);
-    await expect.poll(() => channel.to(conversationId).some((d) => d.text?.includes('alice'))).toBe(true);
+    await poll(() => page.getByTestId('release').isVisible()).toBe(true);
+    await poll(() => channel.to(conversationId).some((d) => d.text?.includes('alice'))).toBe(true);
 
     // A suggested reply fills the box; the agent edits and sends; the owner's channel receives it.
     await page.getByTestId('suggestion').first().click();
     expect(await page.getByTestId('reply').inputValue()).not.toBe('');
     await page.getByTestId('reply').fill('您别慌，值班电工已经在路上，五分钟到。');
     await page.getByTestId('send').click();
-    await expect.poll(() => channel.to(conversationId).some((d) => d.text === '您别慌，值班电工已经在路上，五分钟到。')).toBe(true);
-    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('坐席 alice：您别慌');
+    await poll(() => channel.to(conversationId).some((d) => d.text === '您别慌，值班电工已经在路上，五分钟到。')).toBe(true);
+    await poll(() => page.getByTestId('transcript').textContent()).toContain('坐席 alice：您别慌');
 
     // The owner answers; it shows up in the open conversation through the feed.
     await say(ownerUrl, '好的谢谢，我们在里面等着', owner);
-    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('我们在里面等着');
+    await poll(() => page.getByTestId('transcript').textContent()).toContain('我们在里面等着');
 
     // Move the ticket along (recorded under the agent's name), then hand the owner back to the bot.
     await page.getByTestId('ticket-status').selectOption('in_progress');
     await page.getByTestId('ticket-save').click();
     const ticketId = (await page.locator('#ticket-id').textContent()) ?? '';
-    await expect.poll(async () => (await consoleServer.linli.tickets.get(ticketId))?.status).toBe('in_progress');
-    await expect.poll(async () => (await consoleServer.linli.handoffs.transcript(conversationId)).some((e) => e.event === 'ticket.updated' && e.agent === 'alice')).toBe(true);
+    await poll(async () => (await consoleServer.linli.tickets.get(ticketId))?.status).toBe('in_progress');
+    await poll(async () => (await consoleServer.linli.handoffs.transcript(conversationId)).some((e) => e.event === 'ticket.updated' && e.agent === 'alice')).toBe(true);
     await page.getByTestId('release').click();
-    await expect.poll(async () => (await consoleServer.linli.handoffs.get(conversationId))?.status).toBe('closed');
-    await expect.poll(() => channel.to(conversationId).at(-1)?.text ?? '').toMatch(/小邻/);
+    await poll(async () => (await consoleServer.linli.handoffs.get(conversationId))?.status).toBe('closed');
+    await poll(() => channel.to(conversationId).at(-1)?.text ?? '').toMatch(/小邻/);
 }

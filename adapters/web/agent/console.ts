@@ -74,6 +74,8 @@ let openId: string | null = null;
 let openHandoff: HandoffView | null = null;
 let openTicket: Ticket | null = null;
 let feedAbort: AbortController | null = null;
+/** The agent picked a ticket status and has not saved it: a background refresh must not undo the choice. */
+let ticketChoicePending = false;
 /**
  * Lines of the open conversation that came over the live feed. A transcript read from the server can be older than
  * them (the server stores a turn's lines when the turn ends), so they are kept until a read includes them.
@@ -210,7 +212,7 @@ function renderTicket(ticket: Ticket | null): void {
             return [dt, dd];
         }),
     );
-    $<HTMLSelectElement>('ticket-status').value = ticket.status;
+    if (!ticketChoicePending || ticket.id !== openTicket?.id) $<HTMLSelectElement>('ticket-status').value = ticket.status;
 }
 
 function renderActions(): void {
@@ -221,7 +223,10 @@ function renderActions(): void {
 }
 
 async function openConversation(conversationId: string): Promise<void> {
-    if (conversationId !== openId) liveEntries = [];
+    if (conversationId !== openId) {
+        liveEntries = [];
+        ticketChoicePending = false;
+    }
     openId = conversationId;
     $('action-error').textContent = '';
     const data = await api<{ handoff: HandoffView; entries: Entry[]; suggestions: string[] }>('GET', `/api/handoffs/${encodeURIComponent(conversationId)}/transcript`);
@@ -337,12 +342,16 @@ function wire(): void {
             box.value = '';
         });
     });
+    $('ticket-status').addEventListener('change', () => {
+        ticketChoicePending = true;
+    });
     $('ticket-save').addEventListener('click', () => {
         if (!openTicket) return;
         const status = $<HTMLSelectElement>('ticket-status').value;
         $('ticket-error').textContent = '';
         api<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(openTicket.id)}`, { status })
             .then((ticket) => {
+                ticketChoicePending = false;
                 openTicket = ticket;
                 renderTicket(ticket);
             })
