@@ -307,10 +307,11 @@ export class Linli {
     }
 
     /**
-     * Warms up once no turn is in flight (checked every `pollMs`, for at most `maxWaitMs`): the half second it blocks
-     * for must not land on the first owners' turns after a start.
+     * Warms up once no turn is in flight (checked every `pollMs`), or after `maxWaitMs` whatever the load: the half
+     * second it blocks for should not land on the first owners' turns after a start, nor wait so long that it lands
+     * in the middle of steady traffic instead.
      */
-    warmWhenQuiet(pollMs = 100, maxWaitMs = 10_000): void {
+    warmWhenQuiet(pollMs = 100, maxWaitMs = 2_000): void {
         const deadline = Date.now() + maxWaitMs;
         const attempt = () => {
             if (this.metrics.turnsInFlight > 0 && Date.now() < deadline) {
