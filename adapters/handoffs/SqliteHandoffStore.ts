@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../storage/openSqlite';
 import { Handoff, HandoffConflictError, queueOrder, type HandoffStatus } from '../../bot/handoff/Handoff';
 import type { HandoffStore } from '../../bot/handoff/HandoffStore';
 import { StatementCache } from '../storage/StatementCache';
@@ -16,10 +15,7 @@ export class SqliteHandoffStore implements HandoffStore {
     private readonly sql: StatementCache;
 
     constructor(file: string) {
-        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('busy_timeout = 5000');
+        this.db = openSqlite(file);
         this.db.exec(`
             CREATE TABLE IF NOT EXISTS handoffs (
                 conversation_id TEXT PRIMARY KEY,

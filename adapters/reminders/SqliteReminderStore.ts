@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../storage/openSqlite';
 import { ScheduledReminder, type ReminderStore } from '../../bot/proactive/ReminderStore';
 import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
@@ -11,10 +10,7 @@ export class SqliteReminderStore implements ReminderStore {
     private readonly sql: StatementCache;
 
     constructor(file: string) {
-        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('busy_timeout = 5000');
+        this.db = openSqlite(file);
         this.db.exec(`
             CREATE TABLE IF NOT EXISTS reminders (id TEXT PRIMARY KEY, doc TEXT NOT NULL, remind_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS reminders_due ON reminders (remind_at);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './openSqlite';
 import type { StoreItems } from 'botbuilder';
 import type { PingableStorage, TtlPolicy } from './PingableStorage';
 import { guarded } from './StorageUnavailableError';
@@ -27,11 +26,7 @@ export class SqliteStorage implements PingableStorage {
     private readonly writeBatch: (changes: Record<string, Record<string, unknown>>) => void;
 
     constructor(file: string, private readonly ttl: TtlPolicy = () => undefined, private readonly now: () => number = Date.now) {
-        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = NORMAL');
-        this.db.pragma('busy_timeout = 5000');
+        this.db = openSqlite(file, { everyTurn: true });
         this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
             key TEXT PRIMARY KEY,
             doc TEXT NOT NULL,

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../storage/openSqlite';
 import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
@@ -12,12 +11,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     private readonly insertAll: (conversationId: string, entries: TranscriptEntry[]) => void;
 
     constructor(file: string) {
-        if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        // Written every turn: no fsync per commit (WAL stays consistent; an OS crash may lose the last lines).
-        this.db.pragma('synchronous = NORMAL');
-        this.db.pragma('busy_timeout = 5000');
+        this.db = openSqlite(file, { everyTurn: true });
         this.db.exec(`
             CREATE TABLE IF NOT EXISTS transcript (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
