@@ -2,7 +2,8 @@ import type { CloudAdapter } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Linli } from './Linli';
 import type { Logger } from './logger';
-import { ActivityBody, describeActivityError } from './http/ActivityBody';
+import { ActivityBody } from './http/ActivityBody';
+import { describeIssues, sendError } from './http/apiErrors';
 import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
@@ -24,11 +25,6 @@ export interface ServerDeps {
 const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
 
 const MAX_BODY_BYTES = 256 * 1024;
-
-function sendError(res: Response, status: number, error: string, reason: string): void {
-    res.status(status);
-    res.json({ error, reason });
-}
 
 /** Reads how long the store takes to answer; bounded so /readyz never hangs. */
 async function storeAnswers(linli: Linli, timeoutMs: number): Promise<string | null> {
@@ -77,7 +73,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
             const parsed = ActivityBody.safeParse(req.body);
             if (!parsed.success) {
                 linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
-                sendError(res, 400, 'invalid_activity', describeActivityError(parsed.error));
+                sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
                 return;
             }
             await adapter.process(req, res, (context) => linli.bot.run(context));

@@ -25,6 +25,3 @@ export const ActivityBody = z
         }
     });
 
-export function describeActivityError(error: z.ZodError): string {
-    return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}

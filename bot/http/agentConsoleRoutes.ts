@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PROJECT_ROOT } from '../paths';
 import type { StaffAuth } from './StaffAuth';
+import { staffName } from './apiErrors';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/agent': { file: join(PROJECT_ROOT, 'adapters', 'web', 'agent', 'index.html'), type: 'text/html; charset=utf-8' },
@@ -27,12 +28,7 @@ export function registerAgentConsoleRoutes(server: Server, auth: StaffAuth): voi
         });
     }
     server.get('/api/staff/me', async (req: Request, res: Response) => {
-        const name = auth.authenticate(req.headers.authorization);
-        if (!name) {
-            res.status(401);
-            res.json({ error: 'unauthorized', reason: 'a valid Authorization: Bearer <token> is required' });
-            return;
-        }
-        res.json({ name });
+        const name = staffName(auth, req, res);
+        if (name) res.json({ name });
     });
 }

@@ -8,6 +8,7 @@ import type { HandoffService } from '../handoff/HandoffService';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
 import type { Logger } from '../logger';
 import type { StaffAuth } from './StaffAuth';
+import { describeIssues, sendError, staffName } from './apiErrors';
 
 export interface HandoffRouteDeps {
     handoffs: HandoffService;
@@ -25,25 +26,15 @@ const LAST_MESSAGES = 5;
 /** A comment line on the live feed this often, so proxies keep the stream open and dead consoles are noticed. */
 const HEARTBEAT_MS = 15_000;
 
-function fail(res: Response, status: number, error: string, reason: string): void {
-    res.status(status);
-    res.json({ error, reason });
-}
-
-const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
 /** The agent API of the contract (queue, accept, messages, transcript, release) and the live feed. Bearer token required. */
 export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): void {
-    const staff = (req: Request, res: Response): string | null => {
-        const name = deps.auth.authenticate(req.headers.authorization);
-        if (!name) fail(res, 401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
-        return name;
-    };
+    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
     const id = (req: Request) => String(req.params.conversationId);
     const failFor = (res: Response, error: unknown): void => {
-        if (error instanceof HandoffNotFoundError) return fail(res, 404, 'not_found', error.message);
-        if (error instanceof HandoffStateError || error instanceof HandoffConflictError) return fail(res, 409, 'conflict', error.message);
-        if (error instanceof OwnerUnreachableError) return fail(res, 502, 'owner_unreachable', error.message);
+        if (error instanceof HandoffNotFoundError) return sendError(res, 404, 'not_found', error.message);
+        if (error instanceof HandoffStateError || error instanceof HandoffConflictError) return sendError(res, 409, 'conflict', error.message);
+        if (error instanceof OwnerUnreachableError) return sendError(res, 502, 'owner_unreachable', error.message);
         throw error;
     };
     const view = async (h: Handoff) => ({
@@ -56,7 +47,7 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     server.get('/api/handoffs', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const query = ListQuery.safeParse(req.query ?? {});
-        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         // Oldest first, as the contract says; each entry carries its priority for consoles that sort by urgency.
         const handoffs = (await deps.handoffs.list(query.data.status)).sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
         res.json({ handoffs: await Promise.all(handoffs.map(view)) });
@@ -82,7 +73,7 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     server.get('/api/handoffs/:conversationId/transcript', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const handoff = await deps.handoffs.get(id(req));
-        if (!handoff) return fail(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
+        if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
         const entries = await deps.handoffs.transcript(id(req));
         const lastOwnerWords = entries.filter((e) => e.from === 'owner' && e.text).at(-1)?.text ?? '';
         res.json({
@@ -94,36 +85,28 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         });
     });
 
-    server.post('/api/handoffs/:conversationId/accept', async (req: Request, res: Response) => {
-        const agent = staff(req, res);
-        if (!agent) return;
-        try {
-            const { handoff, ownerNotified } = await deps.handoffs.accept(id(req), agent);
-            res.json({ ...(await view(handoff)), ownerNotified });
-        } catch (error) {
-            failFor(res, error);
-        }
-    });
+    // Accept and release: the same shape, the handoff as the queue shows it plus whether the owner was told.
+    for (const action of ['accept', 'release'] as const) {
+        server.post(`/api/handoffs/:conversationId/${action}`, async (req: Request, res: Response) => {
+            const agent = staff(req, res);
+            if (!agent) return;
+            try {
+                const { handoff, ownerNotified } = await deps.handoffs[action](id(req), agent);
+                res.json({ ...(await view(handoff)), ownerNotified });
+            } catch (error) {
+                failFor(res, error);
+            }
+        });
+    }
 
     server.post('/api/handoffs/:conversationId/messages', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
         const agent = staff(req, res);
         if (!agent) return;
         const body = MessageBody.safeParse(req.body);
-        if (!body.success) return fail(res, 400, 'invalid_body', describe(body.error));
+        if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
         try {
             await deps.handoffs.sendAgentMessage(id(req), agent, body.data.text);
             res.json({ sent: true });
-        } catch (error) {
-            failFor(res, error);
-        }
-    });
-
-    server.post('/api/handoffs/:conversationId/release', async (req: Request, res: Response) => {
-        const agent = staff(req, res);
-        if (!agent) return;
-        try {
-            const { handoff, ownerNotified } = await deps.handoffs.release(id(req), agent);
-            res.json({ ...(await view(handoff)), ownerNotified });
         } catch (error) {
             failFor(res, error);
         }

@@ -6,6 +6,7 @@ import type { ComplaintReporter } from '../tickets/ComplaintReporter';
 import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses, type Ticket } from '../tickets/Ticket';
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
+import { describeIssues, sendError, staffName } from './apiErrors';
 import type { PaymentReminders } from '../proactive/PaymentReminders';
 import { OwnerChannelError } from '../proactive/OwnerChannelError';
 
@@ -33,32 +34,22 @@ const ReminderBody = z
 const ListQuery = z.object({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
 const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
 
-function fail(res: Response, status: number, error: string, reason: string): void {
-    res.status(status);
-    res.json({ error, reason });
-}
-
-const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
 /** The staff ticket API of the contract: list, read, move along the lifecycle, monthly report. Bearer token required. */
 export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): void {
-    const staff = (req: Request, res: Response): string | null => {
-        const name = deps.auth.authenticate(req.headers.authorization);
-        if (!name) fail(res, 401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
-        return name;
-    };
+    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
 
     server.get('/api/tickets', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const query = ListQuery.safeParse(req.query ?? {});
-        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         res.json({ tickets: await deps.tickets.list(query.data) });
     });
 
     server.get('/api/tickets/:id', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const ticket = await deps.tickets.get(String(req.params.id));
-        if (!ticket) return fail(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
+        if (!ticket) return sendError(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
         res.json(ticket);
     });
 
@@ -69,14 +60,14 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             const name = staff(req, res);
             if (!name) return;
             const patch = TicketPatch.safeParse(req.body);
-            if (!patch.success) return fail(res, 400, 'invalid_patch', describe(patch.error));
+            if (!patch.success) return sendError(res, 400, 'invalid_patch', describeIssues(patch.error));
             try {
                 const ticket = await deps.tickets.update(String(req.params.id), patch.data, name);
-                if (!ticket) return fail(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
+                if (!ticket) return sendError(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
                 await deps.onUpdated?.(ticket, patch.data, name).catch((error: unknown) => deps.logger.warn({ err: error, ticketId: ticket.id }, 'ticket change not recorded in the transcript'));
                 res.json(ticket);
             } catch (error) {
-                if (error instanceof IllegalTransitionError || error instanceof TicketConflictError) return fail(res, 409, 'conflict', error.message);
+                if (error instanceof IllegalTransitionError || error instanceof TicketConflictError) return sendError(res, 409, 'conflict', error.message);
                 throw error;
             }
         },
@@ -86,12 +77,12 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         const staffName = staff(req, res);
         if (!staffName) return;
         const body = ReminderBody.safeParse(req.body);
-        if (!body.success) return fail(res, 400, 'invalid_body', describe(body.error));
-        if (!deps.reminders) return fail(res, 503, 'unavailable', 'no channel adapter to reach owners');
+        if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
+        if (!deps.reminders) return sendError(res, 503, 'unavailable', 'no channel adapter to reach owners');
         const { remindAt, ...request } = body.data;
         if (remindAt) {
             const scheduled = await deps.reminders.schedule(request, new Date(remindAt), staffName);
-            if (!scheduled) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
+            if (!scheduled) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
             res.status(202);
             res.json({ scheduled });
             return;
@@ -100,8 +91,8 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             if (error instanceof OwnerChannelError) return 'unreachable' as const;
             throw error;
         });
-        if (sent === 'unreachable') return fail(res, 502, 'owner_unreachable', "the owner's channel could not be reached; nothing was sent");
-        if (!sent) return fail(res, 404, 'not_found', 'no conversation on record for that owner');
+        if (sent === 'unreachable') return sendError(res, 502, 'owner_unreachable', "the owner's channel could not be reached; nothing was sent");
+        if (!sent) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
         res.status(202);
         res.json({ sent: true });
     });
@@ -109,7 +100,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     server.get('/api/reports/complaints', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const query = MonthQuery.safeParse(req.query ?? {});
-        if (!query.success) return fail(res, 400, 'invalid_query', describe(query.error));
+        if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         res.json(await deps.reports.month(query.data.month));
     });
 }
