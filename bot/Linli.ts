@@ -182,7 +182,7 @@ export class Linli {
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: (await this.handoffs.list('queued')).length, active: (await this.handoffs.list('active')).length }));
-        const starter = new HandoffStarter(this.handoffs, this.tickets, this.phrasebook, logger);
+        const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
         const handoff = new HandoffDialog(this.phrasebook, starter);
         const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);
         this.dialog = new MainDialog(

@@ -44,12 +44,18 @@ export interface HandoffRequest {
     reference: Partial<ConversationReference>;
     reason: EscalationReason;
     rule: string | null;
-    priority: number;
+    /** From the rule that fired; without one, the most urgent for danger and harm, else middling. */
+    priority: number | null;
+    /** A ticket opened for this escalation (an emergency's); otherwise the conversation's newest open one is linked. */
     ticketId: string | null;
     persona: Persona;
     emotion: Emotion;
-    summary: string;
+    /** What the owner said in this turn (not in the stored transcript yet: a turn's lines are written when it ends). */
+    lastWords: string;
 }
+
+/** Owner lines of the transcript in the summary the agent sees first. */
+const SUMMARY_LINES = 5;
 
 export interface QueuedHandoff {
     handoff: Handoff;
@@ -70,19 +76,27 @@ export class HandoffService {
         const { reference } = request;
         const conversationId = reference.conversation?.id;
         if (!conversationId || !reference.channelId) throw new Error('a handoff needs the owner conversation reference');
+        const ownerId = reference.user?.id ?? 'unknown';
         const now = this.deps.clock().toISOString();
+        const [ticketId, earlier] = await Promise.all([
+            request.ticketId ?? this.openTicketOf(ownerId, conversationId),
+            this.deps.transcripts.read(conversationId).catch(() => []),
+        ]);
+        const ownerLines = earlier.filter((e) => e.from === 'owner' && e.text).map((e) => e.text ?? '');
+        const summary = [...ownerLines, request.lastWords].filter(Boolean).slice(-SUMMARY_LINES).join(' / ');
+        const priority = request.priority ?? (request.reason === 'emergency' || request.reason === 'safety' ? 1 : 3);
         const handoff = await this.deps.store.open({
             conversationId,
             channelId: reference.channelId,
-            ownerId: reference.user?.id ?? 'unknown',
+            ownerId,
             status: 'queued',
             reason: request.reason,
             rule: request.rule,
-            priority: request.priority,
-            ticketId: request.ticketId,
+            priority,
+            ticketId,
             persona: request.persona,
             emotion: request.emotion,
-            summary: request.summary.slice(0, 500),
+            summary: summary.slice(0, 500),
             since: now,
             acceptedAt: null,
             closedAt: null,
@@ -96,6 +110,12 @@ export class HandoffService {
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
+    }
+
+    /** The conversation's newest ticket that is not closed, so the agent sees what the owner already reported. */
+    private async openTicketOf(ownerId: string, conversationId: string): Promise<string | null> {
+        const owned = await this.deps.tickets.list({ ownerId }, 20).catch(() => []);
+        return owned.find((t) => t.conversationId === conversationId && t.status !== 'closed')?.id ?? null;
     }
 
     get(conversationId: string): Promise<Handoff | null> {
