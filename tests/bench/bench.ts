@@ -174,7 +174,11 @@ async function load(server: Server, run: string, byMessage?: Map<string, number[
                 const ms = await turn(server.url, `${run}-${o}-${conversationNo}`, text);
                 if (sentAt < measureFrom || sentAt >= measureTo) continue;
                 latencies.push(ms);
-                byMessage?.set(text, [...(byMessage.get(text) ?? []), ms]);
+                if (byMessage) {
+                    const samples = byMessage.get(text) ?? [];
+                    samples.push(ms);
+                    byMessage.set(text, samples);
+                }
                 slowest?.push({ at: sentAt - measureFrom, ms, text });
             }
         }
