@@ -40,6 +40,7 @@ import { NluRecognizer } from './nlu/NluRecognizer';
 import { MODEL_FILE } from './nlu/trainModel';
 import { Tokenizer } from './nlu/Tokenizer';
 import { PROJECT_ROOT } from './paths';
+import { SnapshotBotState } from './SnapshotBotState';
 import { Phrasebook } from './Phrasebook';
 import { TurnErrorHandler } from './TurnErrorHandler';
 import { TurnReader, type TurnReaderDeps } from './TurnReader';
@@ -85,8 +86,8 @@ export class Linli {
     readonly bot: LinliBot;
     readonly storage: PingableStorage;
     readonly metrics: Metrics;
-    readonly conversationState: ConversationState;
-    readonly userState: UserState;
+    readonly conversationState: BotState;
+    readonly userState: BotState;
     readonly tickets: TicketService;
     /** Exposed for dialog tests (DialogTestClient), which run the main dialog without the bot. */
     readonly dialog: MainDialog;
@@ -150,8 +151,11 @@ export class Linli {
         const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
         this.entities = new EntityExtractor(clock);
 
-        this.conversationState = new ConversationState(this.storage);
-        this.userState = new UserState(this.storage);
+        // botbuilder's key layout, with a cheaper change check (SnapshotBotState).
+        const conversationKeys = new ConversationState(this.storage);
+        const userKeys = new UserState(this.storage);
+        this.conversationState = new SnapshotBotState(this.storage, (context) => storageKey(conversationKeys.getStorageKey(context), 'conversation'));
+        this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
         const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references };
@@ -352,4 +356,10 @@ function waitForReady(redis: Redis, timeoutMs: number): Promise<void> {
         };
         redis.once('ready', onReady);
     });
+}
+
+/** A state key from botbuilder's ConversationState/UserState layout; missing ids are a malformed activity. */
+function storageKey(key: string | undefined, kind: 'conversation' | 'user'): string {
+    if (!key) throw new Error(`${kind} state: the activity names no channel or ${kind} id`);
+    return key;
 }

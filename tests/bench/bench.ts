@@ -39,6 +39,8 @@ const { values } = parseArgs({
         'linli-log-level': { type: 'string', default: 'info' },
         // Writes a V8 CPU profile of the Linli process into this directory (open it in Chrome DevTools).
         'linli-cpu-prof': { type: 'string' },
+        // The same for the echo baseline, to compare where the two spend their time.
+        'echo-cpu-prof': { type: 'string' },
         // Prints Linli's p50/p99 per message, to see which kinds of turn make the tail.
         'by-message': { type: 'boolean', default: false },
         // Extra Node flags for the Linli process (e.g. "--trace-gc"); its stdout then goes to linli-stdout.
@@ -272,7 +274,8 @@ async function main(): Promise<void> {
             `${values.seconds} s measured; expectReplies, Redis ${redisUrl}`,
     );
 
-    const echo = await start('echo', 'tests/bench/echoServer.js', env, RUNTIME_FLAGS);
+    const echoProfileDir = values['echo-cpu-prof'];
+    const echo = await start('echo', 'tests/bench/echoServer.js', env, [...RUNTIME_FLAGS, ...(echoProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${echoProfileDir}`] : [])]);
     const echoFigures = await load(echo, `${run}-echo`).finally(() => stop(echo));
     const profileDir = values['linli-cpu-prof'];
     const nodeArgs = [...RUNTIME_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['linli-node-args'].split(' ').filter(Boolean)];
