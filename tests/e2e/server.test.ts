@@ -32,6 +32,30 @@ describe('Bot Framework endpoint', () => {
         expect(NluTraceValue.safeParse(nlu(turn)).success).toBe(true);
     });
 
+    it('welcomes an owner who joins, and says nothing when only the bot joined', async () => {
+        const update = (membersAdded: { id: string }[]) =>
+            post(
+                JSON.stringify({
+                    type: 'conversationUpdate',
+                    channelId: 'webchat',
+                    serviceUrl: 'http://127.0.0.1:1',
+                    deliveryMode: 'expectReplies',
+                    conversation: { id: `join-${membersAdded.length}` },
+                    from: { id: 'owner-join', role: 'user' },
+                    recipient: { id: 'linli', role: 'bot' },
+                    membersAdded,
+                }),
+            );
+        const joined = await update([{ id: 'linli' }, { id: 'owner-join' }]);
+        expect(joined.status).toBe(200);
+        const welcome = (joined.json.activities as { type: string; text?: string }[]).filter((a) => a.type === 'message');
+        expect(welcome).toHaveLength(1);
+        expect(welcome[0]?.text).toMatch(/邻里/);
+        const botOnly = await update([{ id: 'linli' }]);
+        expect(botOnly.status).toBe(200);
+        expect((botOnly.json.activities as unknown[] | undefined) ?? []).toHaveLength(0);
+    });
+
     it('sends no trace on other channels', async () => {
         const turn = await say(server.url, '您好', { channelId: 'webchat', conversationId: 'greet-web' });
         expect(turn.activities.some((a) => a.type === 'trace')).toBe(false);
