@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import type { StoreItems } from 'botbuilder';
 import type { PingableStorage, TtlPolicy } from './PingableStorage';
-import { StorageUnavailableError, guarded } from './StorageUnavailableError';
+import { guarded } from './StorageUnavailableError';
 import { eTagConflict, expectedETag, requireChanges, requireKeys, withoutETag } from './storageErrors';
 
 declare module 'ioredis' {
@@ -53,15 +53,16 @@ export class RedisStorage implements PingableStorage {
         const wanted = requireKeys(keys);
         const items: StoreItems = {};
         if (wanted.length === 0) return items;
-        const pipeline = this.redis.pipeline();
-        for (const key of wanted) pipeline.hmget(this.redisKey(key), 'doc', 'etag');
-        const results = (await guarded('read', () => pipeline.exec())) ?? [];
-        results.forEach(([error, value], i) => {
-            if (error) throw new StorageUnavailableError('read', error);
-            const [doc, etag] = value as [string | null, string | null];
+        // Plain commands, not a MULTI-less pipeline object: they go out in call order on the connection's own queue
+        // (one write when auto-pipelining is on). A pipeline object is written at exec(), ahead of commands queued
+        // earlier in the same tick — such as the turn lock's SET NX that these reads must follow.
+        const results = await guarded('read', () => Promise.all(wanted.map((key) => this.redis.hmget(this.redisKey(key), 'doc', 'etag'))));
+        results.forEach(([doc, etag], i) => {
             const key = wanted[i];
-            if (key !== undefined && doc !== null && etag !== null) {
-                items[key] = { ...(JSON.parse(doc) as Record<string, unknown>), eTag: etag };
+            if (key !== undefined && typeof doc === 'string' && typeof etag === 'string') {
+                const item = JSON.parse(doc) as Record<string, unknown>;
+                item.eTag = etag;
+                items[key] = item;
             }
         });
         return items;
