@@ -10,8 +10,7 @@ interface Cached {
  * BotState whose "did this turn change anything?" check is one native JSON.stringify compared with the JSON taken at
  * load, instead of botbuilder's key-sorting stringify plus a SHA-256, done three times per state per turn (load,
  * save, after the write): that alone was ~6% of a turn's CPU. Keys are those of botbuilder's ConversationState and
- * UserState (the factory decides), so stored state is read back unchanged; the stored eTag is kept in the snapshot,
- * which is harmless: it only changes when we write.
+ * UserState (the factory decides), so stored state is read back unchanged.
  *
  * A false "changed" (keys re-inserted in another order) costs one extra write, never a lost one.
  */
@@ -31,18 +30,22 @@ export class SnapshotBotState extends BotState {
         const key = this.keyOf(context);
         const items = await this.storage.read([key]);
         const state = (items[key] as Record<string, unknown> | undefined) ?? {};
+        // Written back last-writer-wins, as botbuilder's BotState does (the turn lock keeps turns from overlapping):
+        // marked so now, so the JSON compared at save is the very JSON that would be written.
+        state.eTag = '*';
         context.turnState.set(this.cacheKey, { state, snapshot: JSON.stringify(state) } satisfies Cached);
         return state;
     }
 
     override async saveChanges(context: TurnContext, force = false): Promise<void> {
-        let cached = context.turnState.get(this.cacheKey) as Cached | undefined;
-        if (!force && (!cached || JSON.stringify(cached.state) === cached.snapshot)) return;
-        cached ??= { state: {}, snapshot: '' };
-        // Last writer wins, as botbuilder's BotState does: the turn lock is what keeps turns from overlapping.
+        const loaded = context.turnState.get(this.cacheKey) as Cached | undefined;
+        if (!loaded && !force) return;
+        const cached = loaded ?? { state: {}, snapshot: '' };
         cached.state.eTag = '*';
+        const json = JSON.stringify(cached.state);
+        if (!force && json === cached.snapshot) return;
         await this.storage.write({ [this.keyOf(context)]: cached.state });
-        cached.snapshot = JSON.stringify(cached.state);
+        cached.snapshot = json;
         context.turnState.set(this.cacheKey, cached);
     }
 

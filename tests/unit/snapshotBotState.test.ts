@@ -27,6 +27,9 @@ describe('SnapshotBotState', () => {
         const { state } = stateOn(storage);
         const count = state.createProperty<number>('count');
 
+        // A turn that never read the state has nothing to save.
+        await state.saveChanges(contextFor('c1'));
+        expect(storage.writes).toBe(0);
         const first = contextFor('c1');
         await state.load(first);
         await state.saveChanges(first);
