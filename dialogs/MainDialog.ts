@@ -12,18 +12,16 @@ import {
     DIALOG_STATE_MANAGER_CONFIGURATION,
     type DialogStateManagerConfiguration,
     DialogTurnStatus,
-    WaterfallDialog,
     type DialogState,
     type DialogTurnResult,
-    type WaterfallStepContext,
 } from './dialogsCore';
+import { promptsOf } from './DialogPrompts';
 import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
 
 const MAIN_DIALOG = 'main';
 const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
-const ROUTE_WATERFALL = 'main.route';
 
 /** A dialog for every intent, and for arrears one per cause: the compiler checks that none is missing. */
 export type IntentRoutes = Record<Exclude<Intent, 'fee_arrears'>, Dialog> & { fee_arrears: Record<ArrearsType, Dialog> };
@@ -55,9 +53,8 @@ export class MainDialog extends ComponentDialog {
             if (added.has(dialog.id)) continue;
             added.add(dialog.id);
             this.addDialog(dialog);
+            for (const prompt of promptsOf(dialog)) this.addDialog(prompt);
         }
-        this.addDialog(new WaterfallDialog(ROUTE_WATERFALL, [this.routeStep.bind(this)]));
-        this.initialDialogId = ROUTE_WATERFALL;
     }
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
@@ -107,7 +104,7 @@ export class MainDialog extends ComponentDialog {
         if (reading) {
             if (reading.nlu.escalate) {
                 await innerDc.cancelAllDialogs();
-                return innerDc.beginDialog(ROUTE_WATERFALL);
+                return this.route(innerDc);
             }
             if (CANCEL.test(reading.text)) {
                 await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_cancelled', reading.nlu.persona));
@@ -122,12 +119,16 @@ export class MainDialog extends ComponentDialog {
         return super.onContinueDialog(innerDc);
     }
 
-    private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-        const followUp = (step.options as { followUp?: FollowUpOptions } | undefined)?.followUp;
-        if (followUp) return step.beginDialog(FOLLOW_UP_DIALOG, followUp);
-        const nlu = TurnUnderstanding.get(step.context)?.nlu;
-        if (!nlu) return step.endDialog();
-        return step.beginDialog(this.target(nlu).id);
+    /** Starts the dialog for this turn's message (or the follow-up visit a proactive turn asked for) directly. */
+    protected override async onBeginDialog(innerDc: DialogContext, options?: { followUp?: FollowUpOptions }): Promise<DialogTurnResult> {
+        if (options?.followUp) return innerDc.beginDialog(FOLLOW_UP_DIALOG, options.followUp);
+        return this.route(innerDc);
+    }
+
+    private async route(innerDc: DialogContext): Promise<DialogTurnResult> {
+        const nlu = TurnUnderstanding.get(innerDc.context)?.nlu;
+        if (!nlu) return { status: DialogTurnStatus.complete };
+        return innerDc.beginDialog(this.target(nlu).id);
     }
 
     /** The dialog for what the owner said: escalations first, arrears by cause, everything else by intent. */

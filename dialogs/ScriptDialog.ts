@@ -10,7 +10,8 @@ import type { FlowScript, FlowStep, Slot } from '../bot/scripts/FlowScript';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
+import type { DialogPrompts } from './DialogPrompts';
+import { WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
 import { readYesNo } from './yesNo';
 import type { z } from 'zod';
 import type { TicketCategories } from '../bot/tickets/Ticket';
@@ -53,10 +54,13 @@ const MAX_ATTEMPTS = 3;
  * One dialog per training script, built from the script's data: no hand-written waterfall per flow. The owner's first
  * message is the "listen" that started it; then empathy and a restatement to confirm, the slots still missing (never
  * those the message or the profile already gave), the ticket, and the promise of a follow-up visit.
+ *
+ * A waterfall whose prompts its parent holds (`prompts`, see DialogPrompts), not a ComponentDialog of its own.
  */
-export class ScriptDialog extends ComponentDialog {
+export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     private readonly confirmPromptId: string;
     private readonly textPromptId: string;
+    readonly prompts: Dialog[] = [];
 
     constructor(
         private readonly script: FlowScript,
@@ -65,20 +69,19 @@ export class ScriptDialog extends ComponentDialog {
         super(`script.${script.id}`);
         this.confirmPromptId = `${this.id}.confirm`;
         this.textPromptId = `${this.id}.text`;
-        this.addDialog(new TextPrompt(this.confirmPromptId, async (p) => readYesNo(p.recognized.value ?? '') !== null || p.attemptCount >= MAX_ATTEMPTS));
-        this.addDialog(new TextPrompt(this.textPromptId, async (p) => (p.recognized.value ?? '').trim().length >= 2));
-        const steps: ((step: WaterfallStepContext) => Promise<DialogTurnResult>)[] = [];
+        this.prompts.push(
+            new TextPrompt(this.confirmPromptId, async (p) => readYesNo(p.recognized.value ?? '') !== null || p.attemptCount >= MAX_ATTEMPTS),
+            new TextPrompt(this.textPromptId, async (p) => (p.recognized.value ?? '').trim().length >= 2),
+        );
         const clarify = script.steps.find((s): s is Extract<FlowStep, { purpose: 'clarify' }> => s.purpose === 'clarify');
-        steps.push((step) => this.openStep(step));
-        if (clarify) steps.push((step) => this.confirmStep(step, clarify), (step) => this.restatedStep(step));
+        this.addStep((step) => this.openStep(step));
+        if (clarify) this.addStep((step) => this.confirmStep(step, clarify)).addStep((step) => this.restatedStep(step));
         for (const listen of script.steps.filter((s): s is Extract<FlowStep, { purpose: 'listen' }> => s.purpose === 'listen')) {
             const promptId = `${this.id}.slot.${listen.slot}`;
-            this.addDialog(new TextPrompt(promptId, (p) => this.validateSlot(listen.slot, p)));
-            steps.push((step) => this.askSlotStep(step, listen, promptId), (step) => this.storeSlotStep(step, listen.slot));
+            this.prompts.push(new TextPrompt(promptId, (p) => this.validateSlot(listen.slot, p)));
+            this.addStep((step) => this.askSlotStep(step, listen, promptId)).addStep((step) => this.storeSlotStep(step, listen.slot));
         }
-        steps.push((step) => this.resolveStep(step));
-        this.addDialog(new WaterfallDialog(`${this.id}.steps`, steps));
-        this.initialDialogId = `${this.id}.steps`;
+        this.addStep((step) => this.resolveStep(step));
     }
 
     private persona(context: TurnContext): Persona {
