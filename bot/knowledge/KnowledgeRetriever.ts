@@ -1,6 +1,6 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
-import MiniSearch from 'minisearch';
+import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Tokenizer } from '../nlu/Tokenizer';
 import type { KnowledgeEntry } from './KnowledgeBase';
 
@@ -41,6 +41,7 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
 
     override lc_namespace = ['linli', 'retrievers'];
     private readonly index: MiniSearch<IndexedQuestion>;
+    private readonly tokenizer: Tokenizer;
     private readonly entries: Map<string, KnowledgeEntry>;
     private readonly minScore: number;
     private readonly k: number;
@@ -48,6 +49,7 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
     constructor(input: KnowledgeRetrieverInput) {
         super(input);
         const { tokenizer } = input;
+        this.tokenizer = tokenizer;
         this.minScore = input.minScore;
         this.k = input.k ?? 3;
         this.entries = new Map(input.entries.map((e) => [e.id, e]));
@@ -68,7 +70,13 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
     /** The synchronous core, also used on the turn's hot path without the Runnable machinery. */
     search(query: string): Document<KnowledgeHitMetadata>[] {
         const best = new Map<string, { score: number; matched: string }>();
-        for (const hit of this.index.search(query, { combineWith: 'OR' })) {
+        // A word often comes twice (jieba's word and the same two characters as a pair). Each distinct term is looked
+        // up once, boosted by how often it came: the same score as scoring every copy, for about a third less work.
+        const counts = new Map<string, number>();
+        for (const term of this.tokenizer.searchTerms(query, STOPWORDS)) counts.set(term, (counts.get(term) ?? 0) + 1);
+        const terms = [...counts.keys()];
+        const options: SearchOptions = { combineWith: 'OR', tokenize: () => terms, boostTerm: (term: string) => counts.get(term) ?? 1 };
+        for (const hit of this.index.search(query, options)) {
             const entryId = hit.entryId as string;
             if (hit.score < this.minScore) continue;
             const current = best.get(entryId);
