@@ -332,6 +332,11 @@ export class Linli {
         return new PeriodicRound('handoff-timeouts', this.lock, this.logger, async () => (await this.handoffs.expireUnaccepted()).length);
     }
 
+    /** Reclaims the space of expired conversation state in the embedded store (reads already ignore it). */
+    expiredStateSweep(): PeriodicRound {
+        return new PeriodicRound('expired-state', this.lock, this.logger, () => this.storage.sweepExpired());
+    }
+
     async close(): Promise<void> {
         await this.feed.close();
         await this.storage.close();

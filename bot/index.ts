@@ -4,6 +4,8 @@ import { Linli } from './Linli';
 import { createLogger } from './logger';
 import { makeServer } from './server';
 
+const STATE_SWEEP_MS = 10 * 60 * 1000;
+
 /** Wiring only: config → Linli → adapter → HTTP server, and a clean shutdown. */
 async function main(): Promise<void> {
     let config: Config;
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
     handoffTimeouts.start(config.HANDOFF_POLL_SECONDS * 1000);
     const reminders = linli.scheduledReminders(adapter);
     reminders.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
+    // Space only (reads already skip expired state), so an unhurried pace will do.
+    const sweep = linli.expiredStateSweep();
+    sweep.start(STATE_SWEEP_MS);
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
         followUps.stop();
         handoffTimeouts.stop();
         reminders.stop();
+        sweep.stop();
         server.close(() => {
             void linli.close().finally(() => process.exit(0));
         });

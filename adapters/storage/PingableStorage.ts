@@ -4,6 +4,8 @@ import type { Storage } from 'botbuilder';
 export interface PingableStorage extends Storage {
     readonly kind: 'embedded' | 'redis';
     ping(): Promise<void>;
+    /** Reclaims the space of expired items; returns how many went (0 where the backend expires keys itself). */
+    sweepExpired(): Promise<number>;
     close(): Promise<void>;
 }
 

@@ -77,8 +77,8 @@ export class SqliteStorage implements PingableStorage {
     }
 
     /** Drops expired rows; reads already ignore them, this only reclaims space. */
-    sweepExpired(): number {
-        return this.db.prepare('DELETE FROM bot_state WHERE expires_at IS NOT NULL AND expires_at <= ?').run(this.now()).changes;
+    async sweepExpired(): Promise<number> {
+        return guarded('sweep', () => this.db.prepare('DELETE FROM bot_state WHERE expires_at IS NOT NULL AND expires_at <= ?').run(this.now()).changes);
     }
 
     async ping(): Promise<void> {

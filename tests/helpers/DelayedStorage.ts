@@ -38,6 +38,10 @@ export class DelayedStorage implements PingableStorage {
         return this.inner.ping();
     }
 
+    sweepExpired(): Promise<number> {
+        return this.inner.sweepExpired();
+    }
+
     close(): Promise<void> {
         return this.inner.close();
     }

@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { conversationTtl } from '../../adapters/storage/PingableStorage';
 import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
 import { storageConformance } from '../helpers/storageConformance';
+import { loadConfig } from '../../bot/config';
+import { Linli } from '../../bot/Linli';
+import { createLogger } from '../../bot/logger';
 
 const dir = mkdtempSync(join(tmpdir(), 'linli-sqlite-'));
 const opened: SqliteStorage[] = [];
@@ -38,7 +41,25 @@ describe('SqliteStorage', () => {
         const read = await storage.read(['web/conversations/c', 'web/users/u']);
         expect(read['web/conversations/c']).toBeUndefined();
         expect(read['web/users/u']?.b).toBe(2);
-        expect(storage.sweepExpired()).toBe(1);
+        expect(await storage.sweepExpired()).toBe(1);
+    });
+
+    it("is swept by the server's expired-state round, not only skipped by reads", async () => {
+        let now = Date.parse('2026-11-25T08:00:00Z');
+        const storage = open(join(dir, 'swept.sqlite'), conversationTtl(60), () => now);
+        const linli = await Linli.create(loadConfig({ DATA_DIR: mkdtempSync(join(dir, 'linli-')), LOG_LEVEL: 'silent' }), createLogger('silent'), { storage });
+        try {
+            await storage.write({ 'web/conversations/old': { a: 1 }, 'web/conversations/new': { b: 1 }, 'web/users/u': { c: 1 } });
+            now += 61_000;
+            await storage.write({ 'web/conversations/new': { b: 2 } });
+            const round = linli.expiredStateSweep();
+            expect(await round.tick()).toBe(1);
+            expect(await round.tick()).toBe(0);
+            const kept = await storage.read(['web/conversations/new', 'web/users/u']);
+            expect(Object.keys(kept).sort()).toEqual(['web/conversations/new', 'web/users/u']);
+        } finally {
+            await linli.close();
+        }
     });
 
     it('reports a closed database as unavailable rather than crashing', async () => {
