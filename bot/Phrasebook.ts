@@ -19,6 +19,7 @@ export const PhraseKeys = z.enum([
     'faq_unsure',
     'out_of_scope',
     'flow_cancelled',
+    'flow_changed',
     'arrears_misconception_intro',
     'arrears_shared',
     'emergency_intro',

@@ -8,6 +8,8 @@ import {
     ComponentDialog,
     Dialog,
     type DialogContext,
+    type DialogEvent,
+    DialogEvents,
     DialogSet,
     DIALOG_STATE_MANAGER_CONFIGURATION,
     type DialogStateManagerConfiguration,
@@ -22,6 +24,8 @@ import { answersInOneTurn } from './OneTurnAnswer';
 
 const MAIN_DIALOG = 'main';
 const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
+/** Turn-state key: the stored flow was started by other scripts than the ones loaded now. */
+const FLOWS_CHANGED = Symbol('linli.flowsChanged');
 
 /** A dialog for every intent, and for arrears one per cause: the compiler checks that none is missing. */
 export type IntentRoutes = Record<Exclude<Intent, 'fee_arrears'>, Dialog> & { fee_arrears: Record<ArrearsType, Dialog> };
@@ -101,6 +105,12 @@ export class MainDialog extends ComponentDialog {
      */
     protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
         const reading = TurnUnderstanding.get(innerDc.context);
+        if (innerDc.context.turnState.get(FLOWS_CHANGED)) {
+            // Its step numbers belong to the old script: resuming could file an answer under the wrong question.
+            await innerDc.cancelAllDialogs();
+            await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_changed', reading?.nlu.persona));
+            return { status: DialogTurnStatus.complete };
+        }
         if (reading) {
             if (reading.nlu.escalate) {
                 await innerDc.cancelAllDialogs();
@@ -117,6 +127,19 @@ export class MainDialog extends ComponentDialog {
             }
         }
         return super.onContinueDialog(innerDc);
+    }
+
+    /**
+     * botbuilder-dialogs notices when the dialogs under MainDialog differ from those a stored conversation was started
+     * with — a trainer edited a script (added or removed a step) and Linli restarted — and asks whether anyone handles
+     * it. We do: the flow under way is ended politely (onContinueDialog) instead of resumed at a step that moved.
+     */
+    protected override async onPreBubbleEvent(dc: DialogContext, event: DialogEvent): Promise<boolean> {
+        if (event.name === DialogEvents.versionChanged) {
+            dc.context.turnState.set(FLOWS_CHANGED, true);
+            return true;
+        }
+        return super.onPreBubbleEvent(dc, event);
     }
 
     /** Starts the dialog for this turn's message (or the follow-up visit a proactive turn asked for) directly. */

@@ -82,4 +82,24 @@ describe('an angry lift complaint, end to end over HTTP', () => {
         const handed = await say(server.url, '转人工', c);
         expect(handed.activities.some((x) => x.name === 'handoff.initiate')).toBe(true);
     });
+
+    it('ends a flow politely when the scripts changed under it, instead of resuming at a step that moved', async () => {
+        const owner = { conversationId: 'scripts-edited', userId: 'owner-edited' };
+        await say(server.url, '楼道的灯坏了好久没人修', owner);
+        // As if a trainer had added a step and Linli restarted: the stored flow carries another dialog version.
+        const key = 'emulator/conversations/scripts-edited/';
+        const stored = (await server.linli.storage.read([key]))[key] as { dialogState: { dialogStack: { version?: string }[] } };
+        expect(stored.dialogState.dialogStack).toHaveLength(1);
+        stored.dialogState.dialogStack[0]!.version = 'from-the-old-scripts';
+        await server.linli.storage.write({ [key]: stored });
+
+        const next = await say(server.url, '是的', owner);
+        expect(texts(next).join('')).toMatch(/流程.*更新/);
+        expect(texts(next).join('')).not.toMatch(/TS-\d{8}/);
+        const after = (await server.linli.storage.read([key]))[key] as { dialogState: { dialogStack: unknown[] } };
+        expect(after.dialogState.dialogStack).toHaveLength(0);
+        // The owner starts again and the flow runs as usual.
+        const again = await say(server.url, '楼道的灯坏了好久没人修', owner);
+        expect(texts(again).join('')).toMatch(/对吗/);
+    });
 });
