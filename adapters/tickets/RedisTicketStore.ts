@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
+import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { guarded } from '../storage/StorageUnavailableError';
 
@@ -9,7 +9,7 @@ const ID_PLACEHOLDER = '__LINLI_TICKET_ID__';
 /**
  * Writes a ticket if its stored version matches, and moves it between the status sets in the same step.
  * KEYS: ticket hash, new status set, created set, owner set. ARGV: expected version ('0' = must not exist), doc, new
- * version, id, createdAt score, status-set prefix.
+ * version, id, createdAt score, status-set prefix, follow-up index, follow-up ready score ('0' = not ready: unindexed).
  */
 const WRITE_TICKET = `
 local current = redis.call('HGET', KEYS[1], 'version')
@@ -25,8 +25,7 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', ARGV[3], 'status', doc['s
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
-local followUp = doc['followUp']
-if followUp['dueAt'] ~= cjson.null and followUp['askedAt'] == cjson.null and followUp['doneAt'] == cjson.null then
+if ARGV[8] ~= '0' then
   redis.call('ZADD', ARGV[7], ARGV[8], ARGV[4])
 else
   redis.call('ZREM', ARGV[7], ARGV[4])
@@ -37,7 +36,7 @@ return 1
 /**
  * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: day sequence, created
  * set, follow-up index. ARGV: key prefix ('…tickets:'), day, doc with the id placeholder, createdAt score, follow-up
- * due score ('0' = none). Returns the id, or false if it is taken.
+ * ready score ('0' = not ready). Returns the id, or false if it is taken.
  */
 const INSERT_NUMBERED = `
 local n = redis.call('INCR', KEYS[1])
@@ -96,7 +95,7 @@ export class RedisTicketStore implements TicketStore {
                 String(Date.parse(t.createdAt)),
                 this.key('status', ''),
                 this.key('follow-ups'),
-                String(t.followUp.dueAt ? Date.parse(t.followUp.dueAt) : 0),
+                String(followUpReadyAt(t) ?? 0),
             ),
         );
         if (ok !== 1) throw new TicketConflictError(t.id);
@@ -117,7 +116,7 @@ export class RedisTicketStore implements TicketStore {
                 day,
                 JSON.stringify({ ...t, id: ID_PLACEHOLDER }),
                 String(Date.parse(t.createdAt)),
-                String(t.followUp.dueAt ? Date.parse(t.followUp.dueAt) : 0),
+                String(followUpReadyAt(t) ?? 0),
             ),
         );
         if (!id) throw new TicketConflictError(`TS-${day}-?`);
@@ -141,9 +140,13 @@ export class RedisTicketStore implements TicketStore {
     }
 
     async dueFollowUps(now: Date, limit: number): Promise<Ticket[]> {
-        const ids = await guarded('ticket follow-ups', () => this.redis.zrangebyscore(this.key('follow-ups'), '-inf', String(now.getTime()), 'LIMIT', 0, limit));
-        const tickets = await Promise.all(ids.map((id) => this.get(id)));
-        return tickets.filter((t): t is Ticket => t !== null);
+        const index = this.key('follow-ups');
+        const ids = await guarded('ticket follow-ups', () => this.redis.zrangebyscore(index, '-inf', String(now.getTime()), 'LIMIT', 0, limit));
+        const tickets = (await Promise.all(ids.map((id) => this.get(id)))).filter((t): t is Ticket => t !== null);
+        // Entries an older build indexed (due but not yet replied) leave the index the first time they are met.
+        const stale = tickets.filter((t) => followUpReadyAt(t) === null).map((t) => t.id);
+        if (stale.length > 0) await guarded('ticket follow-ups', () => this.redis.zrem(index, ...stale));
+        return tickets.filter((t) => followUpReadyAt(t) !== null);
     }
 
     async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/openSqlite';
-import { Ticket, TicketConflictError, TicketStatuses, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
+import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
@@ -91,10 +91,11 @@ export class SqliteTicketStore implements TicketStore {
         if (changes !== 1) throw new TicketConflictError(t.id);
     }
 
-    /** Keeps the follow-up index in step with the ticket: present while a follow-up is due and not yet asked. */
+    /** Keeps the follow-up index in step with the ticket: present while its visit may go out (followUpReadyAt). */
     private indexFollowUp(t: Ticket): void {
-        if (t.followUp.dueAt && !t.followUp.askedAt && !t.followUp.doneAt) {
-            this.sql.get('INSERT INTO ticket_follow_ups (id, due_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at').run(t.id, Date.parse(t.followUp.dueAt));
+        const readyAt = followUpReadyAt(t);
+        if (readyAt !== null) {
+            this.sql.get('INSERT INTO ticket_follow_ups (id, due_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at').run(t.id, readyAt);
         } else {
             this.sql.get('DELETE FROM ticket_follow_ups WHERE id = ?').run(t.id);
         }
@@ -112,7 +113,10 @@ export class SqliteTicketStore implements TicketStore {
             this.sql.get('SELECT t.doc FROM ticket_follow_ups f JOIN tickets t ON t.id = f.id WHERE f.due_at <= ? ORDER BY f.due_at LIMIT ?')
                 .all(now.getTime(), limit) as Row[],
         );
-        return rows.map((r) => Ticket.parse(JSON.parse(r.doc)));
+        const tickets = rows.map((r) => Ticket.parse(JSON.parse(r.doc)));
+        // Entries an older build indexed (due but not yet replied) leave the index the first time they are met.
+        for (const stale of tickets.filter((t) => followUpReadyAt(t) === null)) this.sql.get('DELETE FROM ticket_follow_ups WHERE id = ?').run(stale.id);
+        return tickets.filter((t) => followUpReadyAt(t) !== null);
     }
 
     async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {

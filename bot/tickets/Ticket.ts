@@ -96,3 +96,14 @@ export function matchesFilter(ticket: Ticket, filter: TicketFilter): boolean {
     if (filter.createdTo && created >= filter.createdTo.getTime()) return false;
     return true;
 }
+
+/**
+ * When the follow-up visit may go out (ms since the epoch), or null while it may not: it has a due time, has not been
+ * asked or done, and staff have replied — the visit checks a fix, so it waits for one. The stores index exactly these
+ * tickets, so a backlog of unreplied due tickets cannot hide the ones ready for a visit.
+ */
+export function followUpReadyAt(ticket: Ticket): number | null {
+    const { dueAt, askedAt, doneAt } = ticket.followUp;
+    if (!dueAt || askedAt || doneAt || ticket.status !== 'replied') return null;
+    return Date.parse(dueAt);
+}

@@ -41,14 +41,14 @@ export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
 export function ticketStoreConformance(makeStore: () => TicketStore): void {
     it('numbers and stores a new ticket in one step, continuing the day\'s sequence', async () => {
         const store = makeStore();
-        const first = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000', { followUp: { dueAt: '2026-11-25T02:00:00.000Z', trigger: 'scheduled', askedAt: null, doneAt: null, result: null } }));
+        const first = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000', { status: 'replied', followUp: { dueAt: '2026-11-25T02:00:00.000Z', trigger: 'scheduled', askedAt: null, doneAt: null, result: null } }));
         const second = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000', { ownerId: 'owner-2' }));
         expect([first.id, second.id]).toEqual(['TS-20261124-0001', 'TS-20261124-0002']);
         expect(await store.nextId('20261124')).toBe('TS-20261124-0003');
         expect(await store.get(first.id)).toEqual(first);
         expect((await store.list({ ownerId: 'owner-2' })).map((t: Ticket) => t.id)).toEqual([second.id]);
         expect((await store.dueFollowUps(new Date('2026-11-26T00:00:00Z'), 10)).map((t: Ticket) => t.id)).toContain(first.id);
-        expect((await store.countByStatus()).received).toBe(2);
+        expect((await store.countByStatus()).received).toBe(1);
     });
 
     it('hands out readable ids, one sequence per day', async () => {
@@ -77,21 +77,37 @@ export function ticketStoreConformance(makeStore: () => TicketStore): void {
         expect((await store.get(ticket.id))?.status).toBe('in_progress');
     });
 
-    it('finds follow-ups that are due and not yet asked, oldest due first', async () => {
+    it('finds follow-ups that are due, replied and not yet asked, oldest due first', async () => {
         const store = makeStore();
         const followUp = (dueAt: string | null) => ({ dueAt, trigger: 'scheduled' as const, askedAt: null, doneAt: null, result: null });
-        await store.insert(sampleTicket('TS-20261124-0001', { followUp: followUp('2026-11-25T02:00:00.000Z') }));
-        await store.insert(sampleTicket('TS-20261124-0002', { followUp: followUp('2026-11-24T12:00:00.000Z') }));
-        await store.insert(sampleTicket('TS-20261124-0003', { followUp: followUp('2026-11-30T02:00:00.000Z') }));
-        await store.insert(sampleTicket('TS-20261124-0004', { followUp: { ...followUp(null), trigger: 'after_first_rain' } }));
+        const replied = { status: 'replied' as const };
+        await store.insert(sampleTicket('TS-20261124-0001', { ...replied, followUp: followUp('2026-11-25T02:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0002', { ...replied, followUp: followUp('2026-11-24T12:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0003', { ...replied, followUp: followUp('2026-11-30T02:00:00.000Z') }));
+        await store.insert(sampleTicket('TS-20261124-0004', { ...replied, followUp: { ...followUp(null), trigger: 'after_first_rain' } }));
+        // Due, but staff have not replied yet: the visit would check a fix that has not been made.
+        await store.insert(sampleTicket('TS-20261124-0005', { followUp: followUp('2026-11-24T06:00:00.000Z') }));
         const due = async () => (await store.dueFollowUps(new Date('2026-11-26T00:00:00Z'), 10)).map((t) => t.id);
         expect(await due()).toEqual(['TS-20261124-0002', 'TS-20261124-0001']);
-        const asked = sampleTicket('TS-20261124-0002', { followUp: { ...followUp('2026-11-24T12:00:00.000Z'), askedAt: '2026-11-26T00:00:00.000Z' }, version: 2 });
+        const asked = sampleTicket('TS-20261124-0002', { ...replied, followUp: { ...followUp('2026-11-24T12:00:00.000Z'), askedAt: '2026-11-26T00:00:00.000Z' }, version: 2 });
         await store.replace(asked, 1);
         expect(await due()).toEqual(['TS-20261124-0001']);
         // Staff trigger the leak's follow-up after the first rain by giving it a due time.
-        await store.replace(sampleTicket('TS-20261124-0004', { followUp: followUp('2026-11-25T00:00:00.000Z'), version: 2 }), 1);
+        await store.replace(sampleTicket('TS-20261124-0004', { ...replied, followUp: followUp('2026-11-25T00:00:00.000Z'), version: 2 }), 1);
         expect(await due()).toEqual(['TS-20261124-0004', 'TS-20261124-0001']);
+        // Once staff reply, the waiting one is ready too.
+        await store.replace(sampleTicket('TS-20261124-0005', { ...replied, followUp: followUp('2026-11-24T06:00:00.000Z'), version: 2 }), 1);
+        expect(await due()).toEqual(['TS-20261124-0005', 'TS-20261124-0004', 'TS-20261124-0001']);
+    });
+
+    it('does not let a backlog of unreplied due tickets hide one that is ready for its visit', async () => {
+        const store = makeStore();
+        const followUp = (dueAt: string) => ({ dueAt, trigger: 'scheduled' as const, askedAt: null, doneAt: null, result: null });
+        for (let i = 1; i <= 60; i++) {
+            await store.insert(sampleTicket(`TS-20261120-${String(i).padStart(4, '0')}`, { followUp: followUp('2026-11-21T00:00:00.000Z') }));
+        }
+        await store.insert(sampleTicket('TS-20261124-0001', { status: 'replied', followUp: followUp('2026-11-25T00:00:00.000Z') }));
+        expect((await store.dueFollowUps(new Date('2026-11-26T00:00:00Z'), 50)).map((t) => t.id)).toEqual(['TS-20261124-0001']);
     });
 
     it('lists newest first and filters by status, kind, category, owner and creation time', async () => {
