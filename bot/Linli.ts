@@ -185,7 +185,7 @@ export class Linli {
             logger,
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
-        this.metrics.watchHandoffs(async () => ({ queued: (await this.handoffs.list('queued')).length, active: (await this.handoffs.list('active')).length }));
+        this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
         const handoff = new HandoffDialog(this.phrasebook, starter);
         const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);

@@ -91,6 +91,10 @@ export class RedisHandoffStore implements HandoffStore {
         return status === 'queued' ? handoffs.sort(queueOrder) : handoffs;
     }
 
+    count(status: HandoffStatus): Promise<number> {
+        return guarded('handoff count', () => this.redis.zcard(this.statusKey(status)));
+    }
+
     async ping(): Promise<void> {
         await guarded('handoff ping', () => this.redis.ping());
     }

@@ -67,6 +67,11 @@ export class SqliteHandoffStore implements HandoffStore {
         return status === 'queued' ? handoffs.sort(queueOrder) : handoffs;
     }
 
+    async count(status: HandoffStatus): Promise<number> {
+        const row = await guarded('handoff count', () => this.sql.get('SELECT COUNT(*) AS n FROM handoffs WHERE status = ?').get(status) as { n: number });
+        return row.n;
+    }
+
     async ping(): Promise<void> {
         await guarded('handoff ping', () => this.sql.get('SELECT 1').get());
     }

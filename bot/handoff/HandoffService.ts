@@ -126,6 +126,10 @@ export class HandoffService {
         return this.deps.store.list(status);
     }
 
+    count(status: HandoffStatus): Promise<number> {
+        return this.deps.store.count(status);
+    }
+
     transcript(conversationId: string): Promise<TranscriptEntry[]> {
         return this.deps.transcripts.read(conversationId);
     }

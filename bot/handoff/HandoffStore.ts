@@ -13,5 +13,7 @@ export interface HandoffStore {
     replace(next: Handoff): Promise<void>;
     /** By status, in queue order for queued ones, oldest first otherwise; at most `limit`. */
     list(status: HandoffStatus, limit?: number): Promise<Handoff[]>;
+    /** How many there are in a status, however many (for /metrics: no documents read). */
+    count(status: HandoffStatus): Promise<number>;
     ping(): Promise<void>;
 }

@@ -50,6 +50,16 @@ export function handoffStoreConformance(create: () => HandoffStore): void {
         expect((await store.list('active')).map((h) => h.conversationId)).toContain('c2');
     });
 
+    it('counts by status without a limit', async () => {
+        const store = create();
+        for (let i = 0; i < 205; i++) await store.open(handoff(`many-${i}`));
+        const first = await store.get('many-0');
+        await store.replace({ ...first!, status: 'active', agent: 'alice', version: first!.version + 1 });
+        expect(await store.count('queued')).toBe(204);
+        expect(await store.count('active')).toBe(1);
+        expect(await store.count('closed')).toBe(0);
+    });
+
     it('lists the queue by priority, then by waiting time', async () => {
         const store = create();
         await store.open(handoff('late-urgent', { priority: 1, since: '2026-11-24T02:10:00.000Z' }));
