@@ -147,7 +147,7 @@ export class Linli {
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
         const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
         // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
-        const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
+        const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), this.phrasebook);
         const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
         this.entities = new EntityExtractor(clock);
 

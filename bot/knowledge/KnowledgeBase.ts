@@ -31,11 +31,8 @@ export const EstateFile = z.object({
 });
 export type Estate = z.infer<typeof EstateFile>;
 
-export interface Citation {
-    label: string;
-    /** The article's text, verbatim from the statute file; undefined for company policies. */
-    text?: string;
-}
+/** A statute article (its text verbatim from the statute file) or a company policy, by name. */
+export type Citation = { kind: 'statute'; label: string; text: string | undefined } | { kind: 'policy'; name: string };
 
 /**
  * The answers Linli gives and the law and policy they rest on. Statute articles are resolved at start-up, so an entry
@@ -86,8 +83,8 @@ export class KnowledgeBase {
     citations(entry: KnowledgeEntry): Citation[] {
         return entry.sources.map((source) =>
             'law' in source
-                ? { label: `《${source.law}》${source.article}`, text: this.statutes[source.law]?.[source.article] }
-                : { label: `公司制度：${source.policy}` },
+                ? { kind: 'statute' as const, label: `《${source.law}》${source.article}`, text: this.statutes[source.law]?.[source.article] }
+                : { kind: 'policy' as const, name: source.policy },
         );
     }
 }

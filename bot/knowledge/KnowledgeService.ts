@@ -1,4 +1,5 @@
 import type { Persona } from '../nlu/NluResult';
+import type { Phrasebook } from '../Phrasebook';
 import type { KnowledgeBase, KnowledgeEntry } from './KnowledgeBase';
 import type { KnowledgeRetriever } from './KnowledgeRetriever';
 
@@ -18,6 +19,8 @@ export class KnowledgeService {
     constructor(
         private readonly base: KnowledgeBase,
         private readonly retriever: KnowledgeRetriever,
+        /** How sources are introduced and quoted (answer_sources, statute_quote, policy_source). */
+        private readonly phrasebook: Phrasebook,
     ) {}
 
     lookup(text: string): KnowledgeHit | null {
@@ -33,15 +36,15 @@ export class KnowledgeService {
     render(hit: KnowledgeHit, persona: Persona): RenderedAnswer {
         const answer = this.base.answer(hit.entry, persona);
         const citations = this.base.citations(hit.entry);
-        const statutes = citations.filter((c) => c.text);
+        const quoted = citations.flatMap((c) => (c.kind === 'statute' && c.text ? [{ label: c.label, text: c.text }] : []));
         let sources: string;
-        if (persona === 'default' && statutes.length > 0) {
-            sources = statutes.map((c) => `${c.label}：“${c.text}”`).join('\n');
+        if (persona === 'default' && quoted.length > 0) {
+            sources = quoted.map((c) => this.phrasebook.say('statute_quote', persona, c)).join('\n');
         } else {
-            sources = citations.map((c) => c.label).join('；');
+            sources = citations.map((c) => (c.kind === 'statute' ? c.label : this.phrasebook.say('policy_source', persona, { name: c.name }))).join('；');
         }
         return {
-            text: `${answer}\n\n依据：${sources}`,
+            text: `${answer}\n\n${this.phrasebook.say('answer_sources', persona, { sources })}`,
             actions: persona === 'young' ? (hit.entry.actions ?? []) : [],
         };
     }

@@ -9,6 +9,14 @@ export const CalendarFile = z.object({
     holidays: z.array(Day),
     /** Weekend days that are worked (调休). */
     workdays: z.array(Day),
+    /** How a deadline is said to an owner; {time} is HH:MM local, {month} and {day} are numbers. */
+    say: z
+        .object({
+            today: z.string().includes('{time}'),
+            tomorrow: z.string().includes('{time}'),
+            otherDay: z.string().includes('{time}').includes('{month}').includes('{day}'),
+        })
+        .strict(),
 });
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -39,14 +47,14 @@ export class WorkingCalendar {
         return { from: new Date(Date.UTC(y, m - 1, 1) - offset), to: new Date(Date.UTC(y, m, 1) - offset) };
     }
 
-    /** A deadline in words an owner reads at a glance: 今天16:30, 明天09:15, 11月28日16:30 (local time). */
+    /** A deadline in words an owner reads at a glance (local time), worded by the calendar file's `say`. */
     describe(at: Date, now: Date): string {
         const local = new Date(at.getTime() + this.data.utcOffsetMinutes * 60_000);
         const time = local.toISOString().slice(11, 16);
         const day = this.localDay(at);
-        if (day === this.localDay(now)) return `今天${time}`;
-        if (day === this.localDay(new Date(now.getTime() + DAY_MS))) return `明天${time}`;
-        return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日${time}`;
+        const { say } = this.data;
+        const wording = day === this.localDay(now) ? say.today : day === this.localDay(new Date(now.getTime() + DAY_MS)) ? say.tomorrow : say.otherDay;
+        return wording.replace('{time}', time).replace('{month}', String(local.getUTCMonth() + 1)).replace('{day}', String(local.getUTCDate()));
     }
 
     isWorkingDay(day: string): boolean {

@@ -16,6 +16,7 @@ import { loadConfig, testRedisUrl } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
+import { Phrasebook } from '../../bot/Phrasebook';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { EntityExtractor } from '../../bot/nlu/EntityExtractor';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
@@ -208,7 +209,8 @@ function understandingCost(): { p50: number; p99: number } {
     const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
     const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
     const base = KnowledgeBase.fromDirectory(knowledgeDir);
-    const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }));
+    const phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
+    const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), phrasebook);
     const entities = new EntityExtractor();
     entities.warm();
     const samples: number[] = [];

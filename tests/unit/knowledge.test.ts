@@ -5,6 +5,7 @@ import { isCi } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
+import { Phrasebook } from '../../bot/Phrasebook';
 import { SafetyAdvice } from '../../bot/knowledge/SafetyAdvice';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { PROJECT_ROOT } from '../../bot/paths';
@@ -12,7 +13,7 @@ import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
 
 const base = KnowledgeBase.fromDirectory(KNOWLEDGE_DIR);
 const retriever = new KnowledgeRetriever({ entries: base.entries, tokenizer: tokenizer(), minScore: 30 });
-const service = new KnowledgeService(base, retriever);
+const service = new KnowledgeService(base, retriever, Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate));
 
 describe('KnowledgeRetriever', () => {
     it.each([
@@ -49,6 +50,8 @@ describe('KnowledgeService answers', () => {
         const { text } = service.render({ entry: base.get('fee_content')!, score: 100 }, 'elderly');
         expect(text).toContain('生活费');
         expect(text).not.toContain('：“');
+        // The statute by name and the company policy by name, introduced as the phrasebook words it.
+        expect(text).toMatch(/依据：《[^》]+》第[^；]+条；公司制度：预算与收支公示制度/);
     });
 
     it('is short for young owners and offers buttons where the entry has follow-ups', () => {

@@ -26,6 +26,13 @@ describe('WorkingCalendar', () => {
         expect(calendar.addWorkingDays(new Date('2026-11-27T08:00:00Z'), 1).toISOString()).toBe('2026-11-30T08:00:00.000Z');
         expect(calendar.localDay(new Date('2026-11-24T17:00:00Z'))).toBe('2026-11-25');
     });
+
+    it("says a deadline in the calendar file's words, in local time", () => {
+        const now = new Date('2026-11-24T02:00:00Z'); // 10:00 in Beijing
+        expect(calendar.describe(new Date('2026-11-24T08:30:00Z'), now)).toBe('今天16:30');
+        expect(calendar.describe(new Date('2026-11-24T17:15:00Z'), now)).toBe('明天01:15');
+        expect(calendar.describe(new Date('2026-11-28T08:30:00Z'), now)).toBe('11月28日16:30');
+    });
 });
 
 const complaint: NewTicket = {
