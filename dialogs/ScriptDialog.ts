@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import type { TicketCategories } from '../bot/tickets/Ticket';
 
 type Category = z.infer<typeof TicketCategories>;
+type ListenStep = Extract<FlowStep, { purpose: 'listen' }>;
 
 /** What a flow has learned so far; kept in the waterfall's step values. */
 interface FlowValues {
@@ -43,11 +44,6 @@ export interface ScriptDialogDeps {
     references: ConversationReferences;
 }
 
-const FLEXIBLE_TIME = /随时|都可以|都行|尽快|越快越好|什么时候都|有空就/;
-const HARDSHIP_STORY = /失业|下岗|生病|住院|没收入|收入|困难|周转|手头紧|没钱|去世|手术|负担/;
-const LEAK = /漏水|渗水|滴水|漏雨|返水/;
-const URGENT = /急|马上|尽快|赶紧|立刻|立即/;
-
 const MAX_ATTEMPTS = 3;
 
 /**
@@ -59,6 +55,7 @@ const MAX_ATTEMPTS = 3;
  */
 export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     private readonly confirmPromptId: string;
+    private readonly listenSteps: ListenStep[];
     private readonly textPromptId: string;
     readonly prompts: Dialog[] = [];
 
@@ -74,11 +71,12 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
             new TextPrompt(this.textPromptId, async (p) => (p.recognized.value ?? '').trim().length >= 2),
         );
         const clarify = script.steps.find((s): s is Extract<FlowStep, { purpose: 'clarify' }> => s.purpose === 'clarify');
+        this.listenSteps = script.steps.filter((s): s is ListenStep => s.purpose === 'listen');
         this.addStep((step) => this.openStep(step));
         if (clarify) this.addStep((step) => this.confirmStep(step, clarify)).addStep((step) => this.restatedStep(step));
-        for (const listen of script.steps.filter((s): s is Extract<FlowStep, { purpose: 'listen' }> => s.purpose === 'listen')) {
+        for (const listen of this.listenSteps) {
             const promptId = `${this.id}.slot.${listen.slot}`;
-            this.prompts.push(new TextPrompt(promptId, (p) => this.validateSlot(listen.slot, p)));
+            this.prompts.push(new TextPrompt(promptId, (p) => this.validateSlot(listen, p)));
             this.addStep((step) => this.askSlotStep(step, listen, promptId)).addStep((step) => this.storeSlotStep(step, listen.slot));
         }
         this.addStep((step) => this.resolveStep(step));
@@ -104,7 +102,9 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         values.category = fixed === 'from_intent' ? ((reading?.nlu.sub as Category | null) ?? 'service') : fixed;
         const firstTime = reading?.nlu.entities?.times[0];
         if (firstTime) values.preferredTime = firstTime.text;
-        if (HARDSHIP_STORY.test(values.description)) values.situation = values.description;
+        for (const listen of this.listenSteps) {
+            if (listen.answeredBy && mentions(values.description, listen.answeredBy)) values[listen.slot] = values.description;
+        }
         // Whatever the first message or the profile already says is not asked again.
         const owner = reading?.owner ?? {};
         const entities = reading?.nlu.entities;
@@ -159,12 +159,13 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         return step.next();
     }
 
-    private async validateSlot(slot: Slot, prompt: PromptValidatorContext<string>): Promise<boolean> {
+    private async validateSlot(listen: ListenStep, prompt: PromptValidatorContext<string>): Promise<boolean> {
         const text = (prompt.recognized.value ?? '').trim();
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
-        if (slot === 'phone') return findPhones(text).length > 0;
-        if (slot === 'preferredTime') return FLEXIBLE_TIME.test(text) || this.deps.entities.times(text).length > 0;
+        if (listen.accept && mentions(text, listen.accept)) return true;
+        if (listen.recognizer === 'phone') return findPhones(text).length > 0;
+        if (listen.recognizer === 'datetime') return this.deps.entities.times(text).length > 0;
         return text.length >= 2;
     }
 
@@ -190,8 +191,8 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
                 request: request || null,
                 subject: null,
                 department,
-                urgent: URGENT.test(values.description),
-                leak: this.script.ticket.kind === 'repair' && LEAK.test(values.description),
+                urgent: mentions(values.description, this.script.ticket.urgentWords),
+                leak: mentions(values.description, this.script.ticket.leakWords),
             }),
             this.deps.references.save(TurnContext.getConversationReference(activity)),
         ]);
@@ -218,6 +219,10 @@ function describePlace(address: { building?: string; unit?: string; room?: strin
     return [address.building && `${address.building}号楼`, address.unit && `${address.unit}单元`, address.floor && `${address.floor}楼`, address.room]
         .filter(Boolean)
         .join('');
+}
+
+function mentions(text: string, words: readonly string[]): boolean {
+    return words.some((word) => text.includes(word));
 }
 
 function compact<T extends Record<string, string | undefined>>(record: T): { [K in keyof T]?: string } {

@@ -9,10 +9,22 @@ export const Slots = z.enum(['location', 'phone', 'preferredTime', 'situation'])
 export type Slot = z.infer<typeof Slots>;
 
 const Rubric = z.string().min(4);
+const Words = z.array(z.string().min(1));
 export const FlowStep = z.discriminatedUnion('purpose', [
     z.object({ purpose: z.literal('empathise'), say: Lines, rubric: Rubric }),
     z.object({ purpose: z.literal('clarify'), say: Lines, reask: Lines, rubric: Rubric }),
-    z.object({ purpose: z.literal('listen'), slot: Slots, recognizer: z.enum(['address', 'phone', 'datetime', 'text']), say: Lines, reask: Lines, rubric: Rubric }),
+    z.object({
+        purpose: z.literal('listen'),
+        slot: Slots,
+        recognizer: z.enum(['address', 'phone', 'datetime', 'text']),
+        say: Lines,
+        reask: Lines,
+        rubric: Rubric,
+        /** Answers taken as given though the recogniser finds nothing in them ("随时都可以" for a time). */
+        accept: Words.optional(),
+        /** Words that show the owner's first message already answers this (text) slot; the message is kept as the answer. */
+        answeredBy: Words.optional(),
+    }),
     z.object({ purpose: z.literal('resolve'), say: Lines, rubric: Rubric }),
     z.object({ purpose: z.literal('follow_up'), say: Lines, rubric: Rubric }),
 ]);
@@ -34,6 +46,10 @@ export const FlowScript = z
             category: z.union([TicketCategories, z.literal('from_intent')]),
             departments: z.record(TicketCategories, z.string().min(1)),
             request: z.string().max(200).optional(),
+            /** Words in the owner's account that make the ticket urgent (its follow-up within 24 h). */
+            urgentWords: Words.default([]),
+            /** Repairs: words that make it a leak, whose follow-up waits for the first rain (staff trigger it). */
+            leakWords: Words.default([]),
         }),
         steps: z.array(FlowStep).min(3),
         forbidden: z.array(z.string().min(2)),
@@ -43,6 +59,14 @@ export const FlowScript = z
         for (const needed of ['empathise', 'resolve'] as const) {
             if (!purposes.includes(needed)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `a "${needed}" step is required` });
         }
+        if (script.ticket.leakWords.length > 0 && script.ticket.kind !== 'repair') {
+            ctx.addIssue({ code: 'custom', path: ['ticket', 'leakWords'], message: 'only repairs wait for the first rain' });
+        }
+        script.steps.forEach((step, i) => {
+            if (step.purpose === 'listen' && step.answeredBy && step.recognizer !== 'text') {
+                ctx.addIssue({ code: 'custom', path: ['steps', i, 'answeredBy'], message: 'only a text slot can be answered by the first message as a whole' });
+            }
+        });
         if (purposes.indexOf('resolve') < purposes.lastIndexOf('listen')) {
             ctx.addIssue({ code: 'custom', path: ['steps'], message: 'every "listen" step must come before "resolve"' });
         }

@@ -137,6 +137,17 @@ const FLOWS: Case[] = [
         ticket: { kind: 'repair', followUp: { trigger: 'after_first_rain', dueAt: null } },
     },
     {
+        name: 'urgent repair: the owner\'s words mark it urgent (follow-up within 24 hours)',
+        persona: 'default',
+        turns: [
+            ['门禁坏了进不去，麻烦尽快来修', /几号楼几单元几室/],
+            ['2号楼大门', /什么时候上门/],
+            ['明天上午', /维修单TS-/],
+        ],
+        // Urgent: the visit is due 24 hours after the ticket, not 72.
+        ticket: { kind: 'repair', followUp: { trigger: 'scheduled', dueAt: '2026-11-25T02:00:00.000Z' } },
+    },
+    {
         name: 'repair, young: a time asked again until it is one',
         persona: 'young',
         turns: [
