@@ -7,56 +7,61 @@ import { guarded } from '../storage/StorageUnavailableError';
 const ID_PLACEHOLDER = '__LINLI_TICKET_ID__';
 
 /**
- * Writes a ticket if its stored version matches, and moves it between the status sets in the same step.
- * KEYS: ticket hash, new status set, created set, owner set. ARGV: expected version ('0' = must not exist), doc, new
- * version, id, createdAt score, status-set prefix, follow-up index, follow-up ready score ('0' = not ready: unindexed).
+ * Lua shared by both write scripts: stores a ticket's document and keeps every index in step with it — the status
+ * sets (leaving the old one), creation, owner, and the follow-up index (present only with a ready score, see
+ * followUpReadyAt). `prefix` is the store's '…tickets:'.
  */
-const WRITE_TICKET = `
+const STORE_TICKET = `
+local function store(prefix, id, doc, version, createdScore, followUpScore)
+  local docKey = prefix .. 'doc:' .. id
+  local t = cjson.decode(doc)
+  local old = redis.call('HGET', docKey, 'status')
+  if old then redis.call('ZREM', prefix .. 'status:' .. old, id) end
+  redis.call('HSET', docKey, 'doc', doc, 'version', version, 'status', t['status'])
+  redis.call('ZADD', prefix .. 'status:' .. t['status'], createdScore, id)
+  redis.call('ZADD', prefix .. 'created', createdScore, id)
+  redis.call('ZADD', prefix .. 'owner:' .. t['ownerId'], createdScore, id)
+  if followUpScore ~= '0' then
+    redis.call('ZADD', prefix .. 'follow-ups', followUpScore, id)
+  else
+    redis.call('ZREM', prefix .. 'follow-ups', id)
+  end
+end
+`;
+
+/**
+ * Writes a ticket if its stored version matches. KEYS: the ticket hash. ARGV: prefix, expected version ('0' = must
+ * not exist), doc, new version, id, createdAt score, follow-up ready score ('0' = not ready).
+ */
+const WRITE_TICKET = `${STORE_TICKET}
 local current = redis.call('HGET', KEYS[1], 'version')
-if ARGV[1] == '0' then
+if ARGV[2] == '0' then
   if current then return 0 end
-elseif current ~= ARGV[1] then
+elseif current ~= ARGV[2] then
   return 0
 end
-local old = redis.call('HGET', KEYS[1], 'status')
-if old then redis.call('ZREM', ARGV[6] .. old, ARGV[4]) end
-local doc = cjson.decode(ARGV[2])
-redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', ARGV[3], 'status', doc['status'])
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
-redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
-if ARGV[8] ~= '0' then
-  redis.call('ZADD', ARGV[7], ARGV[8], ARGV[4])
-else
-  redis.call('ZREM', ARGV[7], ARGV[4])
-end
+store(ARGV[1], ARGV[5], ARGV[3], ARGV[4], ARGV[6], ARGV[7])
 return 1
 `;
 
 /**
- * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: day sequence, created
- * set, follow-up index. ARGV: key prefix ('…tickets:'), day, doc with the id placeholder, createdAt score, follow-up
- * ready score ('0' = not ready). Returns the id, or false if it is taken.
+ * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: the day's sequence.
+ * ARGV: prefix, day, doc with the id placeholder, createdAt score, follow-up ready score. Returns the id, or false if
+ * it is taken.
  */
-const INSERT_NUMBERED = `
+const INSERT_NUMBERED = `${STORE_TICKET}
 local n = redis.call('INCR', KEYS[1])
 local id = 'TS-' .. ARGV[2] .. '-' .. string.format('%04d', n)
+if redis.call('EXISTS', ARGV[1] .. 'doc:' .. id) == 1 then return false end
 local doc = string.gsub(ARGV[3], '${ID_PLACEHOLDER}', id, 1)
-local docKey = ARGV[1] .. 'doc:' .. id
-if redis.call('EXISTS', docKey) == 1 then return false end
-local t = cjson.decode(doc)
-redis.call('HSET', docKey, 'doc', doc, 'version', t['version'], 'status', t['status'])
-redis.call('ZADD', ARGV[1] .. 'status:' .. t['status'], ARGV[4], id)
-redis.call('ZADD', KEYS[2], ARGV[4], id)
-redis.call('ZADD', ARGV[1] .. 'owner:' .. t['ownerId'], ARGV[4], id)
-if ARGV[5] ~= '0' then redis.call('ZADD', KEYS[3], ARGV[5], id) end
+store(ARGV[1], id, doc, tostring(cjson.decode(doc)['version']), ARGV[4], ARGV[5])
 return id
 `;
 
 declare module 'ioredis' {
     interface RedisCommander<Context> {
-        linliInsertNumberedTicket(sequenceKey: string, createdKey: string, followUpsKey: string, ...args: string[]): Result<string | null, Context>;
-        linliWriteTicket(ticketKey: string, statusKey: string, createdKey: string, ownerKey: string, ...args: string[]): Result<number, Context>;
+        linliInsertNumberedTicket(sequenceKey: string, ...args: string[]): Result<string | null, Context>;
+        linliWriteTicket(ticketKey: string, ...args: string[]): Result<number, Context>;
     }
 }
 
@@ -66,8 +71,8 @@ export class RedisTicketStore implements TicketStore {
         private readonly redis: Redis,
         private readonly prefix: string,
     ) {
-        redis.defineCommand('linliWriteTicket', { numberOfKeys: 4, lua: WRITE_TICKET });
-        redis.defineCommand('linliInsertNumberedTicket', { numberOfKeys: 3, lua: INSERT_NUMBERED });
+        redis.defineCommand('linliWriteTicket', { numberOfKeys: 1, lua: WRITE_TICKET });
+        redis.defineCommand('linliInsertNumberedTicket', { numberOfKeys: 1, lua: INSERT_NUMBERED });
     }
 
     private key(...parts: string[]): string {
@@ -85,16 +90,12 @@ export class RedisTicketStore implements TicketStore {
         const ok = await guarded('ticket write', () =>
             this.redis.linliWriteTicket(
                 this.key('doc', t.id),
-                this.key('status', t.status),
-                this.key('created'),
-                this.key('owner', t.ownerId),
+                this.key(''),
                 String(expectedVersion),
                 JSON.stringify(t),
                 String(t.version),
                 t.id,
                 String(Date.parse(t.createdAt)),
-                this.key('status', ''),
-                this.key('follow-ups'),
                 String(followUpReadyAt(t) ?? 0),
             ),
         );
@@ -110,8 +111,6 @@ export class RedisTicketStore implements TicketStore {
         const id = await guarded('ticket insert', () =>
             this.redis.linliInsertNumberedTicket(
                 this.key('seq', day),
-                this.key('created'),
-                this.key('follow-ups'),
                 this.key(''),
                 day,
                 JSON.stringify({ ...t, id: ID_PLACEHOLDER }),
