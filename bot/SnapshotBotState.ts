@@ -1,4 +1,5 @@
-import { BotState, type Storage, type TurnContext } from 'botbuilder';
+import { BotState, type StatePropertyAccessor, type Storage, type TurnContext } from 'botbuilder';
+import { SnapshotStateProperty } from './SnapshotStateProperty';
 
 interface Cached {
     state: Record<string, unknown>;
@@ -22,6 +23,10 @@ export class SnapshotBotState extends BotState {
         private readonly keyOf: (context: TurnContext) => string,
     ) {
         super(storage, async (context) => keyOf(context));
+    }
+
+    override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
+        return new SnapshotStateProperty<T>(this, name);
     }
 
     override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {

@@ -52,6 +52,20 @@ describe('SnapshotBotState', () => {
         expect(storage.writes).toBe(2);
     });
 
+    it("gives a missing property a copy of the default, as botbuilder's accessor does, and deletes it", async () => {
+        const storage = new CountingStorage();
+        const { state } = stateOn(storage);
+        const stack = state.createProperty<{ dialogStack: string[] }>('dialogState');
+        const turn = contextFor('c5');
+        const fallback = { dialogStack: [] as string[] };
+        const first = await stack.get(turn, fallback);
+        first.dialogStack.push('main');
+        expect(fallback.dialogStack).toEqual([]);
+        expect(await stack.get(turn, fallback)).toBe(first);
+        await stack.delete(turn);
+        expect(await stack.get(turn)).toBeUndefined();
+    });
+
     it('keeps the layout of ConversationState, so state written before is read back', async () => {
         const storage = new CountingStorage();
         const { state, keys } = stateOn(storage);
