@@ -187,7 +187,7 @@ export class Linli {
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
-        const handoff = new HandoffDialog(this.phrasebook, starter);
+        const handoff = new HandoffDialog(this.phrasebook, starter, safety);
         const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);
         this.dialog = new MainDialog(
             {

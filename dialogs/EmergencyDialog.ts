@@ -24,9 +24,7 @@ export class EmergencyDialog extends Dialog {
     override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
         const reading = TurnUnderstanding.get(dc.context);
         const persona = reading?.nlu.persona;
-        const { steps } = this.safety.stepsFor(reading?.text ?? '');
-        const numbered = steps.map((step, i) => `${i + 1}. ${step}`).join('\n');
-        await dc.context.sendActivity(`${this.phrasebook.say('emergency_intro', persona)}\n${numbered}`);
+        await dc.context.sendActivity(this.safety.message(reading?.text ?? '', this.phrasebook.say('emergency_intro', persona)).text);
         // The advice is out first; a ticket that cannot be written (store down) must not hold it back or stop the handoff.
         const ticketId = await this.openTicket(dc, reading?.text ?? '').catch(() => null);
         await dc.context.sendActivity(`${this.phrasebook.say('emergency_followup', persona)}\n${this.phrasebook.say('handoff_coming', persona)}`);

@@ -52,6 +52,19 @@ describe('answers over HTTP', () => {
         expect(await server.linli.tickets.get(ticketId)).toMatchObject({ kind: 'emergency', category: 'emergency' });
     });
 
+    it('meets an owner who speaks of ending their life with care, the crisis line and a person, not with orders', async () => {
+        for (const words of ['活着没意思，想跳楼', '我不想活了，要从楼上跳下去']) {
+            const turn = await ask(words);
+            expect(nlu(turn)?.escalate).toBe(true);
+            const [first] = texts(turn);
+            expect(first).toMatch(/担心您/);
+            expect(first).toContain('12356');
+            expect(first).toMatch(/110|120/);
+            expect(first).not.toMatch(/远离危险区域/);
+            expect(turn.activities.some((a) => a.name === 'handoff.initiate')).toBe(true);
+        }
+    });
+
     it('corrects a misconception kindly, with the law and without blame', async () => {
         const turn = await ask('我一年到头不在家住，物业费我不交');
         expect(nlu(turn)).toMatchObject({ intent: 'fee_arrears', sub: 'misconception' });
