@@ -25,6 +25,8 @@ export const UtterancesFile = z.record(Label, z.array(z.string().min(1)).min(5))
 
 const FACILITY_CUES = /修|坏|漏|电梯|门禁|水管|积水|停水|停电|路灯|设施|设备/;
 const FEE_CUES = /费|钱|收费|账单|价/;
+/** Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased. */
+const PAYMENT_CUES = /费|钱|交|缴|付|欠|账|款|收|减免|分期|滞纳金|不认/;
 
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
@@ -65,8 +67,14 @@ export class NluRecognizer implements Recognizer {
     recognize(text: string): Understanding {
         const prediction = this.classifier.predict(this.features.extract(text));
         const escalations = this.lexicon.escalations(text);
-        let [intent, sub] = split(prediction.label);
+        let label = prediction.label;
         let confidence = prediction.probability;
+        // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
+        if (label.startsWith('fee_arrears') && !PAYMENT_CUES.test(text)) {
+            const next = prediction.ranked.find((r) => !r.label.startsWith('fee_arrears'));
+            if (next) ({ label, probability: confidence } = next);
+        }
+        let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
         if (escalations.includes('emergency') || intent === 'emergency') {

@@ -40,6 +40,19 @@ describe('intent and sub-label (sentences not in the training data)', () => {
     });
 });
 
+describe('threats that sound like arrears', () => {
+    it.each([
+        ['再不修我就砍死你们', 'complaint', 'safety'],
+        ['电梯再不修我就去12345投诉', 'complaint', 'legal_threat'],
+        ['你们再不修，我就找人砸了物业办公室', 'complaint', 'safety'],
+        ['再不修我就不交物业费了', 'fee_arrears', null],
+    ])('%s → %s (%s): arrears needs a word of paying', (text, intent, reason) => {
+        const u = read(text);
+        expect(u.intent).toBe(intent);
+        expect(u.escalationReason).toBe(reason);
+    });
+});
+
 describe('escalation lexicons (recall first)', () => {
     it.each([
         ['我爸被关在电梯里出不来了', 'emergency'],
