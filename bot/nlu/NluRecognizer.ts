@@ -28,6 +28,9 @@ const FEE_CUES = /费|钱|收费|账单|价/;
 /** Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased. */
 const PAYMENT_CUES = /费|钱|交|缴|付|欠|账|款|收|减免|分期|滞纳金|不认/;
 
+/** Below this a request for a person that names no person-word is not taken as one. */
+const WEAK_HANDOFF = 0.5;
+
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
 
@@ -69,11 +72,20 @@ export class NluRecognizer implements Recognizer {
         const escalations = this.lexicon.escalations(text);
         let label = prediction.label;
         let confidence = prediction.probability;
-        // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
-        if (label.startsWith('fee_arrears') && !PAYMENT_CUES.test(text)) {
-            const next = prediction.ranked.find((r) => !r.label.startsWith('fee_arrears'));
+        // Intents ruled out below; the best remaining guess is taken instead.
+        const ruledOut = new Set<string>();
+        const rule = (intent: Intent) => {
+            ruledOut.add(intent);
+            const next = prediction.ranked.find((r) => !ruledOut.has(r.label.split('/')[0] ?? ''));
             if (next) ({ label, probability: confidence } = next);
-        }
+        };
+        // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
+        if (!PAYMENT_CUES.test(text)) ruledOut.add('fee_arrears');
+        // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
+        // a word asking for one, or a confident classifier.
+        const asksForPerson = escalations.includes('requested') || this.lexicon.hintsHandoff(text);
+        if (label.startsWith('fee_arrears') && ruledOut.has('fee_arrears')) rule('fee_arrears');
+        if (label === 'human_agent' && confidence < WEAK_HANDOFF && !asksForPerson) rule('human_agent');
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
@@ -93,7 +105,8 @@ export class NluRecognizer implements Recognizer {
         const threat = escalations.find((r) => r === 'safety' || r === 'legal_threat' || r === 'abuse');
         if (threat && intent !== 'emergency') {
             reason = threat;
-            if (intent !== 'complaint' && intent !== 'fee_arrears') {
+            // A second guess (the first was ruled out above) says as little about the topic as the threat itself.
+            if ((intent !== 'complaint' && intent !== 'fee_arrears') || ruledOut.has(split(prediction.label)[0])) {
                 // A threat or insult is a complaint whatever else the words look like. Such messages say little about
                 // the topic, so the category comes from plain cues: something unrepaired, money, else the service.
                 sub = intent === 'repair' || FACILITY_CUES.test(text) ? 'facility' : FEE_CUES.test(text) ? 'fee' : 'service';

@@ -53,6 +53,18 @@ describe('threats that sound like arrears', () => {
     });
 });
 
+describe('a person is asked for in words, not guessed', () => {
+    it('does not hand a privacy question to a person', () => {
+        const u = read('你们会把我的手机号给别人吗');
+        expect(u.intent).not.toBe('human_agent');
+        expect(u.escalationReason).toBeNull();
+    });
+
+    it.each(['我不跟机器说话', '你个破机器人听不懂人话吗', '我要投诉，给我找个能做主的人'])('%s → a person', (text) => {
+        expect(read(text)).toMatchObject({ intent: 'human_agent', escalationReason: 'requested' });
+    });
+});
+
 describe('escalation lexicons (recall first)', () => {
     it.each([
         ['我爸被关在电梯里出不来了', 'emergency'],
