@@ -71,10 +71,21 @@ export class Lexicon {
     }
 }
 
-/** Latin words must stand alone ("sb" is not inside "usb"); Chinese words match anywhere. */
+/**
+ * Latin words must stand alone ("sb" is not inside "usb"); Chinese words match anywhere. A `*` stands for a few
+ * characters of the same clause, so "水管*爆" also finds "水管突然爆了" and "管子半夜爆了" needs no entry of its own.
+ */
 function matcher(word: string): Matcher {
     const w = word.toLowerCase();
+    if (w.includes('*')) {
+        const pattern = new RegExp(w.split('*').map(escapeRegExp).join('[^，。！？,.!?；;]{0,6}'));
+        return (lowerText) => pattern.test(lowerText);
+    }
     if (!/^[a-z0-9]+$/.test(w)) return (lowerText) => lowerText.includes(w);
     const pattern = new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`);
     return (lowerText) => pattern.test(lowerText);
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

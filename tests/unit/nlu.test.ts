@@ -73,6 +73,10 @@ describe('escalation lexicons (recall first)', () => {
         ['有人撬我家门锁', 'emergency'],
         ['高空抛物把车砸了', 'emergency'],
         ['水管爆了，客厅全是水', 'emergency'],
+        // A "*" in a lexicon entry spans a few characters of one clause: 水管*爆.
+        ['家里水管突然爆了', 'emergency'],
+        ['暖气管子半夜爆了，水哗哗地流', 'emergency'],
+        ['隔壁家冒出好多黑烟', 'emergency'],
         ['再不处理我就去法院起诉你们', 'legal_threat'],
         ['我要打12345投诉你们', 'legal_threat'],
         ['我要找记者来曝光', 'legal_threat'],
@@ -89,6 +93,10 @@ describe('escalation lexicons (recall first)', () => {
             expect(read(text).escalationReason).toBeNull();
         },
     );
+
+    it('does not let a "*" entry reach across a clause', () => {
+        expect(read('水管没事，爆的是轮胎').escalationReason).toBeNull();
+    });
 
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
