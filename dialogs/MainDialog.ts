@@ -18,6 +18,7 @@ import {
     type DialogTurnResult,
 } from './dialogsCore';
 import { promptsOf } from './DialogPrompts';
+import { ScriptDialog } from './ScriptDialog';
 import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
@@ -136,10 +137,19 @@ export class MainDialog extends ComponentDialog {
      */
     protected override async onPreBubbleEvent(dc: DialogContext, event: DialogEvent): Promise<boolean> {
         if (event.name === DialogEvents.versionChanged) {
-            dc.context.turnState.set(FLOWS_CHANGED, true);
+            // Only this conversation's own flow matters: an edit to another script leaves it where it was.
+            if (!this.stackStillFits(this.createChildContext(dc))) dc.context.turnState.set(FLOWS_CHANGED, true);
             return true;
         }
         return super.onPreBubbleEvent(dc, event);
+    }
+
+    /** Every dialog on the inner stack still exists, and a flow on it was started with the flow's current shape. */
+    private stackStillFits(inner: DialogContext | undefined): boolean {
+        return (inner?.stack ?? []).every((instance) => {
+            const dialog = this.findDialog(instance.id);
+            return dialog !== undefined && (!(dialog instanceof ScriptDialog) || dialog.startedAsNow(instance.state));
+        });
     }
 
     /** Starts the dialog for this turn's message (or the follow-up visit a proactive turn asked for) directly. */

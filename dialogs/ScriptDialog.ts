@@ -31,6 +31,8 @@ interface FlowValues {
     name?: string;
     preferredTime?: string;
     situation?: string;
+    /** The flow's shape when this conversation started it (see getVersion). */
+    flowVersion?: string;
 }
 
 export interface ScriptDialogDeps {
@@ -56,6 +58,7 @@ const MAX_ATTEMPTS = 3;
 export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     private readonly confirmPromptId: string;
     private readonly listenSteps: ListenStep[];
+    private readonly version: string;
     private readonly textPromptId: string;
     readonly prompts: Dialog[] = [];
 
@@ -80,6 +83,17 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
             this.addStep((step) => this.askSlotStep(step, listen, promptId)).addStep((step) => this.storeSlotStep(step, listen.slot));
         }
         this.addStep((step) => this.resolveStep(step));
+        // What a stored conversation's step number depends on: the steps' order, purposes and slots, not their wording.
+        this.version = `${this.id}:${script.steps.map((s) => (s.purpose === 'listen' ? `listen.${s.slot}` : s.purpose)).join(',')}`;
+    }
+
+    override getVersion(): string {
+        return this.version;
+    }
+
+    /** Whether a stored instance of this flow was started with the flow's current shape. */
+    startedAsNow(state: unknown): boolean {
+        return (state as { values?: FlowValues } | undefined)?.values?.flowVersion === this.version;
     }
 
     private persona(context: TurnContext): Persona {
@@ -97,6 +111,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
         const reading = TurnUnderstanding.get(step.context);
         const values = this.values(step);
+        values.flowVersion = this.version;
         values.description = reading?.text ?? '';
         const fixed = this.script.ticket.category;
         values.category = fixed === 'from_intent' ? ((reading?.nlu.sub as Category | null) ?? 'service') : fixed;

@@ -83,23 +83,36 @@ describe('an angry lift complaint, end to end over HTTP', () => {
         expect(handed.activities.some((x) => x.name === 'handoff.initiate')).toBe(true);
     });
 
-    it('ends a flow politely when the scripts changed under it, instead of resuming at a step that moved', async () => {
-        const owner = { conversationId: 'scripts-edited', userId: 'owner-edited' };
-        await say(server.url, '楼道的灯坏了好久没人修', owner);
-        // As if a trainer had added a step and Linli restarted: the stored flow carries another dialog version.
-        const key = 'emulator/conversations/scripts-edited/';
-        const stored = (await server.linli.storage.read([key]))[key] as { dialogState: { dialogStack: { version?: string }[] } };
-        expect(stored.dialogState.dialogStack).toHaveLength(1);
-        stored.dialogState.dialogStack[0]!.version = 'from-the-old-scripts';
-        await server.linli.storage.write({ [key]: stored });
+    it('ends a flow politely when its script changed under it, and lets it be when another script changed', async () => {
+        type Stored = { dialogState: { dialogStack: { version?: string; state: { dialogs: { dialogStack: { id: string; state: { values?: { flowVersion?: string } } }[] } } }[] } };
+        const startFlow = async (conversationId: string) => {
+            const owner = { conversationId, userId: `owner-${conversationId}` };
+            await say(server.url, '楼道的灯坏了好久没人修', owner);
+            const key = `emulator/conversations/${conversationId}/`;
+            const stored = (await server.linli.storage.read([key]))[key] as Stored;
+            const main = stored.dialogState.dialogStack[0]!;
+            const flow = main.state.dialogs.dialogStack[0]!;
+            expect(flow.id).toBe('script.complaint');
+            // As if a trainer had edited a script and Linli restarted: the stored dialogs carry another version.
+            main.version = 'from-the-old-scripts';
+            return { owner, key, stored, flow };
+        };
 
-        const next = await say(server.url, '是的', owner);
+        // Another script changed: this owner's flow has the shape it started with, and simply goes on.
+        const other = await startFlow('scripts-edited-elsewhere');
+        await server.linli.storage.write({ [other.key]: other.stored });
+        expect(texts(await say(server.url, '是的', other.owner)).join('')).toMatch(/位置|几号楼|哪里/);
+
+        // This owner's own script changed: the flow ends politely instead of resuming at a step that moved.
+        const edited = await startFlow('scripts-edited');
+        edited.flow.state.values!.flowVersion = 'script.complaint:empathise,clarify,listen.phone,resolve';
+        await server.linli.storage.write({ [edited.key]: edited.stored });
+        const next = await say(server.url, '是的', edited.owner);
         expect(texts(next).join('')).toMatch(/流程.*更新/);
         expect(texts(next).join('')).not.toMatch(/TS-\d{8}/);
-        const after = (await server.linli.storage.read([key]))[key] as { dialogState: { dialogStack: unknown[] } };
+        const after = (await server.linli.storage.read([edited.key]))[edited.key] as { dialogState: { dialogStack: unknown[] } };
         expect(after.dialogState.dialogStack).toHaveLength(0);
         // The owner starts again and the flow runs as usual.
-        const again = await say(server.url, '楼道的灯坏了好久没人修', owner);
-        expect(texts(again).join('')).toMatch(/对吗/);
+        expect(texts(await say(server.url, '楼道的灯坏了好久没人修', edited.owner)).join('')).toMatch(/对吗/);
     });
 });
