@@ -110,7 +110,12 @@ describe('persona', () => {
         ['小伙子，帮我看看这个事', 'elderly'],
         ['发个链接呗，我在app上弄', 'young'],
         ['哈哈哈好的😂', 'young'],
+        ['我腿脚不好，下不了楼，能上门收吗', 'elderly'],
+        ['儿女都不在身边，家里水管坏了没人弄', 'elderly'],
+        ['在线等，急急急，门禁卡刷不开', 'young'],
+        ['好滴谢啦', 'young'],
         ['物业费怎么交', 'default'],
+        ['电话里听不清，你们再说一遍', 'default'],
     ])('%s → %s', (text, persona) => {
         expect(detectPersona(text)).toBe(persona);
     });
