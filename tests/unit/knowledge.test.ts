@@ -19,6 +19,9 @@ describe('KnowledgeRetriever', () => {
     it.each([
         ['小区的房子一直没人住，还要不要交物业费', 'vacant_unit'],
         ['可以在支付宝上缴纳物业费吗', 'payment_channels'],
+        // "怎么/在哪" are stopwords; as dictionary words 怎么交 and 在哪交 still say "how/where to pay".
+        ['请问物业费怎么交', 'payment_channels'],
+        ['物业费在哪交', 'payment_channels'],
         ['预存一年物业费能便宜点吗', 'prepay_discount'],
         ['物业会不会因为欠费停我家的电', 'no_cutoff'],
         ['广告位和车位的收入归谁所有', 'public_income'],
