@@ -72,20 +72,18 @@ export class NluRecognizer implements Recognizer {
         const escalations = this.lexicon.escalations(text);
         let label = prediction.label;
         let confidence = prediction.probability;
-        // Intents ruled out below; the best remaining guess is taken instead.
+        // Intents the words rule out; when the best guess is one of them, the best remaining guess is taken.
         const ruledOut = new Set<string>();
-        const rule = (intent: Intent) => {
-            ruledOut.add(intent);
-            const next = prediction.ranked.find((r) => !ruledOut.has(r.label.split('/')[0] ?? ''));
-            if (next) ({ label, probability: confidence } = next);
-        };
         // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
         if (!PAYMENT_CUES.test(text)) ruledOut.add('fee_arrears');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
-        const asksForPerson = escalations.includes('requested') || this.lexicon.hintsHandoff(text);
-        if (label.startsWith('fee_arrears') && ruledOut.has('fee_arrears')) rule('fee_arrears');
-        if (label === 'human_agent' && confidence < WEAK_HANDOFF && !asksForPerson) rule('human_agent');
+        if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !this.lexicon.hintsHandoff(text)) ruledOut.add('human_agent');
+        if (ruledOut.has(intentOf(label))) {
+            const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
+            if (next) ({ label, probability: confidence } = next);
+        }
+        const secondGuess = label !== prediction.label;
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
@@ -106,7 +104,7 @@ export class NluRecognizer implements Recognizer {
         if (threat && intent !== 'emergency') {
             reason = threat;
             // A second guess (the first was ruled out above) says as little about the topic as the threat itself.
-            if ((intent !== 'complaint' && intent !== 'fee_arrears') || ruledOut.has(split(prediction.label)[0])) {
+            if ((intent !== 'complaint' && intent !== 'fee_arrears') || secondGuess) {
                 // A threat or insult is a complaint whatever else the words look like. Such messages say little about
                 // the topic, so the category comes from plain cues: something unrepaired, money, else the service.
                 sub = intent === 'repair' || FACILITY_CUES.test(text) ? 'facility' : FEE_CUES.test(text) ? 'fee' : 'service';
@@ -154,4 +152,8 @@ function trainingFingerprint(knowledgeDir: string): string {
 function split(label: string): [Intent, SubLabel | null] {
     const [intent, sub] = label.split('/');
     return [Intents.parse(intent), sub ? (sub as SubLabel) : null];
+}
+
+function intentOf(label: string): string {
+    return label.split('/')[0] ?? label;
 }
