@@ -12,6 +12,7 @@ export const PhraseKeys = z.enum([
     'handoff_coming',
     'handoff_wait',
     'handoff_wait_none',
+    'handoff_wait_urgent',
     'handoff_accepted',
     'handoff_released',
     'handoff_timeout',

@@ -36,7 +36,8 @@ export class HandoffStarter {
             });
             const { handoff } = queued;
             initiation = { reason, ticketId: handoff.ticketId, rule: handoff.rule, priority: handoff.priority, summary: handoff.summary };
-            const wait = queued.ahead > 0 ? 'handoff_wait' : 'handoff_wait_none';
+            // Danger or a person at risk (priority 1) is not told how many are queued: only that it comes first and when.
+            const wait = handoff.priority === 1 ? 'handoff_wait_urgent' : queued.ahead > 0 ? 'handoff_wait' : 'handoff_wait_none';
             await context.sendActivity(this.phrasebook.say(wait, persona, { ahead: queued.ahead, minutes: queued.minutes }));
         } catch (error) {
             // The queue is unreachable: the event still goes out, so a channel with its own handoff can act on it.

@@ -61,6 +61,9 @@ describe('answers over HTTP', () => {
             expect(first).toContain('12356');
             expect(first).toMatch(/110|120/);
             expect(first).not.toMatch(/远离危险区域/);
+            // Told it comes first and when, never how many are queued ahead.
+            expect(texts(turn).join('')).toMatch(/最优先.*分钟/s);
+            expect(texts(turn).join('')).not.toMatch(/排队|前面还有/);
             expect(turn.activities.some((a) => a.name === 'handoff.initiate')).toBe(true);
         }
     });
