@@ -6,7 +6,7 @@ import { findPhones, parseAddress, type EntityExtractor } from '../bot/nlu/Entit
 import type { Persona } from '../bot/nlu/NluResult';
 import { restate } from '../bot/restate';
 import { sayLine, type Lines } from '../bot/Lines';
-import type { FlowScript, FlowStep, Slot } from '../bot/scripts/FlowScript';
+import { acceptedAsGiven, answeredByFirstMessage, ticketFlags, type FlowScript, type FlowStep, type ListenStep, type Slot } from '../bot/scripts/FlowScript';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
@@ -17,7 +17,6 @@ import type { z } from 'zod';
 import type { TicketCategories } from '../bot/tickets/Ticket';
 
 type Category = z.infer<typeof TicketCategories>;
-type ListenStep = Extract<FlowStep, { purpose: 'listen' }>;
 
 /** What a flow has learned so far; kept in the waterfall's step values. */
 interface FlowValues {
@@ -118,7 +117,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const firstTime = reading?.nlu.entities?.times[0];
         if (firstTime) values.preferredTime = firstTime.text;
         for (const listen of this.listenSteps) {
-            if (listen.answeredBy && mentions(values.description, listen.answeredBy)) values[listen.slot] = values.description;
+            if (answeredByFirstMessage(listen, values.description)) values[listen.slot] = values.description;
         }
         // Whatever the first message or the profile already says is not asked again.
         const owner = reading?.owner ?? {};
@@ -178,7 +177,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const text = (prompt.recognized.value ?? '').trim();
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
-        if (listen.accept && mentions(text, listen.accept)) return true;
+        if (acceptedAsGiven(listen, text)) return true;
         if (listen.recognizer === 'phone') return findPhones(text).length > 0;
         if (listen.recognizer === 'datetime') return this.deps.entities.times(text).length > 0;
         return text.length >= 2;
@@ -206,8 +205,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
                 request: request || null,
                 subject: null,
                 department,
-                urgent: mentions(values.description, this.script.ticket.urgentWords),
-                leak: mentions(values.description, this.script.ticket.leakWords),
+                ...ticketFlags(this.script, values.description),
             }),
             this.deps.references.save(TurnContext.getConversationReference(activity)),
         ]);
@@ -234,10 +232,6 @@ function describePlace(address: { building?: string; unit?: string; room?: strin
     return [address.building && `${address.building}号楼`, address.unit && `${address.unit}单元`, address.floor && `${address.floor}楼`, address.room]
         .filter(Boolean)
         .join('');
-}
-
-function mentions(text: string, words: readonly string[]): boolean {
-    return words.some((word) => text.includes(word));
 }
 
 function compact<T extends Record<string, string | undefined>>(record: T): { [K in keyof T]?: string } {

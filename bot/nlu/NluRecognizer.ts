@@ -70,6 +70,7 @@ export class NluRecognizer implements Recognizer {
     recognize(text: string): Understanding {
         const prediction = this.classifier.predict(this.features.extract(text));
         const escalations = this.lexicon.escalations(text);
+        const namesPerson = this.lexicon.hintsHandoff(text);
         let label = prediction.label;
         let confidence = prediction.probability;
         // Intents the words rule out; when the best guess is one of them, the best remaining guess is taken.
@@ -78,7 +79,7 @@ export class NluRecognizer implements Recognizer {
         if (!PAYMENT_CUES.test(text)) ruledOut.add('fee_arrears');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
-        if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !this.lexicon.hintsHandoff(text)) ruledOut.add('human_agent');
+        if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
         if (ruledOut.has(intentOf(label))) {
             const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
             if (next) ({ label, probability: confidence } = next);
@@ -92,7 +93,7 @@ export class NluRecognizer implements Recognizer {
             sub = null;
             reason = 'emergency';
             confidence = Math.max(confidence, escalations.includes('emergency') ? 0.9 : confidence);
-        } else if (escalations.includes('requested') || (intent === 'human_agent' && this.lexicon.hintsHandoff(text))) {
+        } else if (escalations.includes('requested') || (intent === 'human_agent' && namesPerson)) {
             intent = 'human_agent';
             sub = null;
             reason = 'requested';

@@ -82,3 +82,24 @@ export function loadFlowScripts(dir: string): Map<string, FlowScript> {
     }
     return scripts;
 }
+
+export type ListenStep = Extract<FlowStep, { purpose: 'listen' }>;
+
+/** What the owner's own account makes of the ticket: urgent (follow-up within 24 h), a leak (follow-up after rain). */
+export function ticketFlags(script: FlowScript, account: string): { urgent: boolean; leak: boolean } {
+    return { urgent: mentions(account, script.ticket.urgentWords), leak: mentions(account, script.ticket.leakWords) };
+}
+
+/** Whether the first message already answers a listen step (its `answeredBy` words). */
+export function answeredByFirstMessage(step: ListenStep, firstMessage: string): boolean {
+    return step.answeredBy !== undefined && mentions(firstMessage, step.answeredBy);
+}
+
+/** Whether an answer is one the step takes as given though its recogniser finds nothing (`accept`). */
+export function acceptedAsGiven(step: ListenStep, answer: string): boolean {
+    return step.accept !== undefined && mentions(answer, step.accept);
+}
+
+function mentions(text: string, words: readonly string[]): boolean {
+    return words.some((word) => text.includes(word));
+}
