@@ -11,6 +11,8 @@ export const LexiconFile = z.object({
     arrearsCauses: z.object({ misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
     /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
+    /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
+    payment: z.array(z.string().min(1)).min(1),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
@@ -47,6 +49,11 @@ export class Lexicon {
     arrearsCause(text: string): 'misconception' | 'hardship' | null {
         const named = (['misconception', 'hardship'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
         return named.length === 1 ? (named[0] ?? null) : null;
+    }
+
+    /** The message touches money or paying at all. */
+    mentionsPayment(text: string): boolean {
+        return this.data.payment.some((w) => text.includes(w));
     }
 
     hintsHandoff(text: string): boolean {

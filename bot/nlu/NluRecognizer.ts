@@ -25,8 +25,6 @@ export const UtterancesFile = z.record(Label, z.array(z.string().min(1)).min(5))
 
 const FACILITY_CUES = /修|坏|漏|电梯|门禁|水管|积水|停水|停电|路灯|设施|设备/;
 const FEE_CUES = /费|钱|收费|账单|价/;
-/** Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased. */
-const PAYMENT_CUES = /费|钱|交|缴|付|欠|账|款|收|减免|分期|滞纳金|不认/;
 
 /** Below this a request for a person that names no person-word is not taken as one. */
 const WEAK_HANDOFF = 0.5;
@@ -76,7 +74,8 @@ export class NluRecognizer implements Recognizer {
         // Intents the words rule out; when the best guess is one of them, the best remaining guess is taken.
         const ruledOut = new Set<string>();
         // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
-        if (!PAYMENT_CUES.test(text)) ruledOut.add('fee_arrears');
+        // Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased.
+        if (!this.lexicon.mentionsPayment(text)) ruledOut.add('fee_arrears');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
