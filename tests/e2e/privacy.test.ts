@@ -15,7 +15,7 @@ beforeAll(async () => {
             done();
         },
     });
-    server = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, LOG_LEVEL: 'trace' }, {}, sink);
+    server = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, LOG_LEVEL: 'trace', MAX_MESSAGE_CHARS: '300' }, {}, sink);
     agent = new AgentApi(server.url, TOKEN);
 });
 afterAll(async () => {
@@ -52,5 +52,25 @@ describe('personal data in the log', () => {
         // Agents still read it as said (the contract: they see contact details in full).
         expect(JSON.stringify(await storedTranscript(conversationId))).toContain('１３９８７６５４３２１');
         expect(log).not.toMatch(/8765|８７６５/);
+    });
+});
+
+describe('a message refused as too long', () => {
+    it('is answered, logged as its length only, and stored as a marker without its words', async () => {
+        const conversationId = 'pii-too-long';
+        const words = '楼上漏水ZQXW电话13812345678'.repeat(20);
+        const turn = await say(server.url, words, { conversationId });
+        expect(texts(turn).join('')).toMatch(/长/);
+        await eventually(() => linesOf(conversationId).some((l) => l.msg === 'turn'));
+        const refused = linesOf(conversationId).find((l) => l.msg === 'message refused: too long');
+        expect(refused).toMatchObject({ chars: [...words].length, conversationId });
+        const entries = await storedTranscript(conversationId);
+        expect(entries[0]).toEqual({ at: expect.any(String), from: 'owner', event: 'message.too_long' });
+        expect(JSON.stringify(entries)).not.toContain('ZQXW');
+        // Nor in the agents' queue, which quotes the last lines.
+        const queue = await agent.call('GET', '/api/handoffs?status=queued');
+        expect(JSON.stringify(queue.json)).not.toContain('ZQXW');
+        expect(log).not.toContain('ZQXW');
+        expect(log).not.toContain('楼上漏水');
     });
 });
