@@ -248,7 +248,7 @@ export class Linli {
     attach<T extends BotAdapter>(adapter: T): T {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
-        adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS));
+        adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
         adapter.use(new TypingIndicatorMiddleware());
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);

@@ -2,10 +2,14 @@ import { ActivityTypes, type Activity, type Middleware, type ResourceResponse, t
 import { AGENT_SPEAKING } from '../handoff/HandoffService';
 import type { Logger } from '../logger';
 import { maskPii } from '../pii';
+import { REFUSED_CHARS } from './NormalizeMiddleware';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
 
 /** The event CloudAdapter runs a proactive turn with; it is not something the owner said. */
 const CONTINUE_CONVERSATION = 'ContinueConversation';
+
+/** Stands in the transcript for a message refused as too long: what was refused is neither stored nor logged. */
+export const TOO_LONG_EVENT = 'message.too_long';
 
 /**
  * Records each turn's exchange — the owner's message and everything sent back, by the bot or by an agent — when the
@@ -13,6 +17,7 @@ const CONTINUE_CONVERSATION = 'ContinueConversation';
  * - in the transcript store, as said (agents read it through their API and see contact details in full), written
  *   without holding up the reply: the reply does not wait a round trip for it;
  * - in the log, one JSON line per turn with phone and ID numbers masked.
+ * A message NormalizeMiddleware refused as too long is recorded in both as a marker only, without its words.
  * It reads only the fields it records; botbuilder's TranscriptLoggerMiddleware deep-copies every activity.
  */
 export class TranscriptMiddleware implements Middleware {
@@ -25,9 +30,8 @@ export class TranscriptMiddleware implements Middleware {
         const logging = this.logger.isLevelEnabled('info');
         if (!logging && !this.store) return next();
         const at = new Date().toISOString();
-        const entries: TranscriptEntry[] = [];
+        const sent: TranscriptEntry[] = [];
         const owner = context.activity.name === CONTINUE_CONVERSATION ? null : entry('owner', context.activity, at);
-        if (owner) entries.push(owner);
         context.onSendActivities(async (ctx, activities, send): Promise<ResourceResponse[]> => {
             const agent = ctx.turnState.get(AGENT_SPEAKING) as string | undefined;
             const sentAt = new Date().toISOString();
@@ -35,7 +39,7 @@ export class TranscriptMiddleware implements Middleware {
             const responses = await send();
             for (const activity of activities) {
                 const line = entry(agent && activity.type === ActivityTypes.Message ? 'agent' : 'bot', activity, sentAt);
-                if (line) entries.push(agent && line.from === 'agent' ? { ...line, agent } : line);
+                if (line) sent.push(agent && line.from === 'agent' ? { ...line, agent } : line);
             }
             return responses;
         });
@@ -45,6 +49,8 @@ export class TranscriptMiddleware implements Middleware {
             outcome = 'ok';
         } finally {
             const { channelId, conversation } = context.activity;
+            const said = owner && context.turnState.has(REFUSED_CHARS) ? { at: owner.at, from: owner.from, event: TOO_LONG_EVENT } : owner;
+            const entries = said ? [said, ...sent] : sent;
             if (this.store && entries.length > 0 && conversation?.id) {
                 this.store.append(conversation.id, entries).catch((error: unknown) => this.logger.warn({ err: error, conversationId: conversation.id }, 'transcript not stored'));
             }

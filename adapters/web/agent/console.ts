@@ -60,6 +60,8 @@ const EVENTS: Record<string, string> = {
     'handoff.status': '转人工状态变化',
     'ticket.updated': '工单更新',
 };
+/** Owner lines that stand for words not kept (a message refused as too long is neither processed nor stored). */
+const OWNER_MARKERS: Record<string, string> = { 'message.too_long': '（发来一条过长的消息，未处理，内容未保存）' };
 const TOKEN_KEY = 'linli.agentToken';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -161,7 +163,7 @@ function renderEntry(entry: Entry): HTMLLIElement {
     li.className = entry.from;
     li.dataset.from = entry.from;
     const who = entry.from === 'agent' ? `${SPEAKERS.agent} ${entry.agent ?? ''}` : SPEAKERS[entry.from];
-    const what = entry.text ?? entry.event ?? '';
+    const what = entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? '';
     const event = EVENTS[entry.event ?? ''] ?? entry.event ?? '';
     const detail = entry.text ? `：${REASONS[entry.text] ?? entry.text}` : '';
     li.textContent = entry.from === 'system' ? `— ${event}${detail}${entry.agent ? `（${entry.agent}）` : ''} —` : `${who}：${what}`;
@@ -170,7 +172,7 @@ function renderEntry(entry: Entry): HTMLLIElement {
 
 function renderTranscript(entries: Entry[]): void {
     const list = $<HTMLOListElement>('transcript');
-    list.replaceChildren(...entries.filter((e) => e.text || e.from === 'system').map(renderEntry));
+    list.replaceChildren(...entries.filter((e) => e.text || e.from === 'system' || (e.from === 'owner' && OWNER_MARKERS[e.event ?? ''])).map(renderEntry));
     list.scrollTop = list.scrollHeight;
 }
 
