@@ -141,7 +141,7 @@ describe('owner profile fields and the ticket contact rule', () => {
         const heard = all(turn);
         expect(heard).not.toMatch(TICKET_NUMBER);
         expect(heard).not.toMatch(/记下|记录下来/);
-        expect(heard).toContain('没能登记');
+        expect(heard).toContain('没能确认登记');
         expect(heard).toContain(HOTLINE);
         expect(await ticketsOf('ticket-down')).toHaveLength(0);
         expect(logLines().some((l) => l.level === 50 && l.conversationId === 'ticket-down' && l.msg === 'ticket could not be written')).toBe(true);
