@@ -59,7 +59,7 @@ export class TurnReader {
         const text = context.activity.text ?? '';
         const profile = await this.profile.get(context, {});
         // A profile stored before the contact rule may hold fields that no ticket accepts; they go here, once.
-        this.keepContactRule(context, profile, 'stored');
+        this.keepContactRule(context, profile);
         const understanding = this.deps.recognizer.recognize(text);
         const persona = this.persona(context, profile, understanding.persona);
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
@@ -110,11 +110,11 @@ export class TurnReader {
         if (dropped.length > 0) this.warnDropped(context, dropped, 'channel');
     }
 
-    private keepContactRule(context: TurnContext, profile: OwnerProfile, source: 'stored'): void {
+    private keepContactRule(context: TurnContext, profile: OwnerProfile): void {
         const { dropped } = fitContact(profile);
         if (dropped.length === 0) return;
         for (const field of dropped) delete profile[field];
-        this.warnDropped(context, dropped, source);
+        this.warnDropped(context, dropped, 'stored');
     }
 
     private warnDropped(context: TurnContext, fields: string[], source: 'channel' | 'stored'): void {

@@ -79,7 +79,8 @@ export class EmergencyDialog extends Dialog {
             // The owner sending the same alarm again after a failed state save gets the same ticket, not a second one.
             { idempotencyKey: conversationStepKey(activity.conversation.id, this.id, dialogRunId(reading?.turn ?? 0, text), 'ticket') },
         );
-        // The ticket is written: a reference that could not be saved does not make it less so (saved on a later turn).
+        // The ticket is written: a reference that could not be saved does not make it less so (the conversation's first
+        // turn wrote it too).
         await this.references.save(TurnContext.getConversationReference(activity)).catch((error: unknown) => {
             this.logger.warn({ err: error, conversationId: activity.conversation.id }, 'conversation reference not saved with the emergency ticket');
         });

@@ -204,7 +204,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const { contact, dropped } = fitContact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room });
         if (dropped.length > 0) this.deps.logger.warn({ fields: dropped, conversationId: activity.conversation.id, flow: this.script.id }, 'contact fields left off the ticket: they break the contact rule');
         // The reference goes to the store alongside the ticket: two writes at once rather than one after the other. The
-        // ticket alone decides what the owner hears; a reference that was not saved is saved on a later turn.
+        // ticket alone decides what the owner hears (the reference was first written on the conversation's first turn).
         const [written, reference] = await Promise.allSettled([
             this.deps.tickets.create(
                 {
@@ -229,7 +229,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         ]);
         if (reference.status === 'rejected') this.deps.logger.warn({ err: reference.reason, conversationId: activity.conversation.id }, 'conversation reference not saved with the ticket');
         if (written.status === 'rejected') {
-            // Never announced as done: the owner hears it was not recorded and how to reach a person.
+            // Never announced as done: the owner hears it could not be confirmed, and how to reach a person.
             this.deps.logger.error({ err: written.reason, conversationId: activity.conversation.id, flow: this.script.id }, 'ticket could not be written');
             TurnTickets.failed(step.context);
             await step.context.sendActivity(this.deps.phrasebook.say('ticket_not_recorded', this.persona(step.context)));
