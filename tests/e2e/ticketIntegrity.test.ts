@@ -122,6 +122,18 @@ describe('owner profile fields and the ticket contact rule', () => {
         expect(log).not.toContain(building);
     });
 
+    it('drops a field a profile stored before the rule holds, so that owner\'s complaint still gets a ticket', async () => {
+        const building = '阳光花园'.repeat(10);
+        await server.linli.storage.write({ 'emulator/users/owner-stored/': { profile: { building, unit: '2', room: '1502', persona: 'default' } } });
+        const owner = { conversationId: 'profile-stored', userId: 'owner-stored' };
+        await say(server.url, '电梯又坏了，天天坏，你们管不管', owner);
+        expect(all(await say(server.url, '对', owner))).toMatch(/位置|几号楼/);
+        await say(server.url, '3号楼1单元', owner);
+        expect(all(await say(server.url, '13812345678', owner))).toMatch(TICKET_NUMBER);
+        expect((await ticketsOf('profile-stored'))[0]?.contact.building).toBe('3');
+        expect(logLines().some((l) => l.level === 40 && l.source === 'stored' && l.conversationId === 'profile-stored' && l.fields?.includes('building'))).toBe(true);
+    });
+
     it('answers the message whatever the profile holds, and names every field it dropped', async () => {
         const owner = { conversationId: 'profile-hostile', userId: 'owner-hostile', channelData: { owner: { name: { first: '张' }, phone: 13812345678, room: 'x'.repeat(5000), birthYear: '1950' } } };
         const turn = await say(server.url, '你好', owner);
