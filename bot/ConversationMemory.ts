@@ -1,3 +1,5 @@
+import type { OwnerContact } from './tickets/OwnerContact';
+
 /** What Linli keeps about one conversation between turns (conversation state, property `memory`). */
 export interface ConversationMemory {
     turns: number;
@@ -12,11 +14,6 @@ export function emptyMemory(): ConversationMemory {
 }
 
 /** What Linli keeps about one owner across conversations (user state, property `profile`). */
-export interface OwnerProfile {
+export interface OwnerProfile extends OwnerContact {
     persona?: 'elderly' | 'young' | 'default';
-    name?: string;
-    phone?: string;
-    building?: string;
-    unit?: string;
-    room?: string;
 }

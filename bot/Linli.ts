@@ -158,7 +158,7 @@ export class Linli {
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
-        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references };
+        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
         const scripts = [...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()];
         const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
         this.suggestions = new SuggestedReplies(scripts);
@@ -188,7 +188,7 @@ export class Linli {
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
         const handoff = new HandoffDialog(this.phrasebook, starter, safety);
-        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter);
+        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter, logger);
         this.dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
@@ -301,6 +301,7 @@ export class Linli {
             entities: this.entities,
             metrics: this.metrics,
             clock: this.clock,
+            logger: this.logger,
             ...(dialogStateProperty ? { dialogStateProperty } : {}),
         });
     }

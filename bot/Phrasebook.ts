@@ -50,6 +50,9 @@ export const PhraseKeys = z.enum([
     'turn_error',
     'busy',
     'storage_down',
+    'ticket_not_recorded',
+    'ticket_kept_storage_down',
+    'emergency_no_ticket',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

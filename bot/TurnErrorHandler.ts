@@ -4,6 +4,8 @@ import { StorageUnavailableError } from '../adapters/storage/StorageUnavailableE
 import type { Logger } from './logger';
 import type { Metrics } from './Metrics';
 import type { Phrasebook, PhraseKey } from './Phrasebook';
+import { TurnTickets } from './tickets/TurnTickets';
+import { TurnUnderstanding } from './TurnUnderstanding';
 
 /**
  * The adapter's onTurnError: log, trace (emulator), one polite sentence to the owner, and clear the conversation
@@ -34,7 +36,8 @@ export class TurnErrorHandler {
                     value: `${error.name}: ${error.message}`,
                 });
             }
-            await context.sendActivity(this.phrasebook.say(phrase));
+            const sentence = this.ownerSentence(context, phrase);
+            if (sentence) await context.sendActivity(sentence);
         } catch (sendError) {
             this.logger.error({ err: sendError }, 'could not tell the owner about the failed turn');
         }
@@ -47,6 +50,18 @@ export class TurnErrorHandler {
             }
         }
     };
+
+    /**
+     * What the owner hears must not contradict what this turn already told them. A ticket written in this turn is
+     * real (its number was given, a retry of the step returns it): the owner hears that it stands, not "try again
+     * later". When the owner already heard the ticket could not be written (and to call the hotline), nothing is added.
+     */
+    private ownerSentence(context: TurnContext, phrase: PhraseKey): string | null {
+        const ticket = TurnTickets.get(context);
+        if (ticket && 'failed' in ticket) return null;
+        if (ticket && phrase !== 'busy') return this.phrasebook.say('ticket_kept_storage_down', TurnUnderstanding.get(context)?.nlu.persona, { ticketId: ticket.written });
+        return this.phrasebook.say(phrase);
+    }
 }
 
 function classify(error: Error): { phrase: PhraseKey; kind: string } {

@@ -3,10 +3,12 @@ import type { DialogState } from '../dialogs/dialogsCore';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
 import { ticketKindOf, type EscalationRules } from './escalation/EscalationRules';
 import type { KnowledgeService } from './knowledge/KnowledgeService';
+import type { Logger } from './logger';
 import type { Metrics } from './Metrics';
 import type { EntityExtractor } from './nlu/EntityExtractor';
 import type { NluTraceValue, Persona } from './nlu/NluResult';
 import { personaFromBirthYear } from './nlu/PersonaDetector';
+import { fitContact } from './tickets/OwnerContact';
 import type { Recognizer } from './nlu/Recognizer';
 import { TurnUnderstanding, type TurnReading } from './TurnUnderstanding';
 
@@ -19,12 +21,13 @@ export interface TurnReaderDeps {
     escalation: EscalationRules;
     metrics: Metrics;
     clock: () => Date;
+    logger: Logger;
     /** The conversation-state property holding the dialog stack (botbuilder-testing names it 'DialogState'). */
     dialogStateProperty?: string;
 }
 
 interface OwnerChannelData {
-    owner?: { birthYear?: unknown; name?: unknown; phone?: unknown; building?: unknown; unit?: unknown; room?: unknown };
+    owner?: unknown;
 }
 
 /**
@@ -55,6 +58,8 @@ export class TurnReader {
         memory.turns += 1;
         const text = context.activity.text ?? '';
         const profile = await this.profile.get(context, {});
+        // A profile stored before the contact rule may hold fields that no ticket accepts; they go here, once.
+        this.keepContactRule(context, profile);
         const understanding = this.deps.recognizer.recognize(text);
         const persona = this.persona(context, profile, understanding.persona);
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
@@ -93,21 +98,46 @@ export class TurnReader {
         return reading;
     }
 
-    /** What the channel says about the owner (channelData.owner) is kept in the profile, so flows need not ask it. */
+    /**
+     * What the channel says about the owner (channelData.owner) is kept in the profile, so flows need not ask it. A
+     * field that breaks the contact rule (OwnerContact) is dropped and logged by name; the message goes on regardless.
+     */
     private rememberOwner(context: TurnContext, profile: OwnerProfile): void {
-        const owner = (context.activity.channelData as OwnerChannelData | undefined)?.owner;
+        const owner = this.channelOwner(context);
         if (!owner) return;
-        for (const field of ['name', 'phone', 'building', 'unit', 'room'] as const) {
-            const value = owner[field];
-            if (typeof value === 'string' && value.trim() !== '' && value.length <= 64) profile[field] = value.trim();
-        }
+        const { contact, dropped } = fitContact(owner);
+        Object.assign(profile, contact);
+        if (dropped.length > 0) this.warnDropped(context, dropped, 'channel');
+    }
+
+    private keepContactRule(context: TurnContext, profile: OwnerProfile): void {
+        const { dropped } = fitContact(profile);
+        if (dropped.length === 0) return;
+        for (const field of dropped) delete profile[field];
+        this.warnDropped(context, dropped, 'stored');
+    }
+
+    private warnDropped(context: TurnContext, fields: string[], source: 'channel' | 'stored'): void {
+        // Names only: a value that breaks the rule may be anything (a pasted document, someone's ID number).
+        this.deps.logger.warn(
+            { fields, source, channelId: context.activity.channelId, conversationId: context.activity.conversation?.id },
+            'owner profile fields dropped: they break the contact rule',
+        );
+    }
+
+    private channelOwner(context: TurnContext): Record<string, unknown> | null {
+        const owner = (context.activity.channelData as OwnerChannelData | undefined)?.owner;
+        return typeof owner === 'object' && owner !== null && !Array.isArray(owner) ? (owner as Record<string, unknown>) : null;
     }
 
     /** The channel's birth year wins; otherwise a clear cue in this message; otherwise what we remembered. */
     private persona(context: TurnContext, profile: OwnerProfile, detected: Persona): Persona {
-        const birthYear = (context.activity.channelData as OwnerChannelData | undefined)?.owner?.birthYear;
-        if (typeof birthYear === 'number' && Number.isInteger(birthYear) && birthYear > 1900) {
-            profile.persona = personaFromBirthYear(birthYear, this.deps.clock());
+        const birthYear = this.channelOwner(context)?.birthYear;
+        const now = this.deps.clock();
+        const validYear = typeof birthYear === 'number' && Number.isInteger(birthYear) && birthYear > 1900 && birthYear <= now.getUTCFullYear();
+        if (!validYear && birthYear !== undefined && birthYear !== null) this.warnDropped(context, ['birthYear'], 'channel');
+        if (validYear) {
+            profile.persona = personaFromBirthYear(birthYear, now);
         } else if (detected !== 'default') {
             profile.persona = detected;
         }

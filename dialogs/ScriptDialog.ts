@@ -1,4 +1,9 @@
 import { TurnContext } from 'botbuilder';
+import type { Logger } from '../bot/logger';
+import { conversationStepKey, dialogRunId } from '../bot/tickets/ConversationStep';
+import { fitContact } from '../bot/tickets/OwnerContact';
+import { TurnTickets } from '../bot/tickets/TurnTickets';
+import type { Phrasebook } from '../bot/Phrasebook';
 import type { ConversationReferences } from '../bot/proactive/ConversationReferences';
 import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prompt';
@@ -32,6 +37,8 @@ interface FlowValues {
     situation?: string;
     /** The flow's shape when this conversation started it (see getVersion). */
     flowVersion?: string;
+    /** Names this run of the flow (dialogRunId), kept in dialog state from its first turn: part of the ticket's idempotency key. */
+    instanceId?: string;
 }
 
 export interface ScriptDialogDeps {
@@ -43,6 +50,9 @@ export interface ScriptDialogDeps {
     values: Record<string, string | number>;
     /** Where the owner can be reached for the follow-up visit. */
     references: ConversationReferences;
+    /** The honest sentence when a ticket can not be written. */
+    phrasebook: Phrasebook;
+    logger: Logger;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -112,6 +122,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const values = this.values(step);
         values.flowVersion = this.version;
         values.description = reading?.text ?? '';
+        values.instanceId = dialogRunId(reading?.turn ?? 0, values.description);
         const fixed = this.script.ticket.category;
         values.category = fixed === 'from_intent' ? ((reading?.nlu.sub as Category | null) ?? 'service') : fixed;
         const firstTime = reading?.nlu.entities?.times[0];
@@ -190,27 +201,44 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const department = this.script.ticket.departments[values.category];
         const request = [this.script.ticket.request, values.preferredTime && `预约上门时间：${values.preferredTime}`].filter(Boolean).join('；');
         const description = values.situation && values.situation !== values.description ? `${values.description}；情况：${values.situation}` : values.description;
-        // The reference goes to the store alongside the ticket: two writes at once rather than one after the other.
-        const [ticket] = await Promise.all([
-            this.deps.tickets.create({
-                kind: this.script.ticket.kind,
-                category: values.category,
-                channelId: activity.channelId,
-                conversationId: activity.conversation.id,
-                ownerId: activity.from.id,
-                medium: 'chat',
-                contact: compact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room }),
-                location: values.location ?? null,
-                description: description.slice(0, 2000),
-                request: request || null,
-                subject: null,
-                department,
-                ...ticketFlags(this.script, values.description),
-            }),
+        const { contact, dropped } = fitContact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room });
+        if (dropped.length > 0) this.deps.logger.warn({ fields: dropped, conversationId: activity.conversation.id, flow: this.script.id }, 'contact fields left off the ticket: they break the contact rule');
+        // The reference goes to the store alongside the ticket: two writes at once rather than one after the other. The
+        // ticket alone decides what the owner hears (the reference was first written on the conversation's first turn).
+        const [written, reference] = await Promise.allSettled([
+            this.deps.tickets.create(
+                {
+                    kind: this.script.ticket.kind,
+                    category: values.category,
+                    channelId: activity.channelId,
+                    conversationId: activity.conversation.id,
+                    ownerId: activity.from.id,
+                    medium: 'chat',
+                    contact,
+                    location: values.location ?? null,
+                    description: description.slice(0, 2000),
+                    request: request || null,
+                    subject: null,
+                    department,
+                    ...ticketFlags(this.script, values.description),
+                },
+                // Flows stored before instance ids have none: they keep the old, unkeyed write.
+                values.instanceId ? { idempotencyKey: conversationStepKey(activity.conversation.id, this.id, values.instanceId, 'resolve') } : {},
+            ),
             this.deps.references.save(TurnContext.getConversationReference(activity)),
         ]);
+        if (reference.status === 'rejected') this.deps.logger.warn({ err: reference.reason, conversationId: activity.conversation.id }, 'conversation reference not saved with the ticket');
+        if (written.status === 'rejected') {
+            // Never announced as done: the owner hears it could not be confirmed, and how to reach a person.
+            this.deps.logger.error({ err: written.reason, conversationId: activity.conversation.id, flow: this.script.id }, 'ticket could not be written');
+            TurnTickets.failed(step.context);
+            await step.context.sendActivity(this.deps.phrasebook.say('ticket_not_recorded', this.persona(step.context)));
+            return step.endDialog(null);
+        }
+        const ticket = written.value;
+        TurnTickets.written(step.context, ticket.id);
         // What the owner told us is remembered for next time.
-        if (reading?.owner) Object.assign(reading.owner, compact({ phone: values.phone, building: values.building, unit: values.unit, room: values.room }));
+        if (reading?.owner) Object.assign(reading.owner, compact({ phone: contact.phone, building: contact.building, unit: contact.unit, room: contact.room }));
         const now = this.deps.clock();
         const persona = this.persona(step.context);
         const placeholders = {

@@ -45,22 +45,31 @@ return 1
 `;
 
 /**
- * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: the day's sequence.
- * ARGV: prefix, day, doc with the id placeholder, createdAt score, follow-up ready score. Returns the id, or false if
- * it is taken.
+ * Numbers and stores a new ticket in one step (the id needs no round trip of its own). KEYS: the day's sequence, the
+ * idempotency key's key ('' = none). ARGV: prefix, day, doc with the id placeholder, createdAt score, follow-up ready
+ * score. Returns {id} for a new ticket, {id, doc} for the one the idempotency key opened before, or false if the id
+ * is taken. One script, so two retries of one step can not both miss the key.
  */
 const INSERT_NUMBERED = `${STORE_TICKET}
+if KEYS[2] ~= '' then
+  local earlier = redis.call('GET', KEYS[2])
+  if earlier then
+    local doc = redis.call('HGET', ARGV[1] .. 'doc:' .. earlier, 'doc')
+    if doc then return {earlier, doc} end
+  end
+end
 local n = redis.call('INCR', KEYS[1])
 local id = 'TS-' .. ARGV[2] .. '-' .. string.format('%04d', n)
 if redis.call('EXISTS', ARGV[1] .. 'doc:' .. id) == 1 then return false end
 local doc = string.gsub(ARGV[3], '${ID_PLACEHOLDER}', id, 1)
 store(ARGV[1], id, doc, tostring(cjson.decode(doc)['version']), ARGV[4], ARGV[5])
-return id
+if KEYS[2] ~= '' then redis.call('SET', KEYS[2], id) end
+return {id}
 `;
 
 declare module 'ioredis' {
     interface RedisCommander<Context> {
-        linliInsertNumberedTicket(sequenceKey: string, ...args: string[]): Result<string | null, Context>;
+        linliInsertNumberedTicket(sequenceKey: string, idempotencyKey: string, ...args: string[]): Result<[string, string?] | null, Context>;
         linliWriteTicket(ticketKey: string, ...args: string[]): Result<number, Context>;
     }
 }
@@ -72,7 +81,7 @@ export class RedisTicketStore implements TicketStore {
         private readonly prefix: string,
     ) {
         redis.defineCommand('linliWriteTicket', { numberOfKeys: 1, lua: WRITE_TICKET });
-        redis.defineCommand('linliInsertNumberedTicket', { numberOfKeys: 1, lua: INSERT_NUMBERED });
+        redis.defineCommand('linliInsertNumberedTicket', { numberOfKeys: 2, lua: INSERT_NUMBERED });
     }
 
     private key(...parts: string[]): string {
@@ -106,11 +115,12 @@ export class RedisTicketStore implements TicketStore {
         return this.write(ticket, 0);
     }
 
-    async insertNumbered(day: string, draft: Ticket): Promise<Ticket> {
+    async insertNumbered(day: string, draft: Ticket, idempotencyKey?: string): Promise<Ticket> {
         const t = Ticket.parse(draft);
-        const id = await guarded('ticket insert', () =>
+        const result = await guarded('ticket insert', () =>
             this.redis.linliInsertNumberedTicket(
                 this.key('seq', day),
+                idempotencyKey === undefined ? '' : this.key('idempotency', idempotencyKey),
                 this.key(''),
                 day,
                 JSON.stringify({ ...t, id: ID_PLACEHOLDER }),
@@ -118,8 +128,9 @@ export class RedisTicketStore implements TicketStore {
                 String(followUpReadyAt(t) ?? 0),
             ),
         );
-        if (!id) throw new TicketConflictError(`TS-${day}-?`);
-        return { ...t, id };
+        if (!result) throw new TicketConflictError(`TS-${day}-?`);
+        const [id, earlier] = result;
+        return earlier === undefined ? { ...t, id } : Ticket.parse(JSON.parse(earlier));
     }
 
     replace(ticket: Ticket, expectedVersion: number): Promise<void> {

@@ -34,6 +34,8 @@ export class SqliteTicketStore implements TicketStore {
             CREATE TABLE IF NOT EXISTS ticket_follow_ups (id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS ticket_follow_ups_due ON ticket_follow_ups (due_at);
         `);
+        // Which ticket a conversation step opened: the step retried gets the same ticket (the key is unique).
+        this.db.exec('CREATE TABLE IF NOT EXISTS ticket_idempotency (key TEXT PRIMARY KEY, id TEXT NOT NULL)');
         this.sql = new StatementCache(this.db);
     }
 
@@ -45,18 +47,26 @@ export class SqliteTicketStore implements TicketStore {
         });
     }
 
-    async insertNumbered(day: string, draft: Ticket): Promise<Ticket> {
-        // One transaction: the number and the row, as on Redis.
+    async insertNumbered(day: string, draft: Ticket, idempotencyKey?: string): Promise<Ticket> {
+        // One transaction, taken immediately (no other writer between the key's check and its row): the key, the
+        // number and the row, as on Redis.
         return guarded('ticket insert', () =>
             this.db.transaction((): Ticket => {
+                if (idempotencyKey !== undefined) {
+                    const earlier = this.sql.get('SELECT t.doc FROM ticket_idempotency k JOIN tickets t ON t.id = k.id WHERE k.key = ?').get(idempotencyKey) as Row | undefined;
+                    if (earlier) return Ticket.parse(JSON.parse(earlier.doc));
+                }
                 const row = this.sql.get('INSERT INTO ticket_sequences (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n').get(day) as { n: number };
                 const t = Ticket.parse({ ...draft, id: `TS-${day}-${String(row.n).padStart(4, '0')}` });
                 this.sql
                     .get('INSERT INTO tickets (id, doc, version, status, kind, category, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
                     .run(t.id, JSON.stringify(t), t.version, t.status, t.kind, t.category, t.ownerId, Date.parse(t.createdAt));
                 this.indexFollowUp(t);
+                if (idempotencyKey !== undefined) {
+                    this.sql.get('INSERT INTO ticket_idempotency (key, id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET id = excluded.id').run(idempotencyKey, t.id);
+                }
                 return t;
-            })(),
+            }).immediate(),
         );
     }
 

@@ -4,6 +4,7 @@ import type { EscalationReason, Emotion, Persona } from '../nlu/NluResult';
 import type { HandoffSettings } from './HandoffSettings';
 import type { Logger } from '../logger';
 import type { Phrasebook } from '../Phrasebook';
+import { conversationStepKey } from '../tickets/ConversationStep';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
@@ -203,7 +204,8 @@ export class HandoffService {
                 subject: null,
                 department: callBack.department,
                 urgent: current.priority <= 2,
-            });
+                // One call-back per wait: a sweep that wrote the ticket but failed to close the handoff reuses it next time.
+            }, { idempotencyKey: conversationStepKey(current.conversationId, 'handoff', current.since, 'call_back') });
             const handoff: Handoff = { ...current, status: 'closed', closedAt: now.toISOString(), outcome: 'timed_out', ticketId: ticket.id, version: current.version + 1 };
             await this.deps.store.replace(handoff);
             await this.record(handoff, { at: now.toISOString(), from: 'system', event: 'handoff.timed_out', text: ticket.id }, 'timed_out');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OwnerContact } from './OwnerContact';
 
 /** The contract's ticket (../shared/contract.md, Tickets): what a good receptionist writes down, and its lifecycle. */
 export const TicketKinds = z.enum(['complaint', 'repair', 'emergency', 'installment']);
@@ -32,13 +33,8 @@ export const Ticket = z.object({
     conversationId: z.string().min(1),
     ownerId: z.string().min(1),
     medium: TicketMedia,
-    contact: z.object({
-        name: z.string().max(64).optional(),
-        phone: z.string().max(32).optional(),
-        building: z.string().max(32).optional(),
-        unit: z.string().max(32).optional(),
-        room: z.string().max(32).optional(),
-    }),
+    /** The same rule as the owner's profile (OwnerContact): what the bot keeps about an owner fits a ticket. */
+    contact: OwnerContact,
     location: z.string().max(200).nullable(),
     description: z.string().min(1).max(2000),
     request: z.string().max(1000).nullable(),

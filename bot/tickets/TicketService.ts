@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Ticket, TicketStatuses, type HistoryEntry, type TicketFilter, type TicketStatus } from './Ticket';
 import type { TicketStore } from './TicketStore';
@@ -66,6 +67,11 @@ export const TicketPatch = z
     .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type TicketPatch = z.infer<typeof TicketPatch>;
 
+export interface CreateOptions {
+    /** Names the conversation step that opens the ticket (see TicketStore.insertNumbered). */
+    idempotencyKey?: string;
+}
+
 /** Tickets as staff and the bot use them: creation with SLA deadlines, lifecycle moves, history, breaches. */
 export class TicketService {
     constructor(
@@ -75,7 +81,11 @@ export class TicketService {
         private readonly sla: SlaPolicy = DEFAULT_SLA,
     ) {}
 
-    async create(input: NewTicket): Promise<Ticket> {
+    /**
+     * Opens a ticket. With an idempotency key (a conversation step: the same step retried gives the same key), a key
+     * already used returns the ticket it opened instead of a second one.
+     */
+    async create(input: NewTicket, options: CreateOptions = {}): Promise<Ticket> {
         const data = NewTicket.parse(input);
         const now = this.clock();
         const day = this.calendar.localDay(now).replace(/-/g, '');
@@ -118,7 +128,9 @@ export class TicketService {
             history: [{ at: now.toISOString(), by: data.receivedBy, action: 'created', to: 'received' }],
             version: 1,
         };
-        return this.store.insertNumbered(day, draft);
+        // Hashed: a fixed length whatever the conversation id, and nothing of it readable in the store's index.
+        const key = options.idempotencyKey === undefined ? undefined : createHash('sha256').update(options.idempotencyKey).digest('base64url');
+        return this.store.insertNumbered(day, draft, key);
     }
 
     get(id: string): Promise<Ticket | null> {

@@ -6,8 +6,11 @@ export interface TicketStore {
     nextId(day: string): Promise<string>;
     /** Stores a new ticket (version 1); refuses an id that exists. */
     insert(ticket: Ticket): Promise<void>;
-    /** Stores a new ticket under the day's next id (draft.id is ignored), in one step; returns it with its id. */
-    insertNumbered(day: string, draft: Ticket): Promise<Ticket>;
+    /**
+     * Stores a new ticket under the day's next id (draft.id is ignored), in one step; returns it with its id. With an
+     * idempotency key that an earlier insert used, atomically returns that ticket as stored instead (no new id is taken).
+     */
+    insertNumbered(day: string, draft: Ticket, idempotencyKey?: string): Promise<Ticket>;
     get(id: string): Promise<Ticket | null>;
     /** Replaces a ticket if its stored version is `expectedVersion`; else TicketConflictError. */
     replace(ticket: Ticket, expectedVersion: number): Promise<void>;

@@ -51,6 +51,30 @@ export function ticketStoreConformance(makeStore: () => TicketStore): void {
         expect((await store.countByStatus()).received).toBe(1);
     });
 
+    it('returns the ticket an idempotency key opened, without taking a new number', async () => {
+        const store = makeStore();
+        const first = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000'), 'conversation-step-1');
+        // A retry of the same step, even a day later and with the draft built again: the stored ticket, as stored.
+        const retried = await store.insertNumbered('20261125', sampleTicket('TS-20261125-0000', { description: '电梯又坏了' }), 'conversation-step-1');
+        expect(retried).toEqual(first);
+        expect(await store.get(first.id)).toEqual(first);
+        expect((await store.countByStatus()).received).toBe(1);
+        expect(await store.nextId('20261124')).toBe('TS-20261124-0002');
+        expect(await store.nextId('20261125')).toBe('TS-20261125-0001');
+        // Another step, or no key at all, is another ticket.
+        const other = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000'), 'conversation-step-2');
+        const unkeyed = await store.insertNumbered('20261124', sampleTicket('TS-20261124-0000'));
+        expect(new Set([first.id, other.id, unkeyed.id]).size).toBe(3);
+        expect((await store.countByStatus()).received).toBe(3);
+    });
+
+    it('opens one ticket when the same step is retried at the same moment', async () => {
+        const store = makeStore();
+        const tries = await Promise.all(Array.from({ length: 8 }, () => store.insertNumbered('20261124', sampleTicket('TS-20261124-0000'), 'conversation-step-x')));
+        expect(new Set(tries.map((t) => t.id)).size).toBe(1);
+        expect((await store.countByStatus()).received).toBe(1);
+    });
+
     it('hands out readable ids, one sequence per day', async () => {
         const store = makeStore();
         expect(await store.nextId('20261124')).toBe('TS-20261124-0001');
