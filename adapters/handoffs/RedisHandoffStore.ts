@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import { Handoff, HandoffConflictError, HandoffPriorities, queuePosition, type HandoffPosition, type HandoffStatus } from '../../bot/handoff/Handoff';
+import { Handoff, HandoffConflictError, HandoffPriorities, HandoffStatuses, queuePosition, type HandoffPosition, type HandoffStatus } from '../../bot/handoff/Handoff';
 import type { HandoffStore, PriorityCounts } from '../../bot/handoff/HandoffStore';
 import { compareIds } from '../../bot/paging/compareIds';
 import { guarded } from '../storage/StorageUnavailableError';
@@ -49,8 +49,22 @@ redis.call('HINCRBY', KEYS[5], ARGV[6] .. ':' .. ARGV[7], 1)
 return encoded
 `;
 
+/**
+ * Gives a handoff an older build scored by time alone its queue position, and counts it by priority, unless a write
+ * got there first. KEYS: status set, priority counts hash. ARGV: conversation id, queue score, status, priority.
+ */
+const RESCORE_HANDOFF = `
+local current = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]))
+if current and current < ${TIER_SCALE} then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':' .. ARGV[4], 1)
+end
+return 0
+`;
+
 declare module 'ioredis' {
     interface RedisCommander<Context> {
+        linliRescoreHandoff(statusKey: string, countsKey: string, ...args: string[]): Result<number, Context>;
         linliWriteHandoff(handoffKey: string, queuedKey: string, activeKey: string, closedKey: string, countsKey: string, ...args: string[]): Result<string | null, Context>;
     }
 }
@@ -65,6 +79,40 @@ export class RedisHandoffStore implements HandoffStore {
         private readonly prefix: string,
     ) {
         redis.defineCommand('linliWriteHandoff', { numberOfKeys: 5, lua: WRITE_HANDOFF });
+        redis.defineCommand('linliRescoreHandoff', { numberOfKeys: 2, lua: RESCORE_HANDOFF });
+    }
+
+    /**
+     * Handoffs an older build wrote are scored by queue time alone (below one tier) and not counted by priority: they
+     * are given their queue position once, before anything reads in queue order, so none sorts wrongly or is missed
+     * by a cursor. Checking costs one lookup per status; a failed attempt (Redis down) is tried again next read.
+     */
+    private positioned: Promise<void> | null = null;
+    private positionOlderHandoffs(): Promise<void> {
+        this.positioned ??= this.rescoreOlderHandoffs().catch((error: unknown) => {
+            this.positioned = null;
+            throw error;
+        });
+        return this.positioned;
+    }
+
+    private async rescoreOlderHandoffs(): Promise<void> {
+        for (const status of HandoffStatuses.options) {
+            const key = this.statusKey(status);
+            for (;;) {
+                const ids = await guarded('handoff list', () => this.redis.zrangebyscore(key, '-inf', `(${TIER_SCALE}`, 'LIMIT', 0, 200));
+                if (ids.length === 0) break;
+                const docs = (await guarded('handoff list', () => this.redis.pipeline(ids.map((id) => ['hget', this.key(id), 'doc'])).exec())) ?? [];
+                const pipeline = this.redis.pipeline();
+                ids.forEach((id, i) => {
+                    const doc = docs[i]?.[1];
+                    if (typeof doc !== 'string') return void pipeline.zrem(key, id);
+                    const h = Handoff.parse(JSON.parse(doc));
+                    pipeline.linliRescoreHandoff(key, this.countsKey, id, String(score(queuePosition(h))), status, String(h.priority));
+                });
+                await guarded('handoff list', () => pipeline.exec());
+            }
+        }
     }
 
     private key(conversationId: string): string {
@@ -114,6 +162,7 @@ export class RedisHandoffStore implements HandoffStore {
     }
 
     async page(status: HandoffStatus, limit: number, after: HandoffPosition | null): Promise<Handoff[]> {
+        await this.positionOlderHandoffs();
         const key = this.statusKey(status);
         const ids = await guarded('handoff list', async () => {
             if (!after) return this.redis.zrange(key, 0, limit - 1);
@@ -128,6 +177,7 @@ export class RedisHandoffStore implements HandoffStore {
     }
 
     async countBefore(status: HandoffStatus, position: HandoffPosition): Promise<number> {
+        await this.positionOlderHandoffs();
         const key = this.statusKey(status);
         const at = String(score(position));
         const [lower, ties] = await guarded('handoff count', () => Promise.all([this.redis.zcount(key, '-inf', `(${at}`), this.redis.zrangebyscore(key, at, at)]));
@@ -135,6 +185,7 @@ export class RedisHandoffStore implements HandoffStore {
     }
 
     async countsByPriority(status: HandoffStatus): Promise<PriorityCounts> {
+        await this.positionOlderHandoffs();
         const values = await guarded('handoff count', () => this.redis.hmget(this.countsKey, ...HandoffPriorities.map((p) => `${status}:${p}`)));
         return Object.fromEntries(HandoffPriorities.map((p, i) => [String(p), Math.max(0, Number(values[i] ?? 0))])) as PriorityCounts;
     }
