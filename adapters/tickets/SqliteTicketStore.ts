@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/openSqlite';
-import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketStatus } from '../../bot/tickets/Ticket';
+import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketPosition, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../storage/StorageUnavailableError';
@@ -27,9 +27,15 @@ export class SqliteTicketStore implements TicketStore {
                 owner_id TEXT NOT NULL,
                 created_at INTEGER NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at DESC);
-            CREATE INDEX IF NOT EXISTS tickets_owner ON tickets (owner_id, created_at DESC);
-            CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status, created_at DESC);
+            DROP INDEX IF EXISTS tickets_created;
+            DROP INDEX IF EXISTS tickets_owner;
+            DROP INDEX IF EXISTS tickets_status;
+            -- Newest first, then by id: the keyset the list pages by, under each filter the API offers.
+            CREATE INDEX IF NOT EXISTS tickets_order ON tickets (created_at, id);
+            CREATE INDEX IF NOT EXISTS tickets_owner_order ON tickets (owner_id, created_at, id);
+            CREATE INDEX IF NOT EXISTS tickets_status_order ON tickets (status, created_at, id);
+            CREATE INDEX IF NOT EXISTS tickets_kind_order ON tickets (kind, created_at, id);
+            CREATE INDEX IF NOT EXISTS tickets_category_order ON tickets (category, created_at, id);
             CREATE TABLE IF NOT EXISTS ticket_sequences (day TEXT PRIMARY KEY, n INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS ticket_follow_ups (id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS ticket_follow_ups_due ON ticket_follow_ups (due_at);
@@ -129,7 +135,22 @@ export class SqliteTicketStore implements TicketStore {
         return tickets.filter((t) => followUpReadyAt(t) !== null);
     }
 
-    async list(filter: TicketFilter, limit = 200): Promise<Ticket[]> {
+    async list(filter: TicketFilter, limit = 200, after: TicketPosition | null = null): Promise<Ticket[]> {
+        const { where, args } = this.where(filter);
+        if (after) (where.push('(created_at, id) < (?, ?)'), args.push(after.createdAt, after.id));
+        const sql = `SELECT doc FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+        const rows = await guarded('ticket list', () => this.sql.get(sql).all(...args, limit) as Row[]);
+        return rows.map((r) => Ticket.parse(JSON.parse(r.doc))).filter((t) => matchesFilter(t, filter));
+    }
+
+    async count(filter: TicketFilter): Promise<number> {
+        const { where, args } = this.where(filter);
+        const sql = `SELECT COUNT(*) AS n FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+        const row = await guarded('ticket count', () => this.sql.get(sql).get(...args) as { n: number });
+        return row.n;
+    }
+
+    private where(filter: TicketFilter): { where: string[]; args: (string | number)[] } {
         const where: string[] = [];
         const args: (string | number)[] = [];
         if (filter.status) (where.push('status = ?'), args.push(filter.status));
@@ -138,9 +159,7 @@ export class SqliteTicketStore implements TicketStore {
         if (filter.ownerId) (where.push('owner_id = ?'), args.push(filter.ownerId));
         if (filter.createdFrom) (where.push('created_at >= ?'), args.push(filter.createdFrom.getTime()));
         if (filter.createdTo) (where.push('created_at < ?'), args.push(filter.createdTo.getTime()));
-        const sql = `SELECT doc FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-        const rows = await guarded('ticket list', () => this.sql.get(sql).all(...args, limit) as Row[]);
-        return rows.map((r) => Ticket.parse(JSON.parse(r.doc))).filter((t) => matchesFilter(t, filter));
+        return { where, args };
     }
 
     close(): void {

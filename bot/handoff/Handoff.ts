@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Emotions, EscalationReasons, Personas } from '../nlu/NluResult';
+import { compareIds } from '../paging/compareIds';
 
 export const HandoffStatuses = z.enum(['queued', 'active', 'closed']);
 export type HandoffStatus = z.infer<typeof HandoffStatuses>;
@@ -43,7 +44,35 @@ export class HandoffConflictError extends Error {
     }
 }
 
-/** Queue order: most urgent first, then whoever has waited longest. */
-export function queueOrder(a: Handoff, b: Handoff): number {
-    return a.priority - b.priority || Date.parse(a.since) - Date.parse(b.since);
+/**
+ * Priorities up to this one are urgent (danger, harm, a person at risk): the contract puts every one of them ahead
+ * of the rest of the queue, so a flood of ordinary requests can never push an emergency off the first page.
+ */
+export const URGENT_PRIORITY = 2;
+export const HandoffPriorities = [1, 2, 3, 4, 5] as const;
+
+/**
+ * Where a handoff stands in queue order: its tier (1 and 2 are their own tiers, 3–5 share the last one, oldest
+ * first), then its queue time in ms, then its conversation id so equal times still have one order. Page cursors carry
+ * exactly this; the stores index it.
+ */
+export const HandoffPosition = z.object({
+    tier: z.number().int().min(1).max(URGENT_PRIORITY + 1),
+    // Up to the year 2286: the Redis store scores a position as tier × 10¹³ + since, exact in a double.
+    since: z.number().int().min(0).max(9_999_999_999_999),
+    conversationId: z.string().min(1).max(1000),
+});
+export type HandoffPosition = z.infer<typeof HandoffPosition>;
+
+export function queueTier(priority: number): number {
+    return Math.min(priority, URGENT_PRIORITY + 1);
+}
+
+export function queuePosition(h: Handoff): HandoffPosition {
+    return { tier: queueTier(h.priority), since: Date.parse(h.since), conversationId: h.conversationId };
+}
+
+/** Queue order: the urgent tiers first, then whoever has waited longest (the order of the agents' API and console). */
+export function comparePositions(a: HandoffPosition, b: HandoffPosition): number {
+    return a.tier - b.tier || a.since - b.since || compareIds(a.conversationId, b.conversationId);
 }

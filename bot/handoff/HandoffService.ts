@@ -8,11 +8,11 @@ import { conversationStepKey } from '../tickets/ConversationStep';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
-import { queueOrder, type Handoff, type HandoffStatus } from './Handoff';
+import { queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
-import type { HandoffStore } from './HandoffStore';
+import type { HandoffStore, PriorityCounts } from './HandoffStore';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
 export const AGENT_SPEAKING = Symbol('linli.agentSpeaking');
@@ -54,6 +54,18 @@ export interface HandoffRequest {
     /** What the owner said in this turn (not in the stored transcript yet: a turn's lines are written when it ends). */
     lastWords: string;
 }
+
+/** One page of the agents' queue in queue order, with what the whole status holds. */
+export interface HandoffPage {
+    handoffs: Handoff[];
+    total: number;
+    countsByPriority: PriorityCounts;
+    /** Where the next page starts; null on the last page. */
+    next: HandoffPosition | null;
+}
+
+/** Handoffs the timeout sweep reads per step (it walks the whole queue, a page at a time). */
+const SWEEP_PAGE = 200;
 
 /** Owner lines of the transcript in the summary the agent sees first. */
 const SUMMARY_LINES = 5;
@@ -106,8 +118,7 @@ export class HandoffService {
             reference: reference as Record<string, unknown>,
             version: 1,
         });
-        const queue = await this.deps.store.list('queued');
-        const ahead = queue.filter((h) => h.conversationId !== conversationId && queueOrder(h, handoff) < 0).length;
+        const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
@@ -123,8 +134,16 @@ export class HandoffService {
         return this.deps.store.get(conversationId);
     }
 
-    list(status: HandoffStatus): Promise<Handoff[]> {
-        return this.deps.store.list(status);
+    /** `limit` handoffs of a status in queue order after `after`; `next` is set only when more follow. */
+    async page(status: HandoffStatus, limit: number, after: HandoffPosition | null): Promise<HandoffPage> {
+        const [handoffs, total, countsByPriority] = await Promise.all([
+            this.deps.store.page(status, limit + 1, after),
+            this.deps.store.count(status),
+            this.deps.store.countsByPriority(status),
+        ]);
+        const shown = handoffs.slice(0, limit);
+        const last = shown.at(-1);
+        return { handoffs: shown, total, countsByPriority, next: handoffs.length > limit && last ? queuePosition(last) : null };
     }
 
     count(status: HandoffStatus): Promise<number> {
@@ -186,36 +205,45 @@ export class HandoffService {
     /** Closes every handoff that waited longer than the timeout: a call-back ticket, and the owner is told. */
     async expireUnaccepted(): Promise<Handoff[]> {
         const now = this.deps.clock();
-        const overdue = (await this.deps.store.list('queued')).filter((h) => now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
         const expired: Handoff[] = [];
-        const { callBack } = this.deps.settings;
-        for (const current of overdue) {
-            const ticket = await this.deps.tickets.create({
-                kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
-                category: current.reason === 'emergency' ? 'emergency' : 'service',
-                channelId: current.channelId,
-                conversationId: current.conversationId,
-                ownerId: current.ownerId,
-                medium: 'chat',
-                contact: {},
-                location: null,
-                description: fillLine(callBack.description, { reason: current.reason, summary: current.summary }).slice(0, 2000),
-                request: callBack.request,
-                subject: null,
-                department: callBack.department,
-                urgent: current.priority <= 2,
-                // One call-back per wait: a sweep that wrote the ticket but failed to close the handoff reuses it next time.
-            }, { idempotencyKey: conversationStepKey(current.conversationId, 'handoff', current.since, 'call_back') });
-            const handoff: Handoff = { ...current, status: 'closed', closedAt: now.toISOString(), outcome: 'timed_out', ticketId: ticket.id, version: current.version + 1 };
-            await this.deps.store.replace(handoff);
-            await this.record(handoff, { at: now.toISOString(), from: 'system', event: 'handoff.timed_out', text: ticket.id }, 'timed_out');
-            await this.toOwner(handoff, async (context) => {
-                await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'no agent accepted in time'));
-                await context.sendActivity(this.deps.phrasebook.say('handoff_timeout', handoff.persona, { ticketId: ticket.id }));
-            });
-            expired.push(handoff);
+        // Every queued handoff, a page at a time: closing one does not move the keyset cursor, so none is skipped.
+        for (let after: HandoffPosition | null = null, more = true; more; ) {
+            const page = await this.deps.store.page('queued', SWEEP_PAGE, after);
+            more = page.length === SWEEP_PAGE;
+            after = page.length > 0 ? queuePosition(page[page.length - 1]!) : null;
+            const overdue = page.filter((h) => now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
+            for (const current of overdue) expired.push(await this.expire(current, now));
         }
         return expired;
+    }
+
+    /** Closes one handoff nobody accepted: a call-back ticket, the transcript, the feed, and the owner is told. */
+    private async expire(current: Handoff, now: Date): Promise<Handoff> {
+        const { callBack } = this.deps.settings;
+        const ticket = await this.deps.tickets.create({
+            kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
+            category: current.reason === 'emergency' ? 'emergency' : 'service',
+            channelId: current.channelId,
+            conversationId: current.conversationId,
+            ownerId: current.ownerId,
+            medium: 'chat',
+            contact: {},
+            location: null,
+            description: fillLine(callBack.description, { reason: current.reason, summary: current.summary }).slice(0, 2000),
+            request: callBack.request,
+            subject: null,
+            department: callBack.department,
+            urgent: current.priority <= 2,
+            // One call-back per wait: a sweep that wrote the ticket but failed to close the handoff reuses it next time.
+        }, { idempotencyKey: conversationStepKey(current.conversationId, 'handoff', current.since, 'call_back') });
+        const handoff: Handoff = { ...current, status: 'closed', closedAt: now.toISOString(), outcome: 'timed_out', ticketId: ticket.id, version: current.version + 1 };
+        await this.deps.store.replace(handoff);
+        await this.record(handoff, { at: now.toISOString(), from: 'system', event: 'handoff.timed_out', text: ticket.id }, 'timed_out');
+        await this.toOwner(handoff, async (context) => {
+            await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', 'no agent accepted in time'));
+            await context.sendActivity(this.deps.phrasebook.say('handoff_timeout', handoff.persona, { ticketId: ticket.id }));
+        });
+        return handoff;
     }
 
     private async require(conversationId: string, status: HandoffStatus): Promise<Handoff> {

@@ -1,4 +1,7 @@
-import type { Handoff, HandoffStatus } from './Handoff';
+import type { Handoff, HandoffPosition, HandoffStatus } from './Handoff';
+
+/** How many handoffs of a status stand at each priority (every priority present, 0 when none). */
+export type PriorityCounts = Record<'1' | '2' | '3' | '4' | '5', number>;
 
 /**
  * Handoffs, one per conversation at a time. `open` refuses (returns the existing one) while a conversation already
@@ -11,9 +14,15 @@ export interface HandoffStore {
     get(conversationId: string): Promise<Handoff | null>;
     /** Writes `next` (version = previous + 1) if the stored version is still `next.version - 1`. */
     replace(next: Handoff): Promise<void>;
-    /** By status, in queue order for queued ones, oldest first otherwise; at most `limit`. */
-    list(status: HandoffStatus, limit?: number): Promise<Handoff[]>;
+    /**
+     * By status in queue order (comparePositions), at most `limit`, starting after `after` (a keyset: handoffs that
+     * sort after it, whatever was added or removed before it since).
+     */
+    page(status: HandoffStatus, limit: number, after: HandoffPosition | null): Promise<Handoff[]>;
     /** How many there are in a status, however many (for /metrics: no documents read). */
     count(status: HandoffStatus): Promise<number>;
+    /** How many of a status sort before `position` (the owners ahead of one in the queue); no documents read. */
+    countBefore(status: HandoffStatus, position: HandoffPosition): Promise<number>;
+    countsByPriority(status: HandoffStatus): Promise<PriorityCounts>;
     ping(): Promise<void>;
 }

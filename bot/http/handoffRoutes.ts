@@ -1,7 +1,9 @@
 import type { Next, Request, Response, Server } from 'restify';
 import restify from 'restify';
 import { z } from 'zod';
-import { HandoffConflictError, HandoffStatuses, type Handoff } from '../handoff/Handoff';
+import { HandoffConflictError, HandoffPosition, HandoffStatuses, type Handoff } from '../handoff/Handoff';
+import { decodeCursor, encodeCursor } from '../paging/PageCursor';
+import { BAD_CURSOR, PageQuery } from './pageQuery';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from '../handoff/HandoffErrors';
 import type { FeedEvent, HandoffFeed } from '../handoff/HandoffFeed';
 import type { HandoffService } from '../handoff/HandoffService';
@@ -19,7 +21,7 @@ export interface HandoffRouteDeps {
     clock: () => Date;
 }
 
-const ListQuery = z.object({ status: HandoffStatuses.default('queued') });
+const ListQuery = PageQuery.extend({ status: HandoffStatuses.default('queued') });
 const MessageBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
 /** Lines of the transcript shown with each queue entry. */
 const LAST_MESSAGES = 5;
@@ -37,20 +39,32 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         if (error instanceof OwnerUnreachableError) return sendError(res, 502, 'owner_unreachable', error.message);
         throw error;
     };
-    const view = async (h: Handoff) => ({
-        ...h,
-        reference: undefined,
-        waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
-        lastMessages: (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES),
-    });
+    const view = async (h: Handoff) => {
+        const lastMessages = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES);
+        return {
+            ...h,
+            reference: undefined,
+            waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
+            lastMessage: lastMessages.at(-1)?.text ?? null,
+            lastMessages,
+        };
+    };
 
     server.get('/api/handoffs', async (req: Request, res: Response) => {
         if (!staff(req, res)) return;
         const query = ListQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
-        // Oldest first, as the contract says; each entry carries its priority for consoles that sort by urgency.
-        const handoffs = (await deps.handoffs.list(query.data.status)).sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
-        res.json({ handoffs: await Promise.all(handoffs.map(view)) });
+        const { status, limit, cursor } = query.data;
+        const after = cursor === undefined ? null : decodeCursor(HandoffPosition, cursor);
+        if (after === null && cursor !== undefined) return sendError(res, 400, 'invalid_query', BAD_CURSOR);
+        // Queue order, as the contract says: priority 1 and 2 ahead of everything else, then whoever waited longest.
+        const page = await deps.handoffs.page(status, limit, after);
+        res.json({
+            handoffs: await Promise.all(page.handoffs.map(view)),
+            total: page.total,
+            countsByPriority: page.countsByPriority,
+            nextCursor: page.next && encodeCursor(page.next),
+        });
     });
 
     // Callback-style on purpose: the stream stays open, and the chain ends only when the console goes away.

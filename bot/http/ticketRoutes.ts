@@ -3,7 +3,9 @@ import restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { ComplaintReporter } from '../tickets/ComplaintReporter';
-import { TicketCategories, TicketConflictError, TicketKinds, TicketStatuses, type Ticket } from '../tickets/Ticket';
+import { TicketCategories, TicketConflictError, TicketKinds, TicketPosition, TicketStatuses, type Ticket } from '../tickets/Ticket';
+import { decodeCursor, encodeCursor } from '../paging/PageCursor';
+import { BAD_CURSOR, PageQuery } from './pageQuery';
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
 import { describeIssues, sendError, staffName } from './apiErrors';
@@ -31,7 +33,7 @@ const ReminderBody = z
     })
     .strict();
 
-const ListQuery = z.object({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
+const ListQuery = PageQuery.extend({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
 const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
 
 
@@ -43,7 +45,11 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         if (!staff(req, res)) return;
         const query = ListQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
-        res.json({ tickets: await deps.tickets.list(query.data) });
+        const { limit, cursor, ...filter } = query.data;
+        const after = cursor === undefined ? null : decodeCursor(TicketPosition, cursor);
+        if (after === null && cursor !== undefined) return sendError(res, 400, 'invalid_query', BAD_CURSOR);
+        const page = await deps.tickets.page(filter, limit, after);
+        res.json({ tickets: page.tickets, total: page.total, nextCursor: page.next && encodeCursor(page.next) });
     });
 
     server.get('/api/tickets/:id', async (req: Request, res: Response) => {

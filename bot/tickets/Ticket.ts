@@ -75,6 +75,17 @@ export interface TicketFilter {
     createdTo?: Date;
 }
 
+/** Where a ticket stands in the newest-first order: creation time in ms, then id. Page cursors carry exactly this. */
+export const TicketPosition = z.object({
+    createdAt: z.number().int().min(0).max(8.64e15),
+    id: z.string().min(1).max(64),
+});
+export type TicketPosition = z.infer<typeof TicketPosition>;
+
+export function ticketPosition(ticket: Ticket): TicketPosition {
+    return { createdAt: Date.parse(ticket.createdAt), id: ticket.id };
+}
+
 export class TicketConflictError extends Error {
     constructor(id: string) {
         super(`ticket ${id} was changed by someone else; reload and try again`);

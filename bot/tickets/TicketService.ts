@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Ticket, TicketStatuses, type HistoryEntry, type TicketFilter, type TicketStatus } from './Ticket';
+import { Ticket, TicketStatuses, ticketPosition, type HistoryEntry, type TicketFilter, type TicketPosition, type TicketStatus } from './Ticket';
 import type { TicketStore } from './TicketStore';
 import type { WorkingCalendar } from './WorkingCalendar';
 
@@ -139,6 +139,14 @@ export class TicketService {
 
     list(filter: TicketFilter, limit?: number): Promise<Ticket[]> {
         return this.store.list(filter, limit);
+    }
+
+    /** `limit` tickets newest first after `after`, the number matching, and where the next page starts (null: none). */
+    async page(filter: TicketFilter, limit: number, after: TicketPosition | null): Promise<{ tickets: Ticket[]; total: number; next: TicketPosition | null }> {
+        const [tickets, total] = await Promise.all([this.store.list(filter, limit + 1, after), this.store.count(filter)]);
+        const shown = tickets.slice(0, limit);
+        const last = shown.at(-1);
+        return { tickets: shown, total, next: tickets.length > limit && last ? ticketPosition(last) : null };
     }
 
     /** Applies a staff change; refuses an illegal move (IllegalTransitionError) or a concurrent change (TicketConflictError). */

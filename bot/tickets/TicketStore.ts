@@ -1,4 +1,4 @@
-import type { Ticket, TicketFilter, TicketStatus } from './Ticket';
+import type { Ticket, TicketFilter, TicketPosition, TicketStatus } from './Ticket';
 
 /** Where tickets live: SQLite under DATA_DIR, or Redis. Both pass tests/helpers/ticketStoreConformance.ts. */
 export interface TicketStore {
@@ -14,8 +14,10 @@ export interface TicketStore {
     get(id: string): Promise<Ticket | null>;
     /** Replaces a ticket if its stored version is `expectedVersion`; else TicketConflictError. */
     replace(ticket: Ticket, expectedVersion: number): Promise<void>;
-    /** Newest first. */
-    list(filter: TicketFilter, limit?: number): Promise<Ticket[]>;
+    /** Newest first (then by id, highest first); with `after`, only those that sort after it (a keyset page). */
+    list(filter: TicketFilter, limit?: number, after?: TicketPosition | null): Promise<Ticket[]>;
+    /** How many match the filter, however many. */
+    count(filter: TicketFilter): Promise<number>;
     /** How many tickets stand in each status (for /metrics). */
     countByStatus(): Promise<Record<TicketStatus, number>>;
     /** Tickets whose follow-up is due by `now` and not yet asked, oldest due first. */

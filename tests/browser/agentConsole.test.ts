@@ -39,4 +39,30 @@ describe('agent console in Chromium, embedded store', () => {
         await consoleRoundTrip(page, server, server.url, channel, TOKEN, 'browser-1');
         expect(pageErrors).toEqual([]);
     }, 30_000);
+
+    it('shows an emergency first behind a long queue, how many wait, and loads the next page on request', async () => {
+        for (let i = 0; i < 60; i++) {
+            await server.linli.handoffs.initiate({
+                reference: { channelId: 'webchat', conversation: { id: `long-queue-${i}`, isGroup: false, conversationType: 'personal', name: '' }, user: { id: `owner-long-${i}`, name: '' }, serviceUrl: channel.url },
+                reason: 'requested',
+                rule: null,
+                priority: i === 59 ? 1 : 4,
+                ticketId: null,
+                persona: 'default',
+                emotion: 'calm',
+                lastWords: '转人工',
+            });
+        }
+        const waiting = await server.linli.handoffs.count('queued');
+        await page.reload();
+        const rows = page.getByTestId('queue-row');
+        await poll(() => rows.count()).toBe(50);
+        expect(await rows.first().getAttribute('data-conversation-id')).toBe('long-queue-59');
+        expect(await rows.first().textContent()).toMatch(/^P1/);
+        await poll(() => page.getByTestId('queue-summary').textContent()).toContain(`共 ${waiting} 个`);
+        await page.getByTestId('queue-more').click();
+        await poll(() => rows.count()).toBe(waiting);
+        expect(await page.getByTestId('queue-more').isHidden()).toBe(true);
+        expect(pageErrors).toEqual([]);
+    }, 30_000);
 });

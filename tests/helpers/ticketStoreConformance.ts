@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { TicketConflictError, type Ticket } from '../../bot/tickets/Ticket';
+import { TicketConflictError, ticketPosition, type Ticket, type TicketFilter, type TicketPosition } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 
 export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
@@ -36,6 +36,20 @@ export function sampleTicket(id: string, over: Partial<Ticket> = {}): Ticket {
         ...over,
     };
 }
+
+/** Every ticket matching `filter`, read page by page as the API does; the ids in the order the pages gave them. */
+async function pageThrough(store: TicketStore, filter: TicketFilter, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let after: TicketPosition | null = null; ; ) {
+        const page = await store.list(filter, limit, after);
+        ids.push(...page.map((t) => t.id));
+        if (page.length < limit) return ids;
+        after = ticketPosition(page.at(-1)!);
+    }
+}
+
+const dayId = (day: number, n: number) => `TS-202611${String(day).padStart(2, '0')}-${String(n).padStart(4, '0')}`;
+const hour = (n: number) => new Date(Date.parse('2026-11-01T00:00:00.000Z') + n * 3_600_000).toISOString();
 
 /** What every TicketStore must do, run against SQLite and against the real Redis. */
 export function ticketStoreConformance(makeStore: () => TicketStore): void {
@@ -152,5 +166,47 @@ export function ticketStoreConformance(makeStore: () => TicketStore): void {
         expect((await store.list(november)).map((t) => t.id)).toEqual(['TS-20261102-0001', 'TS-20261101-0001']);
         expect(await store.list({}, 1)).toHaveLength(1);
         expect(await store.countByStatus()).toEqual({ received: 2, in_progress: 1, replied: 0, revisited: 0, closed: 0 });
+    });
+
+    it('pages newest first through every ticket exactly once, equal times by id, and counts under each filter', async () => {
+        const store = makeStore();
+        const inserted: string[] = [];
+        for (let i = 0; i < 45; i++) {
+            // Three tickets share each hour, so pages must break ties by id.
+            const id = dayId(1 + Math.floor(i / 3), (i % 3) + 1);
+            await store.insert(sampleTicket(id, { createdAt: hour(Math.floor(i / 3)), kind: i % 5 === 0 ? 'repair' : 'complaint', category: i % 2 ? 'fee' : 'facility' }));
+            inserted.push(id);
+        }
+        const newestFirst = [...inserted].reverse();
+        expect(await pageThrough(store, {}, 7)).toEqual(newestFirst);
+        expect(await pageThrough(store, { kind: 'repair' }, 2)).toEqual(newestFirst.filter((_, i) => (44 - i) % 5 === 0));
+        expect(await pageThrough(store, { category: 'fee', status: 'received' }, 4)).toEqual(newestFirst.filter((_, i) => (44 - i) % 2 === 1));
+        expect(await store.count({})).toBe(45);
+        expect(await store.count({ kind: 'repair' })).toBe(9);
+        expect(await store.count({ category: 'fee' })).toBe(22);
+        expect(await store.count({ category: 'fee', kind: 'repair' })).toBe(4);
+        expect(await store.count({ status: 'closed' })).toBe(0);
+        expect(await store.count({ createdFrom: new Date(hour(3)), createdTo: new Date(hour(5)) })).toBe(6);
+    });
+
+    it('keeps its place between pages while tickets are added and change status (a keyset cursor)', async () => {
+        const store = makeStore();
+        for (let i = 1; i <= 20; i++) await store.insert(sampleTicket(dayId(10, i), { createdAt: hour(200 + i) }));
+        const first = await store.list({ status: 'received' }, 5);
+        const cursor = ticketPosition(first.at(-1)!);
+        // Meanwhile a new ticket arrives (newest: before the cursor), and two further down move on to in_progress.
+        await store.insert(sampleTicket(dayId(11, 1), { createdAt: hour(300) }));
+        for (const id of [dayId(10, 10), dayId(10, 3)]) await store.replace({ ...(await store.get(id))!, status: 'in_progress', version: 2 }, 1);
+        const rest: string[] = [];
+        for (let after: TicketPosition | null = cursor; ; ) {
+            const page = await store.list({ status: 'received' }, 5, after);
+            rest.push(...page.map((t) => t.id));
+            if (page.length < 5) break;
+            after = ticketPosition(page.at(-1)!);
+        }
+        const expected = Array.from({ length: 15 }, (_, i) => dayId(10, 15 - i)).filter((id) => id !== dayId(10, 10) && id !== dayId(10, 3));
+        expect(rest).toEqual(expected);
+        expect(first.map((t) => t.id)).toEqual([20, 19, 18, 17, 16].map((n) => dayId(10, n)));
+        expect((await store.list({ status: 'received' }, 1))[0]?.id).toBe(dayId(11, 1));
     });
 }

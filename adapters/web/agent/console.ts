@@ -25,6 +25,14 @@ interface HandoffView {
     summary: string;
 }
 
+/** One page of GET /api/handoffs: queue order, priority 1 and 2 first. */
+interface QueuePage {
+    handoffs: HandoffView[];
+    total: number;
+    countsByPriority: Record<string, number>;
+    nextCursor: string | null;
+}
+
 interface Ticket {
     id: string;
     status: string;
@@ -76,6 +84,13 @@ let openId: string | null = null;
 let openHandoff: HandoffView | null = null;
 let openTicket: Ticket | null = null;
 let feedAbort: AbortController | null = null;
+/** The queued handoffs loaded so far (first page, plus any the agent asked for with "more"), in the server's order. */
+let queued: HandoffView[] = [];
+let queuedCursor: string | null = null;
+/** Rows a refresh reloads: the first page, or as many as the agent has loaded. */
+const QUEUE_PAGE = 50;
+/** The server's page limit (contract: at most 200), for reading the agent's own active conversations in one call. */
+const MAX_PAGE = 200;
 /** The agent picked a ticket status and has not saved it: a background refresh must not undo the choice. */
 let ticketChoicePending = false;
 /**
@@ -131,15 +146,38 @@ function cell(row: HTMLTableRowElement, text: string, className = ''): void {
     if (className) td.className = className;
 }
 
+/** Reads queued handoffs page by page from the start until `wanted` are loaded or the queue ends. */
+async function loadQueued(wanted: number): Promise<QueuePage> {
+    let page = await api<QueuePage>('GET', `/api/handoffs?status=queued&limit=${Math.min(MAX_PAGE, Math.max(QUEUE_PAGE, wanted))}`);
+    const rows = [...page.handoffs];
+    while (rows.length < wanted && page.nextCursor) {
+        page = await api<QueuePage>('GET', `/api/handoffs?status=queued&limit=${Math.min(MAX_PAGE, wanted - rows.length)}&cursor=${encodeURIComponent(page.nextCursor)}`);
+        rows.push(...page.handoffs);
+    }
+    return { ...page, handoffs: rows };
+}
+
 async function refreshQueue(): Promise<void> {
-    const [queued, active] = await Promise.all([
-        api<{ handoffs: HandoffView[] }>('GET', '/api/handoffs?status=queued'),
-        api<{ handoffs: HandoffView[] }>('GET', '/api/handoffs?status=active'),
+    const [queue, active] = await Promise.all([loadQueued(queued.length), api<QueuePage>('GET', `/api/handoffs?status=active&limit=${MAX_PAGE}`)]);
+    queued = queue.handoffs;
+    queuedCursor = queue.nextCursor;
+    renderQueue(queue, active.handoffs.filter((h) => h.agent === me));
+}
+
+async function loadMoreQueued(): Promise<void> {
+    if (!queuedCursor) return;
+    const [next, active] = await Promise.all([
+        api<QueuePage>('GET', `/api/handoffs?status=queued&limit=${QUEUE_PAGE}&cursor=${encodeURIComponent(queuedCursor)}`),
+        api<QueuePage>('GET', `/api/handoffs?status=active&limit=${MAX_PAGE}`),
     ]);
-    // Most urgent first, then whoever has waited longest; the agent's own active conversations stay on the list.
-    const rows = [...queued.handoffs, ...active.handoffs.filter((h) => h.agent === me)].sort(
-        (a, b) => a.priority - b.priority || b.waitingSeconds - a.waitingSeconds,
-    );
+    queued = [...queued, ...next.handoffs];
+    queuedCursor = next.nextCursor;
+    renderQueue({ ...next, handoffs: queued }, active.handoffs.filter((h) => h.agent === me));
+}
+
+/** The agent's own active conversations first, then the queue in the server's order (urgent first, then oldest). */
+function renderQueue(queue: QueuePage, mine: HandoffView[]): void {
+    const rows = [...mine, ...queue.handoffs];
     const body = $<HTMLTableSectionElement>('queue');
     body.replaceChildren();
     for (const h of rows) {
@@ -147,7 +185,7 @@ async function refreshQueue(): Promise<void> {
         row.dataset.conversationId = h.conversationId;
         row.dataset.testid = 'queue-row';
         if (h.conversationId === openId) row.className = 'open';
-        cell(row, `P${h.priority}`, h.priority === 1 ? 'p1' : '');
+        cell(row, `P${h.priority}`, h.priority === 1 ? 'p1' : h.priority === 2 ? 'p2' : '');
         cell(row, REASONS[h.reason] ?? h.reason);
         cell(row, waited(h.waitingSeconds));
         cell(row, PERSONAS[h.persona] ?? h.persona);
@@ -156,6 +194,10 @@ async function refreshQueue(): Promise<void> {
         row.addEventListener('click', () => void openConversation(h.conversationId));
     }
     $('queue-empty').hidden = rows.length > 0;
+    const urgent = (queue.countsByPriority['1'] ?? 0) + (queue.countsByPriority['2'] ?? 0);
+    $('queue-summary').textContent =
+        queue.total > 0 ? `等待接入共 ${queue.total} 个（紧急 P1/P2：${urgent} 个），已显示 ${queue.handoffs.length} 个` : '';
+    $('queue-more').hidden = !queue.nextCursor;
 }
 
 function renderEntry(entry: Entry): HTMLLIElement {
@@ -333,6 +375,7 @@ function wire(): void {
         if (!result.ownerNotified) throw new Error('已处理，但业主的渠道暂时无法送达通知');
     };
     $('accept').addEventListener('click', () => void act(change('accept')));
+    $('queue-more').addEventListener('click', () => void loadMoreQueued().catch(() => undefined));
     $('release').addEventListener('click', () => void act(change('release')));
     $<HTMLFormElement>('reply-form').addEventListener('submit', (e) => {
         e.preventDefault();
