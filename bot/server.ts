@@ -10,6 +10,7 @@ import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { RateLimiter } from './http/RateLimiter';
 import { createHash } from 'node:crypto';
+import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 
 export interface ServerDeps {
     linli: Linli;
@@ -23,8 +24,6 @@ export interface ServerDeps {
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
 const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
-
-const MAX_BODY_BYTES = 256 * 1024;
 
 /** Reads how long the store takes to answer; bounded so /readyz never hangs. */
 async function storeAnswers(linli: Linli, timeoutMs: number): Promise<string | null> {
@@ -60,15 +59,8 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
 
     server.post(
         '/api/messages',
-        (req: Request, res: Response, next: restify.Next) => {
-            // The protocol speaks JSON only; anything else is refused before it is parsed.
-            if (!req.is('application/json')) {
-                sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
-                return next(false);
-            }
-            return next();
-        },
-        restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
+        // The protocol speaks JSON only; anything else is refused before it is parsed.
+        new JsonBodyReader(OWNER_BODY_BYTES).handler,
         async (req: Request, res: Response) => {
             const parsed = ActivityBody.safeParse(req.body);
             if (!parsed.success) {
