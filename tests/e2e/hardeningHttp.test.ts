@@ -148,6 +148,19 @@ describe('compressed bodies (items 1 and 2)', () => {
 });
 
 describe('staff bodies (items 2 and 3)', () => {
+    it('answers 401 to an unauthenticated 300 MB body from its headers, before the body is sent', async () => {
+        const result = await stream(`/api/tickets/${ticketId}`, { 'content-length': String(300 * 1024 * 1024) }, 300 * 1024 * 1024);
+        expect(result.status).toBe(401);
+        expect(result.written).toBeLessThan(20 * 1024 * 1024);
+        await alive();
+    });
+
+    it('answers 401 to an unauthenticated streamed (chunked) 20 MB body without holding it in memory', async () => {
+        const result = await stream(`/api/tickets/${ticketId}`, { authorization: 'Bearer wrong-token-0123456789' }, 20 * 1024 * 1024);
+        expect(result.status).toBe(401);
+        expect(result.rssGrowth).toBeLessThan(15 * 1024 * 1024);
+    });
+
     it('caps authenticated staff bodies: 413 past 64 KiB, declared or streamed', async () => {
         const big = await send('PATCH', `/api/tickets/${ticketId}`, JSON.stringify({ note: 'x'.repeat(100 * 1024) }));
         expect(big.status).toBe(413);
@@ -163,5 +176,61 @@ describe('staff bodies (items 2 and 3)', () => {
         expect(bad.status).toBe(400);
         expect(bad.json.reason).toMatch(/JSON/);
         expect((await send('PATCH', `/api/tickets/${ticketId}`, 'note=hi', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    });
+});
+
+describe('staff rate limit (item 11)', () => {
+    const get = (url: string, headers: Record<string, string>) => fetch(`${url}/api/staff/me`, { headers }).then((r) => r.status);
+
+    it('counts one token as one bucket however its header is spelt', async () => {
+        const limited = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, AGENT_API_RATE_PER_MINUTE: '4' });
+        try {
+            const variants = [`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `BEARER ${TOKEN}`, `Bearer    ${TOKEN}`, `bEaReR\t${TOKEN}`, `  Bearer ${TOKEN}  `];
+            const statuses = [];
+            for (const authorization of variants) statuses.push(await get(limited.url, { authorization }));
+            expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+        } finally {
+            await limited.close();
+        }
+    });
+
+    it('counts wrong and missing tokens against the address, and a valid token keeps its own bucket', async () => {
+        const limited = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, AGENT_API_RATE_PER_MINUTE: '20' });
+        try {
+            const statuses = [];
+            for (let i = 0; i < 30; i++) {
+                const headers: Record<string, string> = i % 3 === 0 ? {} : { authorization: `Bearer guess-${i}-${Math.random().toString(36)}` };
+                statuses.push(await get(limited.url, headers));
+            }
+            expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+            expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+            // Past the limit, a body is refused as quickly as any other request.
+            expect((await send('PATCH', '/api/tickets/x', 'x'.repeat(1000), { authorization: 'Bearer nope-0123456789abcdef' }, limited.url)).status).toBe(429);
+            expect(await get(limited.url, { authorization: `Bearer ${TOKEN}` })).toBe(200);
+        } finally {
+            await limited.close();
+        }
+    });
+
+    it('reads X-Forwarded-For only with TRUST_PROXY, and then its right-most entry', async () => {
+        const guess = (url: string, forwardedFor: string) => get(url, { authorization: 'Bearer guess-0123456789abcdef', 'x-forwarded-for': forwardedFor });
+        const direct = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, AGENT_API_RATE_PER_MINUTE: '3' });
+        const proxied = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}`, AGENT_API_RATE_PER_MINUTE: '3', TRUST_PROXY: 'true' });
+        try {
+            // Off: the header is the client's own claim and is ignored; every request is 127.0.0.1.
+            const off = [];
+            for (let i = 0; i < 5; i++) off.push(await guess(direct.url, `203.0.113.${i}`));
+            expect(off).toEqual([401, 401, 401, 429, 429]);
+
+            // On: the proxy's entry (right-most) is the client; what the client put to its left changes nothing.
+            const on = [];
+            for (let i = 0; i < 5; i++) on.push(await guess(proxied.url, `198.51.100.${i}, 203.0.113.7`));
+            expect(on).toEqual([401, 401, 401, 429, 429]);
+            expect(await guess(proxied.url, '203.0.113.8')).toBe(401);
+            expect(await guess(proxied.url, '198.51.100.1, ::ffff:203.0.113.7')).toBe(429);
+        } finally {
+            await direct.close();
+            await proxied.close();
+        }
     });
 });
