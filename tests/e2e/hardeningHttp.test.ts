@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
+import { Channels } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say, startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -147,7 +148,7 @@ describe('compressed bodies (items 1 and 2)', () => {
     });
 });
 
-describe('staff bodies (items 2 and 3)', () => {
+describe('staff bodies (item 3)', () => {
     it('answers 401 to an unauthenticated 300 MB body from its headers, before the body is sent', async () => {
         const result = await stream(`/api/tickets/${ticketId}`, { 'content-length': String(300 * 1024 * 1024) }, 300 * 1024 * 1024);
         expect(result.status).toBe(401);
@@ -176,6 +177,24 @@ describe('staff bodies (items 2 and 3)', () => {
         expect(bad.status).toBe(400);
         expect(bad.json.reason).toMatch(/JSON/);
         expect((await send('PATCH', `/api/tickets/${ticketId}`, 'note=hi', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    });
+});
+
+describe('metrics labels (item 10)', () => {
+    it('keeps the channel label to known channels, whatever channelIds clients send', async () => {
+        const channelLabels = (text: string) => new Set([...text.matchAll(/^linli_turns_total\{[^}]*channel="([^"]*)"/gm)].map((m) => m[1]));
+        const before = await (await fetch(`${server.url}/metrics`)).text();
+        for (let i = 0; i < 150; i++) {
+            const channelId = `attacker-${i}-${Math.random().toString(36).slice(2)}`;
+            expect((await say(server.url, '您好', { conversationId: `metrics-${i}`, channelId })).status).toBe(200);
+        }
+        const after = await (await fetch(`${server.url}/metrics`)).text();
+        const allowed = new Set<string>([...Object.values(Channels), 'wechat', 'other', 'unknown']);
+        const labels = channelLabels(after);
+        expect(labels.has('other')).toBe(true);
+        for (const label of labels) expect(allowed.has(label ?? ''), `label ${label}`).toBe(true);
+        // One new series at most (other), not one per request.
+        expect(after.length - before.length).toBeLessThan(4000);
     });
 });
 
