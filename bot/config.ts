@@ -52,6 +52,12 @@ export const ConfigSchema = z
         HANDOFF_POLL_SECONDS: intInRange(1, 3600, 15),
         /** Agent API requests per token (or per address without one) per minute; beyond it, 429. */
         AGENT_API_RATE_PER_MINUTE: intInRange(1, 100_000, 600),
+        /**
+         * Linli runs behind one reverse proxy: the staff rate limit counts the client by the right-most
+         * X-Forwarded-For entry (the one the proxy appended). Off by default, since without a proxy any client could
+         * name its own address.
+         */
+        TRUST_PROXY: z.preprocess(emptyToUndefined, z.stringbool().default(false)),
         MICROSOFT_APP_ID: optionalString,
         MICROSOFT_APP_PASSWORD: optionalString,
         MICROSOFT_APP_TENANT_ID: optionalString,

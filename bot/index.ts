@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL);
     const linli = await Linli.create(config, logger);
     const adapter = linli.attach(createCloudAdapter(config));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE });
+    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY });
     const followUps = linli.followUps(adapter);
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();

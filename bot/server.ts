@@ -8,8 +8,9 @@ import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
-import { RateLimiter } from './http/RateLimiter';
-import { createHash } from 'node:crypto';
+import { ClientAddress } from './http/ClientAddress';
+import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
+import { StaffGate } from './http/StaffGate';
 
 export interface ServerDeps {
     linli: Linli;
@@ -19,12 +20,12 @@ export interface ServerDeps {
     staffTokens: Map<string, string>;
     /** Staff API requests per token (or address) per minute. */
     staffRatePerMinute?: number;
+    /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
+    trustProxy?: boolean;
 }
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
 const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
-
-const MAX_BODY_BYTES = 256 * 1024;
 
 /** Reads how long the store takes to answer; bounded so /readyz never hangs. */
 async function storeAnswers(linli: Linli, timeoutMs: number): Promise<string | null> {
@@ -60,15 +61,8 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
 
     server.post(
         '/api/messages',
-        (req: Request, res: Response, next: restify.Next) => {
-            // The protocol speaks JSON only; anything else is refused before it is parsed.
-            if (!req.is('application/json')) {
-                sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
-                return next(false);
-            }
-            return next();
-        },
-        restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
+        // The protocol speaks JSON only; anything else is refused before it is parsed.
+        new JsonBodyReader(OWNER_BODY_BYTES).handler,
         async (req: Request, res: Response) => {
             const parsed = ActivityBody.safeParse(req.body);
             if (!parsed.success) {
@@ -96,19 +90,11 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         res.sendRaw(200, body);
     });
 
-    // Basic rate limiting on the staff API, keyed by the token's digest (never the token) or else the address.
-    const limiter = new RateLimiter(deps.staffRatePerMinute ?? 600);
-    server.use((req, res, next) => {
-        if (!STAFF_API.test(req.url ?? '')) return next();
-        const authorization = req.headers.authorization;
-        const key = authorization ? createHash('sha256').update(authorization).digest('hex') : `ip:${req.socket.remoteAddress ?? '?'}`;
-        if (limiter.allow(key)) return next();
-        res.setHeader('Retry-After', String(limiter.retryAfterSeconds()));
-        sendError(res, 429, 'too_many_requests', 'too many requests; try again shortly');
-        return next(false);
-    });
-
+    // The staff API: rate limit and token checked from the headers, before any route reads a body.
     const auth = new StaffAuth(deps.staffTokens);
+    const gate = new StaffGate(auth, new ClientAddress(deps.trustProxy ?? false), deps.staffRatePerMinute ?? 600);
+    server.use((req, res, next) => (STAFF_API.test(req.url ?? '') ? gate.handler(req, res, next) : next()));
+
     registerTicketRoutes(server, {
         tickets: linli.tickets,
         reports: linli.reports,

@@ -1,8 +1,12 @@
 /**
  * A fixed-window counter per key (a staff token's digest, or an address): `limit` requests per window. Basic by
  * design — per instance, in memory — it stops a runaway script or a token-guessing loop, not a determined attacker.
+ *
+ * At most `maxKeys` keys are counted in a window: past that, every new key shares one overflow bucket, so a flood of
+ * distinct keys (addresses an attacker can vary) costs bounded memory and is itself limited.
  */
 export class RateLimiter {
+    private static readonly OVERFLOW = '\u0000overflow';
     private windowStart = 0;
     private counts = new Map<string, number>();
 
@@ -10,6 +14,7 @@ export class RateLimiter {
         private readonly limit: number,
         private readonly windowMs = 60_000,
         private readonly clock: () => number = Date.now,
+        private readonly maxKeys = 10_000,
     ) {}
 
     /** Counts a request; false when the key is over its limit in the current window. */
@@ -19,9 +24,15 @@ export class RateLimiter {
             this.windowStart = now;
             this.counts = new Map();
         }
-        const count = (this.counts.get(key) ?? 0) + 1;
-        this.counts.set(key, count);
+        const bucket = this.counts.has(key) || this.counts.size < this.maxKeys ? key : RateLimiter.OVERFLOW;
+        const count = (this.counts.get(bucket) ?? 0) + 1;
+        this.counts.set(bucket, count);
         return count <= this.limit;
+    }
+
+    /** Keys counted in the current window (the overflow bucket included): never more than maxKeys + 1. */
+    get size(): number {
+        return this.counts.size;
     }
 
     /** Seconds until the current window ends (the Retry-After header). */

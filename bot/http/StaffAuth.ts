@@ -11,11 +11,16 @@ export class StaffAuth {
         this.digests = [...tokens.entries()].map(([token, name]) => ({ digest: sha256(token), name }));
     }
 
+    /** The token of an Authorization header (`Bearer`, any case, any spaces around), or null. */
+    static bearerToken(header: string | undefined): string | null {
+        return /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
+    }
+
     /** The staff member's name for an Authorization header, or null. */
     authenticate(header: string | undefined): string | null {
-        const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-        if (!match?.[1]) return null;
-        const presented = sha256(match[1]);
+        const token = StaffAuth.bearerToken(header);
+        if (!token) return null;
+        const presented = sha256(token);
         let name: string | null = null;
         // Compare against every token, whatever matches, so the time taken does not say which one did.
         for (const entry of this.digests) if (timingSafeEqual(entry.digest, presented)) name = entry.name;

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'restify';
+import type { Next, Request, Response } from 'restify';
 import type { z } from 'zod';
 import type { StaffAuth } from './StaffAuth';
 
@@ -18,4 +18,14 @@ export function staffName(auth: StaffAuth, req: Request, res: Response): string 
     const name = auth.authenticate(req.headers.authorization);
     if (!name) sendError(res, 401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
     return name;
+}
+
+/**
+ * Answers an error and ends the chain. When the request's body is still on its way, the connection is closed after
+ * the answer: otherwise Node would read (and throw away) the rest of it to keep the connection alive, however large.
+ */
+export function refuse(req: Request, res: Response, next: Next, status: number, error: string, reason: string): void {
+    if (!req.complete) res.setHeader('Connection', 'close');
+    sendError(res, status, error, reason);
+    next(false);
 }

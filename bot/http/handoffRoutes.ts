@@ -1,5 +1,5 @@
 import type { Next, Request, Response, Server } from 'restify';
-import restify from 'restify';
+import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import { z } from 'zod';
 import { HandoffConflictError, HandoffPosition, HandoffStatuses, type Handoff } from '../handoff/Handoff';
 import { decodeCursor, encodeCursor } from '../paging/PageCursor';
@@ -30,6 +30,9 @@ const HEARTBEAT_MS = 15_000;
 
 
 /** The agent API of the contract (queue, accept, messages, transcript, release) and the live feed. Bearer token required. */
+/** Every staff body is JSON, capped after decompression (the token is checked before, by StaffGate). */
+const staffBody = new JsonBodyReader(STAFF_BODY_BYTES).handler;
+
 export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): void {
     const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
     const id = (req: Request) => String(req.params.conversationId);
@@ -113,7 +116,7 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         });
     }
 
-    server.post('/api/handoffs/:conversationId/messages', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
+    server.post('/api/handoffs/:conversationId/messages', staffBody, async (req: Request, res: Response) => {
         const agent = staff(req, res);
         if (!agent) return;
         const body = MessageBody.safeParse(req.body);

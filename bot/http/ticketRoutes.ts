@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import restify from 'restify';
+import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { ComplaintReporter } from '../tickets/ComplaintReporter';
@@ -38,6 +38,9 @@ const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/,
 
 
 /** The staff ticket API of the contract: list, read, move along the lifecycle, monthly report. Bearer token required. */
+/** Every staff body is JSON, capped after decompression (the token is checked before, by StaffGate). */
+const staffBody = new JsonBodyReader(STAFF_BODY_BYTES).handler;
+
 export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): void {
     const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
 
@@ -61,7 +64,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
 
     server.patch(
         '/api/tickets/:id',
-        restify.plugins.jsonBodyParser({ mapParams: false }),
+        staffBody,
         async (req: Request, res: Response) => {
             const name = staff(req, res);
             if (!name) return;
@@ -79,7 +82,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         },
     );
 
-    server.post('/api/reminders/payment', restify.plugins.jsonBodyParser({ mapParams: false }), async (req: Request, res: Response) => {
+    server.post('/api/reminders/payment', staffBody, async (req: Request, res: Response) => {
         const staffName = staff(req, res);
         if (!staffName) return;
         const body = ReminderBody.safeParse(req.body);
