@@ -249,7 +249,7 @@ export class Linli {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS));
-        adapter.use(new TypingIndicatorMiddleware());
+        adapter.use(new TypingIndicatorMiddleware(this.logger));
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);
         this.ownerChannel = (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic);
