@@ -65,6 +65,9 @@ import type { ReminderStore } from './proactive/ReminderStore';
 import { RedisReminderStore } from '../adapters/reminders/RedisReminderStore';
 import { SqliteReminderStore } from '../adapters/reminders/SqliteReminderStore';
 import { randomUUID } from 'node:crypto';
+import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
+import { OwnerChannel, type ProactiveAdapter } from './proactive/OwnerChannel';
+import { ProactiveStateWork } from './proactive/ProactiveStateWork';
 
 
 export interface LinliOptions {
@@ -112,6 +115,8 @@ export class Linli {
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly redis: Redis | undefined;
+    /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
+    readonly serviceUrls: ServiceUrlPolicy;
 
     private constructor(
         private readonly config: Config,
@@ -120,6 +125,7 @@ export class Linli {
         redis: Redis | undefined,
     ) {
         this.redis = redis;
+        this.serviceUrls = new ServiceUrlPolicy(config.SERVICE_URL_ALLOWLIST);
         this.metrics = options.metrics ?? new Metrics();
         const ttl = conversationTtl(config.CONVERSATION_TTL_SECONDS);
         this.storage =
