@@ -94,6 +94,12 @@ export const ConfigSchema = z
             emptyToUndefined,
             z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
         ),
+        /**
+         * Where the signing keys of channel and Emulator tokens are published (OpenID metadata). Bot Framework's own
+         * documents by default; set only for a private cloud, or by tests (a loopback stand-in).
+         */
+        BOT_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+        EMULATOR_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         AGENT_TOKENS: agentTokens,
         LOG_LEVEL: z.preprocess(
             emptyToUndefined,
