@@ -22,11 +22,12 @@ export class TypingIndicatorMiddleware implements Middleware {
         if (activity.type !== ActivityTypes.Message || activity.deliveryMode === DeliveryModes.ExpectReplies || this.isSkillTurn(context)) return next();
         // Taken now: the context is revoked when the turn ends, and a send in flight may settle after that.
         const adapter = context.adapter;
-        const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: activity.relatesTo }, TurnContext.getConversationReference(activity));
+        const reference = TurnContext.getConversationReference(activity);
         let ended = false;
         let timer: NodeJS.Timeout | undefined;
         const send = (): void => {
             if (ended) return;
+            const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing, relatesTo: activity.relatesTo }, reference);
             adapter.sendActivities(context, [typing]).then(
                 () => {
                     if (!ended) timer = setTimeout(send, this.periodMs);
