@@ -65,6 +65,9 @@ import type { ReminderStore } from './proactive/ReminderStore';
 import { RedisReminderStore } from '../adapters/reminders/RedisReminderStore';
 import { SqliteReminderStore } from '../adapters/reminders/SqliteReminderStore';
 import { randomUUID } from 'node:crypto';
+import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
+import { OwnerChannel, type ProactiveAdapter } from './proactive/OwnerChannel';
+import { ProactiveStateWork } from './proactive/ProactiveStateWork';
 
 
 export interface LinliOptions {
@@ -112,6 +115,8 @@ export class Linli {
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly redis: Redis | undefined;
+    /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
+    readonly serviceUrls: ServiceUrlPolicy;
 
     private constructor(
         private readonly config: Config,
@@ -120,6 +125,7 @@ export class Linli {
         redis: Redis | undefined,
     ) {
         this.redis = redis;
+        this.serviceUrls = new ServiceUrlPolicy(config.SERVICE_URL_ALLOWLIST);
         this.metrics = options.metrics ?? new Metrics();
         const ttl = conversationTtl(config.CONVERSATION_TTL_SECONDS);
         this.storage =
@@ -249,12 +255,17 @@ export class Linli {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
-        adapter.use(new TypingIndicatorMiddleware());
+        adapter.use(new TypingIndicatorMiddleware(this.logger));
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);
-        this.ownerChannel = (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic);
+        this.ownerChannel = this.ownerChannelOf(adapter).continueConversation;
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
+    }
+
+    /** The way back to owners through a channel adapter, refusing at once an address Linli may not send to. */
+    private ownerChannelOf(adapter: ProactiveAdapter): OwnerChannel {
+        return new OwnerChannel(adapter, this.config.MICROSOFT_APP_ID ?? '', this.serviceUrls);
     }
 
     /** The follow-up scheduler for a channel adapter that can reach owners again (CloudAdapter). */
@@ -263,8 +274,10 @@ export class Linli {
             tickets: this.tickets,
             references: this.references,
             lock: this.lock,
-            continueConversation: (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic),
+            stateWork: new ProactiveStateWork(this.lock, this.config.TURN_LOCK_TIMEOUT_MS),
+            continueConversation: this.ownerChannelOf(adapter).continueConversation,
             startFollowUp: (context, options) => this.bot.followUp(context, options),
+            abandonFollowUp: (context, ticketId) => this.bot.abandonFollowUp(context, ticketId),
             logger: this.logger,
         });
     }
@@ -274,7 +287,7 @@ export class Linli {
         return new PaymentReminders({
             references: this.references,
             phrasebook: this.phrasebook,
-            continueConversation: (reference, logic) => adapter.continueConversationAsync(this.config.MICROSOFT_APP_ID ?? '', reference, logic),
+            continueConversation: this.ownerChannelOf(adapter).continueConversation,
             persona: async (context) => {
                 await this.userState.load(context);
                 return (await this.reader.ownerProfile(context)).persona ?? 'default';
@@ -283,6 +296,7 @@ export class Linli {
             localDay: (at) => this.calendar.localDay(at),
             store: this.reminderStore,
             newId: () => `R-${randomUUID()}`,
+            addressRefusal: (serviceUrl) => this.serviceUrls.refusal(serviceUrl),
         });
     }
 

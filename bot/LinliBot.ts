@@ -62,6 +62,11 @@ export class LinliBot extends ActivityHandlerBase {
         });
     }
 
+    /** A proactive turn: takes back a follow-up visit whose question did not reach the owner. */
+    async abandonFollowUp(context: TurnContext, ticketId: string): Promise<void> {
+        await this.withState(context, () => this.deps.dialog.abandonFollowUp(context, this.deps.reader.dialogStateAccessor, ticketId));
+    }
+
     private async handleMessage(context: TurnContext): Promise<void> {
         if ((context.activity.text ?? '') === '') {
             await context.sendActivity(this.deps.phrasebook.say('empty_message'));

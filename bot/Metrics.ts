@@ -62,7 +62,7 @@ export class Metrics {
         });
         this.errors = new Counter({
             name: 'linli_errors_total',
-            help: 'Errors, by kind (turn, storage, lock, http)',
+            help: 'Errors, by kind (turn, storage, lock, http, unhandled_rejection)',
             labelNames: ['kind'],
             registers: [this.registry],
         });

@@ -33,6 +33,23 @@ const agentTokens = z.preprocess(
         }),
 );
 
+/** A host name, `*.` and a domain, or an IPv6 address in brackets (as URL.hostname spells it). */
+const HOST_PATTERN = /^(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*$|^\[[0-9a-f:.]+\]$/;
+
+/** Loopback, and the serviceUrl hosts of Azure Bot Service (public, US government, China; Teams' own included). */
+export const DEFAULT_SERVICE_URL_ALLOWLIST = [
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    '*.botframework.com',
+    'smba.trafficmanager.net',
+    'smba.infra.gcc.teams.microsoft.com',
+    'smba.infra.gov.teams.microsoft.us',
+    'smba.infra.dod.teams.microsoft.us',
+    '*.botframework.azure.us',
+    '*.botframework.azure.cn',
+].join(',');
+
 export const ConfigSchema = z
     .object({
         PORT: intInRange(0, 65535, 3978),
@@ -58,6 +75,24 @@ export const ConfigSchema = z
          * name its own address.
          */
         TRUST_PROXY: z.preprocess(emptyToUndefined, z.stringbool().default(false)),
+        /**
+         * Hosts Linli may send to (an activity's serviceUrl): comma-separated patterns, `*.example.com` for any
+         * subdomain. Anything else is refused before the adapter runs, so a client can not make Linli POST to an address
+         * of its choosing. The default is loopback and the hosts Azure Bot Service gives as serviceUrl.
+         */
+        SERVICE_URL_ALLOWLIST: z.preprocess(
+            emptyToUndefined,
+            z
+                .string()
+                .default(DEFAULT_SERVICE_URL_ALLOWLIST)
+                .transform((raw) => raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
+                .pipe(z.array(z.string().regex(HOST_PATTERN, 'expected host patterns such as *.botframework.com or 127.0.0.1')).min(1)),
+        ),
+        /**
+         * A send to the owner's channel (a reply or a proactive message) that has no answer within this has failed:
+         * channels answer in well under a second, and a staff action must not wait on one that does not answer.
+         */
+        CHANNEL_SEND_TIMEOUT_MS: intInRange(100, 60_000, 3000),
         MICROSOFT_APP_ID: optionalString,
         MICROSOFT_APP_PASSWORD: optionalString,
         MICROSOFT_APP_TENANT_ID: optionalString,
@@ -65,6 +100,12 @@ export const ConfigSchema = z
             emptyToUndefined,
             z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
         ),
+        /**
+         * Where the signing keys of channel and Emulator tokens are published (OpenID metadata). Bot Framework's own
+         * documents by default; set only for a private cloud, or by tests (a loopback stand-in).
+         */
+        BOT_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+        EMULATOR_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         AGENT_TOKENS: agentTokens,
         LOG_LEVEL: z.preprocess(
             emptyToUndefined,

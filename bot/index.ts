@@ -3,6 +3,9 @@ import { createCloudAdapter } from './createCloudAdapter';
 import { Linli } from './Linli';
 import { createLogger } from './logger';
 import { makeServer } from './server';
+import { isLoopbackHost } from './http/ServiceUrlPolicy';
+import { survivesUnhandledRejections } from './unhandledRejections';
+import { consoleToLogger } from './consoleToLogger';
 
 const STATE_SWEEP_MS = 10 * 60 * 1000;
 
@@ -19,8 +22,10 @@ async function main(): Promise<void> {
         throw error;
     }
     const logger = createLogger(config.LOG_LEVEL);
+    consoleToLogger(console, logger);
     const linli = await Linli.create(config, logger);
-    const adapter = linli.attach(createCloudAdapter(config));
+    survivesUnhandledRejections(process, logger, linli.metrics);
+    const adapter = linli.attach(createCloudAdapter(config, logger));
     const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY });
     const followUps = linli.followUps(adapter);
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
@@ -34,6 +39,9 @@ async function main(): Promise<void> {
 
     server.listen(config.PORT, config.HOST, () => {
         logger.info({ url: server.url, store: linli.storage.kind }, 'Linli is listening');
+        if (!config.MICROSOFT_APP_ID && !isLoopbackHost(config.HOST)) {
+            logger.warn({ host: config.HOST }, 'no MICROSOFT_APP_ID: /api/messages is open to anyone who can reach this address (no token is checked)');
+        }
         // After the port is open, so start-up is not delayed, and in a quiet moment, so no early turn waits for it.
         linli.warmWhenQuiet();
     });

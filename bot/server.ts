@@ -70,6 +70,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
                 sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
                 return;
             }
+            // Before the adapter: nothing is sent to (nor waited on) an address the client chose.
+            const refused = parsed.data.serviceUrl ? linli.serviceUrls.refusal(parsed.data.serviceUrl) : null;
+            if (refused) {
+                linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
+                sendError(res, 400, 'service_url_not_allowed', refused);
+                return;
+            }
             await adapter.process(req, res, (context) => linli.bot.run(context));
         },
     );

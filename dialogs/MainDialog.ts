@@ -85,6 +85,17 @@ export class MainDialog extends ComponentDialog {
         return true;
     }
 
+    /** Ends the follow-up visit for `ticketId` if it is what the conversation waits on (its question never arrived). */
+    async abandonFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, ticketId: string): Promise<void> {
+        const dc = await this.createContext(context, dialogState);
+        const visit = dc.child;
+        if (visit?.activeDialog?.id !== FOLLOW_UP_DIALOG) return;
+        // The visit's steps (the bottom of its stack; the top is the last entry) keep the options it was opened with.
+        const steps = visit.child?.stack[0];
+        if ((steps?.state as { options?: Partial<FollowUpOptions> } | undefined)?.options?.ticketId !== ticketId) return;
+        await dc.cancelAllDialogs();
+    }
+
     private async createContext(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<DialogContext> {
         // One DialogSet for the life of the bot: the accessor is the same every turn.
         if (!this.dialogSet) {

@@ -1,4 +1,5 @@
 import {
+    AuthenticationError,
     BotFrameworkAuthentication,
     JwtTokenValidation,
     type ConnectorFactory,
@@ -8,7 +9,7 @@ import {
     type ConnectorClient,
     type UserTokenClient,
 } from 'botframework-connector';
-import type { Activity } from 'botbuilder';
+import { StatusCodes, type Activity } from 'botbuilder';
 import { BoundedCache } from './BoundedCache';
 import { CachingConnectorFactory } from './CachingConnectorFactory';
 
@@ -25,12 +26,25 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
     private readonly connectors = new BoundedCache<Promise<ConnectorClient>>(MAX_CLIENTS);
     private readonly userTokenClients = new BoundedCache<Promise<UserTokenClient>>(MAX_CLIENTS);
 
-    constructor(private readonly inner: BotFrameworkAuthentication) {
+    constructor(
+        private readonly inner: BotFrameworkAuthentication,
+        /** The deadline on each call to a channel (CHANNEL_SEND_TIMEOUT_MS). */
+        private readonly sendTimeoutMs: number,
+    ) {
         super();
     }
 
     override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-        return this.withCachedFactory(await this.inner.authenticateRequest(activity, authHeader));
+        let result: AuthenticateRequestResult;
+        try {
+            result = await this.inner.authenticateRequest(activity, authHeader);
+        } catch (error) {
+            // A token that fails its checks is unauthorised whatever threw: jsonwebtoken's own errors (a bad signature on
+            // a known key id) otherwise reach the adapter as something else and answer 500.
+            if (error instanceof AuthenticationError) throw error;
+            throw new AuthenticationError(`token rejected: ${error instanceof Error ? error.message : String(error)}`, StatusCodes.UNAUTHORIZED);
+        }
+        return this.withCachedFactory(result);
     }
 
     override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -64,6 +78,6 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
 
     private cachedFactory(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
         const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
-        return new CachingConnectorFactory(factory, appId, this.connectors);
+        return new CachingConnectorFactory(factory, appId, this.connectors, this.sendTimeoutMs);
     }
 }

@@ -16,12 +16,17 @@ export const ActivityBody = z
         serviceUrl: z.string().max(2048).optional(),
         deliveryMode: z.string().optional(),
         text: z.string().optional(),
+        name: z.unknown().optional(),
         channelData: z.unknown().optional(),
     })
     .passthrough()
     .superRefine((activity, ctx) => {
         if (activity.deliveryMode !== 'expectReplies' && !activity.serviceUrl) {
             ctx.addIssue({ code: 'custom', path: ['serviceUrl'], message: 'required unless deliveryMode is "expectReplies"' });
+        }
+        // The adapter's own proactive-turn event: proactive turns skip the turn lock, so a client may not pose as one.
+        if (activity.type === 'event' && activity.name === 'ContinueConversation') {
+            ctx.addIssue({ code: 'custom', path: ['name'], message: 'ContinueConversation is not an event a client may send' });
         }
     });
 

@@ -90,7 +90,11 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         if (!deps.reminders) return sendError(res, 503, 'unavailable', 'no channel adapter to reach owners');
         const { remindAt, ...request } = body.data;
         if (remindAt) {
-            const scheduled = await deps.reminders.schedule(request, new Date(remindAt), staffName);
+            const scheduled = await deps.reminders.schedule(request, new Date(remindAt), staffName).catch((error: unknown) => {
+                if (error instanceof OwnerChannelError) return 'unreachable' as const;
+                throw error;
+            });
+            if (scheduled === 'unreachable') return sendError(res, 502, 'owner_unreachable', "the owner's channel can not be reached; nothing was scheduled");
             if (!scheduled) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
             res.status(202);
             res.json({ scheduled });

@@ -1,4 +1,4 @@
-import type { Middleware, TurnContext } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { TurnLock } from '../../adapters/locks/TurnLock';
 
 /** Something a turn reads from the store (a BotState, the conversation's handoff): `force` reads it again. */
@@ -11,6 +11,10 @@ export interface TurnPreload {
  * turn's state while it asks for the lock: the read is sent right behind the lock request on the same connection,
  * so when the lock was free the state read is already the one under the lock — one round trip a turn saved. When
  * someone else held it, the state is read again once the lock is ours.
+ *
+ * Proactive turns (continueConversation: agents' words, notices, reminders, follow-ups) do not take the lock here:
+ * they send to the owner's channel, and a send must never hold the owner's turns up. The state work one of them does
+ * takes the lock itself and sends after releasing it (ProactiveStateWork).
  */
 export class ConversationLockMiddleware implements Middleware {
     constructor(
@@ -20,7 +24,8 @@ export class ConversationLockMiddleware implements Middleware {
     ) {}
 
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-        const { channelId, conversation } = context.activity;
+        const { channelId, conversation, type, name } = context.activity;
+        if (type === ActivityTypes.Event && name === ActivityEventNames.ContinueConversation) return next();
         // `acquire` sends its request before its first await, so it is on the wire ahead of the reads.
         const acquiring = this.lock.acquire(`${channelId}/${conversation.id}`, this.timeoutMs);
         // Never rejects: a failed early read is simply read again below, under the lock, where a failure is reported.

@@ -1,10 +1,13 @@
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { TurnLock } from '../../adapters/locks/TurnLock';
 import type { Logger } from '../logger';
 import { restate } from '../restate';
 import type { TicketService } from '../tickets/TicketService';
 import type { ConversationReferences } from './ConversationReferences';
 import { PeriodicRound } from './PeriodicRound';
+import type { ProactiveStateWork } from './ProactiveStateWork';
+import { reachOwner, type ContinueConversation } from './reachOwner';
+import { UnreachableAddressError } from './UnreachableAddressError';
 
 export interface FollowUpSchedulerDeps {
     tickets: TicketService;
@@ -12,9 +15,13 @@ export interface FollowUpSchedulerDeps {
     /** Shared with the turn lock: in Redis when REDIS_URL is set, so one instance runs a round at a time. */
     lock: TurnLock;
     /** Runs logic in the owner's conversation through the adapter (continueConversation on the owner's channel). */
-    continueConversation: (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+    continueConversation: ContinueConversation;
+    /** The conversation's state work, under its turn lock, with the question sent after the lock is released. */
+    stateWork: ProactiveStateWork;
     /** Opens the follow-up visit in that conversation; false while the owner is busy with a flow. */
     startFollowUp: (context: TurnContext, options: { ticketId: string; summary: string }) => Promise<boolean>;
+    /** Takes the visit back when its question did not reach the owner, so the next round asks again. */
+    abandonFollowUp: (context: TurnContext, ticketId: string) => Promise<void>;
     logger: Logger;
 }
 
@@ -55,9 +62,25 @@ export class FollowUpScheduler {
                 continue;
             }
             let started = false;
-            await this.deps.continueConversation(reference, async (context) => {
-                started = await this.deps.startFollowUp(context, { ticketId: ticket.id, summary: restate(ticket.description, 20) });
+            const outcome = await reachOwner(this.deps.continueConversation, reference, async (context) => {
+                const { stateWork } = this.deps;
+                const opened = await stateWork.run(context, (kept) => this.deps.startFollowUp(kept, { ticketId: ticket.id, summary: restate(ticket.description, 20) }));
+                if (!opened.result) return;
+                try {
+                    await context.sendActivities(opened.replies);
+                } catch (error) {
+                    await stateWork.run(context, (kept) => this.deps.abandonFollowUp(kept, ticket.id));
+                    throw error;
+                }
+                started = true;
             });
+            if (!outcome.ok && outcome.error instanceof UnreachableAddressError) {
+                this.deps.logger.warn({ ticketId: ticket.id, reason: outcome.error.message }, 'follow-up due but the owner cannot be reached; staff must call');
+                await this.deps.tickets.markFollowUpAsked(ticket.id);
+                continue;
+            }
+            // Not reached now (channel down, or the owner mid-turn for too long): the next round asks again.
+            if (!outcome.ok) this.deps.logger.warn({ err: outcome.error, ticketId: ticket.id }, 'follow-up not delivered; will try again');
             if (started) {
                 await this.deps.tickets.markFollowUpAsked(ticket.id);
                 sent += 1;

@@ -5,6 +5,7 @@ import type { ConversationReferences } from './ConversationReferences';
 import type { ReminderStore, ScheduledReminder } from './ReminderStore';
 import { OwnerChannelError } from './OwnerChannelError';
 import { reachOwner } from './reachOwner';
+import { UnreachableAddressError } from './UnreachableAddressError';
 
 export interface PaymentReminderDeps {
     references: ConversationReferences;
@@ -17,6 +18,8 @@ export interface PaymentReminderDeps {
     /** Reminders staff scheduled for later. */
     store: ReminderStore;
     newId: () => string;
+    /** Why the owner's address may not be sent to (SERVICE_URL_ALLOWLIST), or null. */
+    addressRefusal: (serviceUrl: string | undefined) => string | null;
 }
 
 export interface ReminderRequest {
@@ -32,13 +35,16 @@ export interface ReminderRequest {
 export class PaymentReminders {
     constructor(private readonly deps: PaymentReminderDeps) {}
 
-    /** Returns false when the owner's conversation is not on record. */
     /**
      * Keeps a reminder for `remindAt` (sent by the next scheduler round after it). Returns null when the owner's
-     * conversation is not on record, so staff hear it now rather than never.
+     * conversation is not on record, and throws OwnerChannelError when its address may not be sent to, so staff
+     * hear it now rather than never.
      */
     async schedule(request: ReminderRequest, remindAt: Date, createdBy: string): Promise<ScheduledReminder | null> {
-        if (!(await this.deps.references.get(request.channelId, request.conversationId))) return null;
+        const reference = await this.deps.references.get(request.channelId, request.conversationId);
+        if (!reference) return null;
+        const refused = this.deps.addressRefusal(reference.serviceUrl);
+        if (refused) throw new OwnerChannelError(request.channelId, request.conversationId, new UnreachableAddressError(request.channelId, request.conversationId, refused));
         const reminder: ScheduledReminder = { id: this.deps.newId(), ...request, remindAt: remindAt.toISOString(), createdBy, createdAt: this.deps.clock().toISOString() };
         await this.deps.store.schedule(reminder);
         return reminder;
@@ -51,9 +57,10 @@ export class PaymentReminders {
             try {
                 if (await this.send(reminder.channelId, reminder.conversationId, reminder.dueDate)) sent += 1;
             } catch (error) {
-                // The owner's channel is down now: the reminder stays for the next round.
-                if (error instanceof OwnerChannelError) continue;
-                throw error;
+                // The owner's channel is down now: the reminder stays for the next round. An address that may not be
+                // sent to will never do: the reminder is dropped.
+                if (!(error instanceof OwnerChannelError)) throw error;
+                if (!(error.cause instanceof UnreachableAddressError)) continue;
             }
             // Sent, or the owner's conversation is no longer on record: either way it is done (at least once).
             await this.deps.store.remove(reminder.id);

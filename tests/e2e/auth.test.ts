@@ -16,7 +16,7 @@ describe('Bot Framework authentication', () => {
             body: JSON.stringify({
                 type: 'message',
                 channelId: 'webchat',
-                serviceUrl: 'https://example.invalid/',
+                serviceUrl: 'https://webchat.botframework.com/',
                 conversation: { id: 'auth' },
                 from: { id: 'owner' },
                 text: '您好',

@@ -9,6 +9,8 @@ export interface LinliProcess {
     /** Milliseconds from spawn to the "listening" log line. */
     listeningAfterMs: number;
     spawnedAt: number;
+    /** Everything the process wrote to stdout (its log lines) and to stderr so far, from the start. */
+    output(): { stdout: string; stderr: string };
     stop(): Promise<number | null>;
 }
 
@@ -23,7 +25,9 @@ export async function spawnLinli(env: Record<string, string>): Promise<LinliProc
         stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
         let buffer = '';
         const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr: ${stderr}`)), 10_000);
@@ -45,6 +49,7 @@ export async function spawnLinli(env: Record<string, string>): Promise<LinliProc
         child,
         spawnedAt,
         listeningAfterMs: Date.now() - spawnedAt,
+        output: () => ({ stdout, stderr }),
         stop: () =>
             new Promise((resolve) => {
                 if (child.exitCode !== null) return resolve(child.exitCode);

@@ -9,11 +9,22 @@ export interface Delivered {
     value?: unknown;
 }
 
+export interface StandInOptions {
+    /** Every answer comes this late (a slow channel). */
+    delayMs?: number;
+    /** Activity types the channel refuses (400), after the delay; nothing refused is recorded as delivered. */
+    refuseTypes?: string[];
+}
+
 /** A stand-in for the owner's channel (the Bot Connector service) on loopback: it records what the bot sends it. */
 export class StandInChannel {
     readonly delivered: Delivered[] = [];
+    /** Activities refused (refuseTypes), in order. */
+    readonly refused: Delivered[] = [];
     private server: Server | undefined;
     url = '';
+
+    constructor(private readonly options: StandInOptions = {}) {}
 
     async start(): Promise<this> {
         this.server = createServer((req, res) => {
@@ -21,9 +32,18 @@ export class StandInChannel {
             req.on('data', (c: Buffer) => (body += c.toString()));
             req.on('end', () => {
                 const activity = JSON.parse(body || '{}') as Omit<Delivered, 'path'>;
-                this.delivered.push({ path: req.url ?? '', type: activity.type, name: activity.name, text: activity.text, value: activity.value });
-                res.writeHead(200, { 'content-type': 'application/json' });
-                res.end(JSON.stringify({ id: `sent-${this.delivered.length}` }));
+                const seen = { path: req.url ?? '', type: activity.type, name: activity.name, text: activity.text, value: activity.value };
+                setTimeout(() => {
+                    if (activity.type && this.options.refuseTypes?.includes(activity.type)) {
+                        this.refused.push(seen);
+                        res.writeHead(400, { 'content-type': 'application/json' });
+                        res.end(JSON.stringify({ error: { code: 'BadArgument', message: 'refused by the stand-in' } }));
+                        return;
+                    }
+                    this.delivered.push(seen);
+                    res.writeHead(200, { 'content-type': 'application/json' });
+                    res.end(JSON.stringify({ id: `sent-${this.delivered.length}` }));
+                }, this.options.delayMs ?? 0);
             });
         });
         await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -37,6 +57,7 @@ export class StandInChannel {
     }
 
     async stop(): Promise<void> {
+        this.server?.closeAllConnections();
         await new Promise((resolve) => this.server?.close(resolve));
     }
 }
