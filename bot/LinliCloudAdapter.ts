@@ -4,7 +4,7 @@ import type { Logger } from './logger';
 
 /**
  * botbuilder's CloudAdapter, with its failures answered and logged here: the stock `process` prints each one to
- * stderr with `console.error` (a rejected token became a multi-line stack trace outside the masking logger) and
+ * stderr through the console's error method (a rejected token became a multi-line stack trace outside the masking logger) and
  * answers anything but an AuthenticationError with 500. A refused token is 401 with a JSON reason, logged at debug
  * (tokens are refused all day on a public endpoint); anything else is logged through pino.
  */
