@@ -109,8 +109,7 @@ async function redisPhase(): Promise<PhaseReport> {
         return summarise('Redis killed -9 and restarted (AOF, fsync always)', crashes, owners, audit, startedAt);
     } finally {
         await linli?.stop();
-        await redis.kill();
-        rmSync(redis.dir, { recursive: true, force: true });
+        await redis.remove();
         rmSync(dataDir, { recursive: true, force: true });
     }
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,12 @@ export class RedisServerProcess {
             child.once('exit', () => resolve());
             child.kill('SIGKILL');
         });
+    }
+
+    /** Kills the server and removes its folder (the end of a test or a run). */
+    async remove(): Promise<void> {
+        await this.kill();
+        rmSync(this.dir, { recursive: true, force: true });
     }
 
     /** A short-lived client connection (the caller disconnects it). */

@@ -34,7 +34,7 @@ describe.skipIf(!installed)('the handoff feed of an instance started while Redis
     let redis: RedisServerProcess | undefined;
     afterAll(async () => {
         await Promise.all(servers.map((s) => s.close()));
-        await redis?.kill();
+        await redis?.remove();
     });
 
     it('is not ready until subscribed, then hears other instances — and again after Redis restarts', async () => {

@@ -52,7 +52,7 @@ describe.skipIf(!installed)('turn-lock leases on a Redis that crashes (own redis
     });
     afterAll(async () => {
         await linli?.close();
-        await redis?.kill();
+        await redis?.remove();
     });
 
     it('a turn longer than a lease keeps its lock, and a second turn of the conversation waits for it', async () => {
