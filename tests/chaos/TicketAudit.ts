@@ -14,6 +14,7 @@ export interface AuditResult {
     /** Tickets the list route returned; when it does not hold every announced one, it is capped (not paged). */
     listed: number;
     listComplete: boolean;
+    announcedIds: Set<string>;
 }
 
 /**
@@ -54,6 +55,7 @@ export class TicketAudit {
             duplicated: [...byConversation].filter(([, list]) => list.length > 1).map(([conversationId, list]) => ({ conversationId, tickets: list })),
             listed: tickets.length,
             listComplete: announcedIds.every((id) => lost.includes(id) || listed.has(id)),
+            announcedIds: new Set(announcedIds),
         };
     }
 

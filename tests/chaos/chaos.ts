@@ -153,7 +153,7 @@ function print(report: PhaseReport): void {
             `  tickets announced ${audit.announced}, found ${audit.found}, lost ${audit.lost.length}, duplicated ${audit.duplicated.length}`,
             ...(audit.listComplete ? [] : [`  (GET /api/tickets listed ${audit.listed}, not every ticket: duplicates checked on what it listed and on the numbers announced)`]),
             ...audit.lost.map((id) => `  LOST ${id}`),
-            ...audit.duplicated.map((d) => `  DUPLICATED ${d.conversationId}: ${d.tickets.join(', ')}`),
+            ...audit.duplicated.map((d) => `  DUPLICATED ${d.conversationId}: ${d.tickets.map((id) => (audit.announcedIds.has(id) ? `${id} (announced)` : `${id} (never announced)`)).join(', ')}`),
         ].join('\n') + '\n',
     );
 }
