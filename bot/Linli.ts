@@ -131,7 +131,7 @@ export class Linli {
         this.storage =
             options.storage ??
             (redis ? new RedisStorage(redis, config.REDIS_KEY_PREFIX, ttl) : new SqliteStorage(join(config.DATA_DIR, 'linli.sqlite'), ttl));
-        this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX) : new InProcessTurnLock());
+        this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX, { logger }) : new InProcessTurnLock());
 
         const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
         const clock = options.clock ?? (() => new Date());

@@ -86,7 +86,8 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
 
     server.get('/readyz', async (_req: Request, res: Response) => {
-        const failure = await storeAnswers(linli, 1000);
+        // Agents' consoles on this instance hear other instances' events only while the feed is subscribed.
+        const failure = (await storeAnswers(linli, 1000)) ?? (linli.feed.subscribed ? null : 'handoff feed not subscribed');
         res.status(failure ? 503 : 200);
         res.json(failure ? { status: 'unavailable', store: linli.storage.kind, reason: failure } : { status: 'ready', store: linli.storage.kind });
     });

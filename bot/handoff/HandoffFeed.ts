@@ -37,24 +37,48 @@ export class HandoffFeed {
     }
 
     /**
-     * Subscribes on a second connection (a subscribed Redis connection can do nothing else). The subscription is made
-     * in the background, and again by ioredis after a reconnect; `ready` settles once it first holds.
+     * Subscribes on a second connection (a subscribed Redis connection can do nothing else), and again every time that
+     * connection becomes ready: ioredis re-subscribes by itself only to channels it once held, and a SUBSCRIBE queued
+     * while Redis is away is dropped after the retries, so an instance started while Redis was down would otherwise
+     * never hear the feed. `ready` settles once the subscription first holds; `subscribed` says whether it holds now
+     * (readiness reports it).
      */
     static overRedis(redis: Redis, prefix: string, logger: Logger): HandoffFeed {
         const feed = new HandoffFeed(logger, redis, `${prefix}handoff-feed`);
-        const subscriber = redis.duplicate({ enableOfflineQueue: true, enableAutoPipelining: false });
+        feed.holding = false;
+        // No offline queue: the 'ready' handler below sends SUBSCRIBE once the connection can carry it.
+        const subscriber = redis.duplicate({ enableOfflineQueue: false, enableAutoPipelining: false, autoResubscribe: false });
+        let firstHold!: () => void;
+        feed.ready = new Promise<void>((resolve) => (firstHold = resolve));
         subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'handoff feed connection error'));
         subscriber.on('message', (_channel: string, message: string) => feed.deliver(message));
+        subscriber.on('close', () => {
+            if (feed.holding) logger.warn('handoff feed: subscription lost, re-subscribing on reconnect');
+            feed.holding = false;
+        });
+        subscriber.on('ready', () => {
+            subscriber.subscribe(feed.channel).then(
+                () => {
+                    feed.holding = true;
+                    logger.info({ channel: feed.channel }, 'handoff feed subscribed');
+                    firstHold();
+                },
+                (error: unknown) => logger.error({ err: error }, 'handoff feed: not subscribed, retried on reconnect'),
+            );
+        });
         feed.subscriber = subscriber;
-        feed.ready = subscriber.subscribe(feed.channel).then(
-            () => undefined,
-            (error: unknown) => logger.error({ err: error }, 'handoff feed: not subscribed'),
-        );
         return feed;
     }
 
-    /** Settles when the feed receives events (at once in-process; once subscribed over Redis). */
+    /** Settles when the feed receives events (at once in-process; once first subscribed over Redis). */
     ready: Promise<void> = Promise.resolve();
+
+    private holding = true;
+
+    /** Whether events published by other instances reach this one now (always in-process). */
+    get subscribed(): boolean {
+        return this.holding;
+    }
 
     async publish(event: FeedEvent): Promise<void> {
         if (this.redis) {
@@ -71,7 +95,10 @@ export class HandoffFeed {
 
     async close(): Promise<void> {
         this.local.removeAllListeners();
-        await this.subscriber?.quit().catch(() => undefined);
+        if (!this.subscriber) return;
+        // QUIT needs a live connection; otherwise just stop reconnecting.
+        if (this.subscriber.status === 'ready') await this.subscriber.quit().catch(() => undefined);
+        else this.subscriber.disconnect();
     }
 
     private deliver(message: string): void {

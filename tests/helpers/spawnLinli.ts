@@ -17,7 +17,7 @@ export interface LinliProcess {
 const ENTRY = join(PROJECT_ROOT, 'dist', 'bot', 'index.js');
 
 /** Starts the built server as `npm start` does (node dist/bot/index.js) and waits for it to listen. */
-export async function spawnLinli(env: Record<string, string>): Promise<LinliProcess> {
+export async function spawnLinli(env: Record<string, string>, startTimeoutMs = 10_000): Promise<LinliProcess> {
     if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" first (npm test does)`);
     const spawnedAt = Date.now();
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
@@ -30,13 +30,23 @@ export async function spawnLinli(env: Record<string, string>): Promise<LinliProc
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
         let buffer = '';
-        const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr: ${stderr}`)), 10_000);
+        const timer = setTimeout(() => {
+            // Not left running behind the caller's back (it would also keep the caller's process alive).
+            child.kill('SIGKILL');
+            reject(new Error(`no "listening" line within ${startTimeoutMs} ms; stderr: ${stderr}`));
+        }, startTimeoutMs);
+        let found = false;
         child.stdout?.on('data', (d: Buffer) => {
+            // Once listening, the log is no longer kept: a long run under load would pile it up here.
+            if (found) return;
             buffer += d.toString();
             for (const line of buffer.split('\n')) {
                 if (!line.includes('Linli is listening')) continue;
+                found = true;
+                buffer = '';
                 clearTimeout(timer);
                 resolve((JSON.parse(line) as { url: string }).url);
+                return;
             }
         });
         child.once('exit', (code) => {

@@ -38,9 +38,28 @@ describe.skipIf(!redis)('RedisTurnLock (real Redis)', () => {
     });
 
     it('expires a lease left by a dead instance', async () => {
-        const lock = new RedisTurnLock(redis!, prefix, 100);
-        await lock.acquire('abandoned', 50); // never released
-        const release = await lock.acquire('abandoned', 1000);
+        // The dead instance's own connection: once it is gone, so are its renewals.
+        const dead = redis!.duplicate();
+        await new RedisTurnLock(dead, prefix, { leaseMs: 100 }).acquire('abandoned', 50); // never released
+        dead.disconnect();
+        const release = await new RedisTurnLock(redis!, prefix, { leaseMs: 100 }).acquire('abandoned', 1000);
         await release();
+    });
+
+    it('renews the lease while its holder runs, and only while it holds it', async () => {
+        const lock = new RedisTurnLock(redis!, prefix, { leaseMs: 300, renewEveryMs: 100 });
+        const release = await lock.acquire('renewed', 50);
+        await new Promise((r) => setTimeout(r, 700)); // more than two leases
+        await expect(lock.acquire('renewed', 50)).rejects.toBeInstanceOf(LockTimeoutError);
+        // Another holder took the key (our lease lapsed meanwhile): our renewals must not extend theirs.
+        await redis!.set(`${prefix}lock:turn:renewed`, 'someone-else', 'PX', 250);
+        await new Promise((r) => setTimeout(r, 400));
+        expect(await redis!.get(`${prefix}lock:turn:renewed`)).toBeNull();
+        await release();
+        // Released: no renewal brings the key back.
+        const again = await lock.acquire('renewed', 100);
+        await again();
+        await new Promise((r) => setTimeout(r, 250));
+        expect(await redis!.exists(`${prefix}lock:turn:renewed`)).toBe(0);
     });
 });
