@@ -3,8 +3,8 @@ import { ConversationState, UserState, type BotAdapter, type BotState, type Clou
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
-import type { TurnLock } from '../adapters/locks/TurnLock';
-import { conversationTtl, type PingableStorage } from '../adapters/storage/PingableStorage';
+import type { TurnLock } from './locks/TurnLock';
+import { conversationTtl, type PingableStorage } from './storage/PingableStorage';
 import { RedisStorage } from '../adapters/storage/RedisStorage';
 import { SqliteStorage } from '../adapters/storage/SqliteStorage';
 import { EmergencyDialog } from '../dialogs/EmergencyDialog';

@@ -1,6 +1,6 @@
 import { ActivityTypes, type BotState, type TurnContext } from 'botbuilder';
-import { LockTimeoutError } from '../adapters/locks/TurnLock';
-import { StorageUnavailableError } from '../adapters/storage/StorageUnavailableError';
+import { LockTimeoutError } from './locks/TurnLock';
+import { StorageUnavailableError } from './storage/StorageUnavailableError';
 import type { Logger } from './logger';
 import type { Metrics } from './Metrics';
 import type { Phrasebook, PhraseKey } from './Phrasebook';

@@ -2,7 +2,7 @@ import type { Redis, Result } from 'ioredis';
 import { Handoff, HandoffConflictError, HandoffPriorities, HandoffStatuses, queuePosition, type HandoffPosition, type HandoffStatus } from '../../bot/handoff/Handoff';
 import type { HandoffStore, PriorityCounts } from '../../bot/handoff/HandoffStore';
 import { compareIds } from '../../bot/paging/compareIds';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /**
  * A status set scores each handoff by its queue position: tier × 10¹³ + queue time in ms (exact in a double until

@@ -3,7 +3,7 @@ import { openSqlite } from '../storage/openSqlite';
 import { Handoff, HandoffConflictError, HandoffPriorities, queuePosition, type HandoffPosition, type HandoffStatus } from '../../bot/handoff/Handoff';
 import type { HandoffStore, PriorityCounts } from '../../bot/handoff/HandoffStore';
 import { StatementCache } from '../storage/StatementCache';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 interface Row {
     doc: string;

@@ -1,4 +1,4 @@
-import { LockTimeoutError, releaser, type Release, type TurnLock } from './TurnLock';
+import { LockTimeoutError, releaser, type Release, type TurnLock } from '../../bot/locks/TurnLock';
 
 /** A FIFO mutex per key, for a single process on the embedded store. */
 export class InProcessTurnLock implements TurnLock {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import type { Logger } from 'pino';
-import { guarded } from '../storage/StorageUnavailableError';
-import { LockTimeoutError, releaser, type Release, type TurnLock } from './TurnLock';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { LockTimeoutError, releaser, type Release, type TurnLock } from '../../bot/locks/TurnLock';
 
 const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 // Compare-and-pexpire: a holder whose lease ran out (and was taken by someone else) must not extend the new one.

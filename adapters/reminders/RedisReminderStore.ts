@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ScheduledReminder, type ReminderStore } from '../../bot/proactive/ReminderStore';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Scheduled reminders in Redis: a sorted set by due time and a hash of documents, shared by every instance. */
 export class RedisReminderStore implements ReminderStore {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/openSqlite';
 import { ScheduledReminder, type ReminderStore } from '../../bot/proactive/ReminderStore';
 import { StatementCache } from '../storage/StatementCache';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Scheduled reminders in SQLite, indexed by due time. */
 export class SqliteReminderStore implements ReminderStore {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import type { StoreItems } from 'botbuilder';
-import type { PingableStorage, TtlPolicy } from './PingableStorage';
-import { guarded } from './StorageUnavailableError';
-import { eTagConflict, expectedETag, requireChanges, requireKeys, withoutETag } from './storageErrors';
+import type { PingableStorage, TtlPolicy } from '../../bot/storage/PingableStorage';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { eTagConflict, expectedETag, requireChanges, requireKeys, withoutETag } from '../../bot/storage/storageErrors';
 
 declare module 'ioredis' {
     interface RedisCommander<Context> {

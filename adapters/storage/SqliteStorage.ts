@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openSqlite } from './openSqlite';
 import type { StoreItems } from 'botbuilder';
-import type { PingableStorage, TtlPolicy } from './PingableStorage';
-import { guarded } from './StorageUnavailableError';
-import { eTagConflict, expectedETag, requireChanges, requireKeys, withoutETag } from './storageErrors';
+import type { PingableStorage, TtlPolicy } from '../../bot/storage/PingableStorage';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { eTagConflict, expectedETag, requireChanges, requireKeys, withoutETag } from '../../bot/storage/storageErrors';
 
 interface Row {
     key: string;

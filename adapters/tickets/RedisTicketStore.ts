@@ -2,7 +2,7 @@ import type { Redis, Result } from 'ioredis';
 import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketPosition, type TicketStatus } from '../../bot/tickets/Ticket';
 import { compareIds } from '../../bot/paging/compareIds';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Stands for the id in a new ticket's document until the insert script has numbered it. */
 const ID_PLACEHOLDER = '__LINLI_TICKET_ID__';

@@ -3,7 +3,7 @@ import { openSqlite } from '../storage/openSqlite';
 import { Ticket, TicketConflictError, TicketStatuses, followUpReadyAt, matchesFilter, type TicketFilter, type TicketPosition, type TicketStatus } from '../../bot/tickets/Ticket';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 import { StatementCache } from '../storage/StatementCache';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 interface Row {
     doc: string;

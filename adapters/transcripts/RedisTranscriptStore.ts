@@ -1,6 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Appends lines, caps the list and renews its expiry in one step. KEYS: list. ARGV: cap, ttl seconds, lines… */
 const APPEND = `

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/openSqlite';
 import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 import { StatementCache } from '../storage/StatementCache';
-import { guarded } from '../storage/StorageUnavailableError';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Transcripts in SQLite: one row per line, read back by conversation in insertion order. */
 export class SqliteTranscriptStore implements TranscriptStore {

@@ -1,5 +1,5 @@
 import { ActivityEventNames, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
-import type { TurnLock } from '../../adapters/locks/TurnLock';
+import type { TurnLock } from '../locks/TurnLock';
 
 /** Something a turn reads from the store (a BotState, the conversation's handoff): `force` reads it again. */
 export interface TurnPreload {

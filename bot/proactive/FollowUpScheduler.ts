@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { TurnLock } from '../../adapters/locks/TurnLock';
+import type { TurnLock } from '../locks/TurnLock';
 import type { Logger } from '../logger';
 import { restate } from '../restate';
 import type { TicketService } from '../tickets/TicketService';

@@ -1,4 +1,4 @@
-import { LockTimeoutError, type TurnLock } from '../../adapters/locks/TurnLock';
+import { LockTimeoutError, type TurnLock } from '../locks/TurnLock';
 import type { Logger } from '../logger';
 
 /**

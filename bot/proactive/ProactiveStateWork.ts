@@ -1,5 +1,5 @@
 import { DeliveryModes, TurnContext, type Activity } from 'botbuilder';
-import type { TurnLock } from '../../adapters/locks/TurnLock';
+import type { TurnLock } from '../locks/TurnLock';
 
 export interface StateWorkResult<T> {
     result: T;

@@ -3,7 +3,7 @@ import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { ConversationState, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
-import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { conversationTtl } from '../../bot/storage/PingableStorage';
 import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
 import { Linli } from '../../bot/Linli';
 import { createLogger } from '../../bot/logger';

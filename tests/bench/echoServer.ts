@@ -2,7 +2,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationStat
 import { EchoBot } from './EchoBot';
 import { Redis } from 'ioredis';
 import restify from 'restify';
-import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { conversationTtl } from '../../bot/storage/PingableStorage';
 import { RedisStorage } from '../../adapters/storage/RedisStorage';
 import { loadConfig } from '../../bot/config';
 

@@ -1,5 +1,5 @@
 import type { StoreItems } from 'botbuilder';
-import type { PingableStorage } from '../../adapters/storage/PingableStorage';
+import type { PingableStorage } from '../../bot/storage/PingableStorage';
 
 /**
  * Wraps a store and makes every call take real time, as a networked store does. The embedded SQLite store answers

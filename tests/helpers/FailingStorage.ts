@@ -1,6 +1,6 @@
 import type { StoreItems } from 'botbuilder';
-import type { PingableStorage } from '../../adapters/storage/PingableStorage';
-import { StorageUnavailableError } from '../../adapters/storage/StorageUnavailableError';
+import type { PingableStorage } from '../../bot/storage/PingableStorage';
+import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
 
 /** Wraps a store; while `failWrites` is set every write fails as a store that went away mid-turn does (reads still work). */
 export class FailingStorage implements PingableStorage {

@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from '../../adapters/storage/StorageUnavailableError';
+import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
 import type { TicketStore } from '../../bot/tickets/TicketStore';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisTurnLock } from '../../adapters/locks/RedisTurnLock';
-import { LockTimeoutError } from '../../adapters/locks/TurnLock';
+import { LockTimeoutError } from '../../bot/locks/TurnLock';
 import { testRedis } from '../helpers/redis';
 
 const { redis, prefix } = await testRedis();

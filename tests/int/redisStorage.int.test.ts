@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { conversationTtl } from '../../bot/storage/PingableStorage';
 import { RedisStorage } from '../../adapters/storage/RedisStorage';
 import { storageConformance } from '../helpers/storageConformance';
 import { testRedis } from '../helpers/redis';

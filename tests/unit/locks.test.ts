@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessTurnLock } from '../../adapters/locks/InProcessTurnLock';
-import { LockTimeoutError } from '../../adapters/locks/TurnLock';
+import { LockTimeoutError } from '../../bot/locks/TurnLock';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { conversationTtl } from '../../adapters/storage/PingableStorage';
+import { conversationTtl } from '../../bot/storage/PingableStorage';
 import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
 import { storageConformance } from '../helpers/storageConformance';
 import { loadConfig } from '../../bot/config';
