@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import { Redis } from 'ioredis';
-import { InProcessTurnLock } from '../adapters/locks/InProcessTurnLock';
-import { RedisTurnLock } from '../adapters/locks/RedisTurnLock';
 import type { TurnLock } from './locks/TurnLock';
-import { conversationTtl, type PingableStorage } from './storage/PingableStorage';
-import { RedisStorage } from '../adapters/storage/RedisStorage';
-import { SqliteStorage } from '../adapters/storage/SqliteStorage';
+import type { PingableStorage } from './storage/PingableStorage';
 import { EmergencyDialog } from '../dialogs/EmergencyDialog';
 import { FaqDialog } from '../dialogs/FaqDialog';
 import { HandoffDialog } from '../dialogs/HandoffDialog';
@@ -19,8 +14,6 @@ import { KnowledgeBase } from './knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
 import { KnowledgeService } from './knowledge/KnowledgeService';
 import { SafetyAdvice } from './knowledge/SafetyAdvice';
-import { RedisTicketStore } from '../adapters/tickets/RedisTicketStore';
-import { SqliteTicketStore } from '../adapters/tickets/SqliteTicketStore';
 import { ComplaintReporter } from './tickets/ComplaintReporter';
 import { TicketService } from './tickets/TicketService';
 import type { TicketStore } from './tickets/TicketStore';
@@ -29,6 +22,7 @@ import type { Config } from './config';
 import { EscalationRules } from './escalation/EscalationRules';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
+import { Stores, type StoreOverrides } from './composition/Stores';
 import { Metrics } from './Metrics';
 import { ConversationLockMiddleware } from './middleware/ConversationLockMiddleware';
 import { MetricsMiddleware } from './middleware/MetricsMiddleware';
@@ -49,10 +43,6 @@ import { FollowUpScheduler } from './proactive/FollowUpScheduler';
 import { PaymentReminders } from './proactive/PaymentReminders';
 import { FollowUpDialog } from '../dialogs/FollowUpDialog';
 import { HandoffStarter } from '../dialogs/HandoffStarter';
-import { RedisHandoffStore } from '../adapters/handoffs/RedisHandoffStore';
-import { SqliteHandoffStore } from '../adapters/handoffs/SqliteHandoffStore';
-import { RedisTranscriptStore } from '../adapters/transcripts/RedisTranscriptStore';
-import { SqliteTranscriptStore } from '../adapters/transcripts/SqliteTranscriptStore';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
@@ -62,23 +52,15 @@ import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware'
 import { PeriodicRound } from './proactive/PeriodicRound';
 import type { TranscriptStore } from './transcripts/TranscriptStore';
 import type { ReminderStore } from './proactive/ReminderStore';
-import { RedisReminderStore } from '../adapters/reminders/RedisReminderStore';
-import { SqliteReminderStore } from '../adapters/reminders/SqliteReminderStore';
 import { randomUUID } from 'node:crypto';
 import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
 import { OwnerChannel, type ProactiveAdapter } from './proactive/OwnerChannel';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
 
 
-export interface LinliOptions {
-    /** Replaces the store chosen from the config (tests). */
-    storage?: PingableStorage;
-    lock?: TurnLock;
-    ticketStore?: TicketStore;
+export interface LinliOptions extends StoreOverrides {
     metrics?: Metrics;
     clock?: () => Date;
-    /** The live feed for agents; built by `create` (over Redis pub/sub when REDIS_URL is set). */
-    feed?: HandoffFeed;
 }
 
 /**
@@ -114,7 +96,7 @@ export class Linli {
     private readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
-    private readonly redis: Redis | undefined;
+    private readonly stores: Stores;
     /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
     readonly serviceUrls: ServiceUrlPolicy;
 
@@ -122,32 +104,27 @@ export class Linli {
         private readonly config: Config,
         private readonly logger: Logger,
         options: LinliOptions,
-        redis: Redis | undefined,
+        stores: Stores,
     ) {
-        this.redis = redis;
+        this.stores = stores;
         this.serviceUrls = new ServiceUrlPolicy(config.SERVICE_URL_ALLOWLIST);
         this.metrics = options.metrics ?? new Metrics();
-        const ttl = conversationTtl(config.CONVERSATION_TTL_SECONDS);
-        this.storage =
-            options.storage ??
-            (redis ? new RedisStorage(redis, config.REDIS_KEY_PREFIX, ttl) : new SqliteStorage(join(config.DATA_DIR, 'linli.sqlite'), ttl));
-        this.lock = options.lock ?? (redis ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX, { logger }) : new InProcessTurnLock());
+        this.storage = stores.storage;
+        this.lock = stores.lock;
 
         const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
         const clock = options.clock ?? (() => new Date());
         this.clock = clock;
         const calendar = WorkingCalendar.fromFile(join(knowledgeDir, 'calendar.json'));
         this.calendar = calendar;
-        this.ticketStore = options.ticketStore ?? (redis ? new RedisTicketStore(redis, config.REDIS_KEY_PREFIX) : new SqliteTicketStore(join(config.DATA_DIR, 'tickets.sqlite')));
+        this.ticketStore = stores.tickets;
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
         this.reports = new ComplaintReporter(this.tickets, calendar);
         this.metrics.watchTickets(() => this.tickets.countByStatus());
-        this.handoffStore = redis ? new RedisHandoffStore(redis, config.REDIS_KEY_PREFIX) : new SqliteHandoffStore(join(config.DATA_DIR, 'handoffs.sqlite'));
-        this.transcripts = redis
-            ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
-            : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
-        this.feed = options.feed ?? HandoffFeed.inProcess(logger);
-        this.reminderStore = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
+        this.handoffStore = stores.handoffs;
+        this.transcripts = stores.transcripts;
+        this.feed = stores.feed;
+        this.reminderStore = stores.reminders;
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
@@ -231,23 +208,7 @@ export class Linli {
 
     /** Builds Linli on the store the config names; with REDIS_URL, waits briefly for the connection. */
     static async create(config: Config, logger: Logger, options: LinliOptions = {}): Promise<Linli> {
-        let redis: Redis | undefined;
-        if (config.REDIS_URL && !options.storage) {
-            redis = new Redis(config.REDIS_URL, {
-                // Fail fast while Redis is away: the owner hears a polite sentence instead of waiting on a queue.
-                enableOfflineQueue: false,
-                // Commands issued in the same tick (state reads of one turn, many turns at once) share a round trip.
-                enableAutoPipelining: true,
-                maxRetriesPerRequest: 1,
-                commandTimeout: 2000,
-                connectTimeout: 2000,
-                retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-            });
-            redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-            await waitForReady(redis, 2000).catch((error: Error) => logger.error({ err: error }, 'redis not ready at start-up'));
-        }
-        const feed = options.feed ?? (redis ? HandoffFeed.overRedis(redis, config.REDIS_KEY_PREFIX, logger) : undefined);
-        return new Linli(config, logger, { ...options, ...(feed ? { feed } : {}) }, redis);
+        return new Linli(config, logger, options, await Stores.open(config, logger, options));
     }
 
     /** Installs the turn pipeline on a channel adapter (order matters: outermost first). */
@@ -353,29 +314,8 @@ export class Linli {
     }
 
     async close(): Promise<void> {
-        await this.feed.close();
-        await this.storage.close();
-        if (this.ticketStore instanceof SqliteTicketStore) this.ticketStore.close();
-        if (this.handoffStore instanceof SqliteHandoffStore) this.handoffStore.close();
-        if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
-        if (this.reminderStore instanceof SqliteReminderStore) this.reminderStore.close();
-        this.redis?.disconnect();
+        await this.stores.close();
     }
-}
-
-function waitForReady(redis: Redis, timeoutMs: number): Promise<void> {
-    if (redis.status === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-            redis.off('ready', onReady);
-            reject(new Error(`redis not ready within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onReady = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        redis.once('ready', onReady);
-    });
 }
 
 /** A state key from botbuilder's ConversationState/UserState layout; missing ids are a malformed activity. */
