@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { TurnLock } from './locks/TurnLock';
 import type { PingableStorage } from './storage/PingableStorage';
@@ -9,19 +8,15 @@ import { MainDialog } from '../dialogs/MainDialog';
 import { ReplyDialog } from '../dialogs/ReplyDialog';
 import { ScriptDialog } from '../dialogs/ScriptDialog';
 import { TicketStatusDialog } from '../dialogs/TicketStatusDialog';
-import { loadFlowScripts, type FlowScript } from './scripts/FlowScript';
-import { KnowledgeBase } from './knowledge/KnowledgeBase';
-import { KnowledgeRetriever } from './knowledge/KnowledgeRetriever';
-import { KnowledgeService } from './knowledge/KnowledgeService';
-import { SafetyAdvice } from './knowledge/SafetyAdvice';
+import type { FlowScript } from './scripts/FlowScript';
 import { ComplaintReporter } from './tickets/ComplaintReporter';
 import { TicketService } from './tickets/TicketService';
 import type { TicketStore } from './tickets/TicketStore';
 import { WorkingCalendar } from './tickets/WorkingCalendar';
 import type { Config } from './config';
-import { EscalationRules } from './escalation/EscalationRules';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
+import { Content } from './composition/Content';
 import { Stores, type StoreOverrides } from './composition/Stores';
 import { Metrics } from './Metrics';
 import { ConversationLockMiddleware } from './middleware/ConversationLockMiddleware';
@@ -30,10 +25,6 @@ import { TranscriptMiddleware } from './middleware/TranscriptMiddleware';
 import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
 import { EntityExtractor } from './nlu/EntityExtractor';
-import { NluRecognizer } from './nlu/NluRecognizer';
-import { MODEL_FILE } from './nlu/trainModel';
-import { Tokenizer } from './nlu/Tokenizer';
-import { PROJECT_ROOT } from './paths';
 import { SnapshotBotState } from './SnapshotBotState';
 import { Phrasebook } from './Phrasebook';
 import { TurnErrorHandler } from './TurnErrorHandler';
@@ -46,7 +37,6 @@ import { HandoffStarter } from '../dialogs/HandoffStarter';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
-import { loadHandoffSettings } from './handoff/HandoffSettings';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
@@ -112,10 +102,10 @@ export class Linli {
         this.storage = stores.storage;
         this.lock = stores.lock;
 
-        const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
+        const content = new Content();
         const clock = options.clock ?? (() => new Date());
         this.clock = clock;
-        const calendar = WorkingCalendar.fromFile(join(knowledgeDir, 'calendar.json'));
+        const calendar = content.calendar;
         this.calendar = calendar;
         this.ticketStore = stores.tickets;
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
@@ -125,13 +115,10 @@ export class Linli {
         this.transcripts = stores.transcripts;
         this.feed = stores.feed;
         this.reminderStore = stores.reminders;
-        const base = KnowledgeBase.fromDirectory(knowledgeDir);
-        this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
-        const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
-        const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
-        // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
-        const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), this.phrasebook);
-        const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
+        const base = content.base;
+        this.phrasebook = content.phrasebook;
+        const knowledge = content.knowledge;
+        const safety = content.safety;
         this.entities = new EntityExtractor(clock);
 
         // botbuilder's key layout, with a cheaper change check (SnapshotBotState).
@@ -142,7 +129,7 @@ export class Linli {
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
         const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
-        const scripts = [...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()];
+        const scripts = content.scripts;
         const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
         this.suggestions = new SuggestedReplies(scripts);
         const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
@@ -164,7 +151,7 @@ export class Linli {
             },
             acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
-            settings: loadHandoffSettings(join(knowledgeDir, 'handoff.json')),
+            settings: content.handoffSettings,
             logger,
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
@@ -194,8 +181,7 @@ export class Linli {
             { phrasebook: this.phrasebook, faq },
             new FollowUpDialog(this.phrasebook, this.tickets),
         );
-        // A broken rules file stops start-up here, naming the file and the field.
-        this.readerParts = { recognizer, knowledge, escalation: EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json')) };
+        this.readerParts = { recognizer: content.recognizer, knowledge, escalation: content.escalation };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,
