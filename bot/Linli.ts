@@ -1,14 +1,7 @@
 import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { TurnLock } from './locks/TurnLock';
 import type { PingableStorage } from './storage/PingableStorage';
-import { EmergencyDialog } from '../dialogs/EmergencyDialog';
-import { FaqDialog } from '../dialogs/FaqDialog';
-import { HandoffDialog } from '../dialogs/HandoffDialog';
 import { MainDialog } from '../dialogs/MainDialog';
-import { ReplyDialog } from '../dialogs/ReplyDialog';
-import { ScriptDialog } from '../dialogs/ScriptDialog';
-import { TicketStatusDialog } from '../dialogs/TicketStatusDialog';
-import type { FlowScript } from './scripts/FlowScript';
 import { ComplaintReporter } from './tickets/ComplaintReporter';
 import { TicketService } from './tickets/TicketService';
 import type { TicketStore } from './tickets/TicketStore';
@@ -16,6 +9,7 @@ import { WorkingCalendar } from './tickets/WorkingCalendar';
 import type { Config } from './config';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
+import { buildMainDialog } from './composition/buildMainDialog';
 import { Content } from './composition/Content';
 import { Stores, type StoreOverrides } from './composition/Stores';
 import { Metrics } from './Metrics';
@@ -32,8 +26,6 @@ import { TurnReader, type TurnReaderDeps } from './TurnReader';
 import { ConversationReferences } from './proactive/ConversationReferences';
 import { FollowUpScheduler } from './proactive/FollowUpScheduler';
 import { PaymentReminders } from './proactive/PaymentReminders';
-import { FollowUpDialog } from '../dialogs/FollowUpDialog';
-import { HandoffStarter } from '../dialogs/HandoffStarter';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
@@ -115,10 +107,7 @@ export class Linli {
         this.transcripts = stores.transcripts;
         this.feed = stores.feed;
         this.reminderStore = stores.reminders;
-        const base = content.base;
         this.phrasebook = content.phrasebook;
-        const knowledge = content.knowledge;
-        const safety = content.safety;
         this.entities = new EntityExtractor(clock);
 
         // botbuilder's key layout, with a cheaper change check (SnapshotBotState).
@@ -126,18 +115,8 @@ export class Linli {
         const userKeys = new UserState(this.storage);
         this.conversationState = new SnapshotBotState(this.storage, (context) => storageKey(conversationKeys.getStorageKey(context), 'conversation'));
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
-        const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
-        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
-        const scripts = content.scripts;
-        const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
-        this.suggestions = new SuggestedReplies(scripts);
-        const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
-            const dialog = flows.get(trigger);
-            if (!dialog) throw new Error(`scripts/: no flow script has trigger "${trigger}"`);
-            return dialog;
-        };
-        const faq = new FaqDialog('faq', this.phrasebook, knowledge);
+        this.suggestions = new SuggestedReplies(content.scripts);
         this.handoffs = new HandoffService({
             store: this.handoffStore,
             transcripts: this.transcripts,
@@ -156,32 +135,8 @@ export class Linli {
         });
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
-        const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
-        const handoff = new HandoffDialog(this.phrasebook, starter, safety);
-        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter, logger);
-        this.dialog = new MainDialog(
-            {
-                greeting: reply('greeting', 'greeting'),
-                thanks_bye: reply('thanks_bye', 'thanks_bye'),
-                human_agent: handoff,
-                faq,
-                repair: flow('repair'),
-                complaint: flow('complaint'),
-                emergency,
-                fee_arrears: {
-                    hardship: flow('fee_arrears/hardship'),
-                    service_dissatisfaction: flow('fee_arrears/service_dissatisfaction'),
-                    misconception: new FaqDialog('arrears.misconception', this.phrasebook, knowledge, 'arrears_misconception_intro', 'arrears_shared'),
-                },
-                ticket_status: new TicketStatusDialog(this.phrasebook, this.tickets, calendar, clock),
-                out_of_scope: reply('out_of_scope', 'out_of_scope'),
-            },
-            handoff,
-            emergency,
-            { phrasebook: this.phrasebook, faq },
-            new FollowUpDialog(this.phrasebook, this.tickets),
-        );
-        this.readerParts = { recognizer: content.recognizer, knowledge, escalation: content.escalation };
+        this.dialog = buildMainDialog({ content, tickets: this.tickets, handoffs: this.handoffs, references: this.references, entities: this.entities, clock, logger });
+        this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,
