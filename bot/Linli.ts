@@ -1,4 +1,4 @@
-import { ConversationState, UserState, type BotAdapter, type BotState, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ConversationState, UserState, type BotAdapter, type BotState } from 'botbuilder';
 import type { TurnLock } from './locks/TurnLock';
 import type { PingableStorage } from './storage/PingableStorage';
 import { MainDialog } from '../dialogs/MainDialog';
@@ -36,7 +36,8 @@ import type { TranscriptStore } from './transcripts/TranscriptStore';
 import type { ReminderStore } from './proactive/ReminderStore';
 import { randomUUID } from 'node:crypto';
 import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
-import { OwnerChannel, type ProactiveAdapter } from './proactive/OwnerChannel';
+import { OwnerChannel, type ProactiveAdapter } from './channels/OwnerChannel';
+import { BOT_FRAMEWORK_CHANNEL_IDS, OwnerChannelRegistry } from './channels/OwnerChannelRegistry';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
 
 
@@ -73,8 +74,8 @@ export class Linli {
     private readonly transcripts: TranscriptStore;
     private readonly reminderStore: ReminderStore;
     private readonly router: HandoffRoutingMiddleware;
-    /** The channel adapter's continueConversation, once a channel is attached (agents' words reach owners by it). */
-    private ownerChannel: ((reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>) | undefined;
+    /** The ways back to owners by channelId, filled as channels attach; every proactive message is sent through it. */
+    readonly ownerChannels = new OwnerChannelRegistry();
     private readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
@@ -124,10 +125,7 @@ export class Linli {
             tickets: this.tickets,
             phrasebook: this.phrasebook,
             clock,
-            continueConversation: (reference, logic) => {
-                if (!this.ownerChannel) throw new Error('no channel adapter attached: owners can not be reached');
-                return this.ownerChannel(reference, logic);
-            },
+            continueConversation: this.ownerChannels.continueConversation,
             acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
             settings: content.handoffSettings,
@@ -152,15 +150,24 @@ export class Linli {
         return new Linli(config, logger, options, await Stores.open(config, logger, options));
     }
 
-    /** Installs the turn pipeline on a channel adapter (order matters: outermost first). */
-    attach<T extends BotAdapter>(adapter: T): T {
+    /**
+     * Installs the turn pipeline on a channel adapter (order matters: outermost first) and registers the adapter as
+     * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default.
+     */
+    attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[]): T {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
         adapter.use(new TypingIndicatorMiddleware(this.logger));
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);
-        this.ownerChannel = this.ownerChannelOf(adapter).continueConversation;
+        const channel = this.ownerChannelOf(adapter).continueConversation;
+        if (channelIds) {
+            this.ownerChannels.register(channelIds, channel);
+        } else {
+            this.ownerChannels.register(BOT_FRAMEWORK_CHANNEL_IDS, channel);
+            this.ownerChannels.registerDefault(channel);
+        }
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
     }
@@ -170,26 +177,26 @@ export class Linli {
         return new OwnerChannel(adapter, this.config.MICROSOFT_APP_ID ?? '', this.serviceUrls);
     }
 
-    /** The follow-up scheduler for a channel adapter that can reach owners again (CloudAdapter). */
-    followUps(adapter: CloudAdapter): FollowUpScheduler {
+    /** The follow-up scheduler, reaching owners through the registry (the adapter argument is no longer needed). */
+    followUps(_attached?: BotAdapter): FollowUpScheduler {
         return new FollowUpScheduler({
             tickets: this.tickets,
             references: this.references,
             lock: this.lock,
             stateWork: new ProactiveStateWork(this.lock, this.config.TURN_LOCK_TIMEOUT_MS),
-            continueConversation: this.ownerChannelOf(adapter).continueConversation,
+            continueConversation: this.ownerChannels.continueConversation,
             startFollowUp: (context, options) => this.bot.followUp(context, options),
             abandonFollowUp: (context, ticketId) => this.bot.abandonFollowUp(context, ticketId),
             logger: this.logger,
         });
     }
 
-    /** Payment reminders sent through a channel adapter that can reach owners again (CloudAdapter). */
-    paymentReminders(adapter: CloudAdapter): PaymentReminders {
+    /** Payment reminders, sent through the registry (the adapter argument is no longer needed). */
+    paymentReminders(_attached?: BotAdapter): PaymentReminders {
         return new PaymentReminders({
             references: this.references,
             phrasebook: this.phrasebook,
-            continueConversation: this.ownerChannelOf(adapter).continueConversation,
+            continueConversation: this.ownerChannels.continueConversation,
             persona: async (context) => {
                 await this.userState.load(context);
                 return (await this.reader.ownerProfile(context)).persona ?? 'default';
@@ -203,8 +210,8 @@ export class Linli {
     }
 
     /** Sends the payment reminders staff scheduled, when their time comes; one instance per round. */
-    scheduledReminders(adapter: CloudAdapter): PeriodicRound {
-        const reminders = this.paymentReminders(adapter);
+    scheduledReminders(_attached?: BotAdapter): PeriodicRound {
+        const reminders = this.paymentReminders();
         return new PeriodicRound('payment-reminders', this.lock, this.logger, () => reminders.sendDue());
     }
 

@@ -27,11 +27,11 @@ async function main(): Promise<void> {
     survivesUnhandledRejections(process, logger, linli.metrics);
     const adapter = linli.attach(createCloudAdapter(config, logger));
     const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY });
-    const followUps = linli.followUps(adapter);
+    const followUps = linli.followUps();
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();
     handoffTimeouts.start(config.HANDOFF_POLL_SECONDS * 1000);
-    const reminders = linli.scheduledReminders(adapter);
+    const reminders = linli.scheduledReminders();
     reminders.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     // Space only (reads already skip expired state), so an unhurried pace will do.
     const sweep = linli.expiredStateSweep();

@@ -108,7 +108,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         reports: linli.reports,
         auth,
         logger,
-        reminders: linli.paymentReminders(adapter),
+        reminders: linli.paymentReminders(),
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);

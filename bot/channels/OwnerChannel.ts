@@ -1,7 +1,7 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { ServiceUrlPolicy } from '../http/ServiceUrlPolicy';
-import type { ContinueConversation } from './reachOwner';
-import { UnreachableAddressError } from './UnreachableAddressError';
+import type { ContinueConversation } from '../proactive/reachOwner';
+import { UnreachableAddressError } from '../proactive/UnreachableAddressError';
 
 /** The adapter's way back to an owner (CloudAdapter.continueConversationAsync). */
 export interface ProactiveAdapter {
