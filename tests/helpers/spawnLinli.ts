@@ -9,8 +9,13 @@ export interface LinliProcess {
     /** Milliseconds from spawn to the "listening" log line. */
     listeningAfterMs: number;
     spawnedAt: number;
+    /** The last lines the process wrote (stdout and stderr, at most OUTPUT_TAIL characters), for failure reports. */
+    output(): string;
     stop(): Promise<number | null>;
 }
+
+/** How much of the process's output is kept: enough for a crash's last log lines and stack, bounded under load. */
+const OUTPUT_TAIL = 64 * 1024;
 
 const ENTRY = join(PROJECT_ROOT, 'dist', 'bot', 'index.js');
 
@@ -22,22 +27,31 @@ export async function spawnLinli(env: Record<string, string>): Promise<LinliProc
         env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    let tail = '';
+    const keep = (d: Buffer) => {
+        tail += d.toString();
+        if (tail.length > OUTPUT_TAIL * 2) tail = tail.slice(-OUTPUT_TAIL);
+    };
+    child.stderr?.on('data', keep);
+    child.stdout?.on('data', keep);
     const url = await new Promise<string>((resolve, reject) => {
-        let buffer = '';
-        const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr: ${stderr}`)), 10_000);
-        child.stdout?.on('data', (d: Buffer) => {
-            buffer += d.toString();
-            for (const line of buffer.split('\n')) {
+        // Only the first lines are searched for "listening": under load the output is long and only its tail is kept.
+        let head = '';
+        const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; output: ${tail.slice(-4000)}`)), 10_000);
+        const onData = (d: Buffer) => {
+            head += d.toString();
+            for (const line of head.split('\n')) {
                 if (!line.includes('Linli is listening')) continue;
                 clearTimeout(timer);
+                child.stdout?.off('data', onData);
                 resolve((JSON.parse(line) as { url: string }).url);
+                return;
             }
-        });
+        };
+        child.stdout?.on('data', onData);
         child.once('exit', (code) => {
             clearTimeout(timer);
-            reject(new Error(`exited with ${code}: ${stderr}`));
+            reject(new Error(`exited with ${code}: ${tail.slice(-4000)}`));
         });
     });
     return {
@@ -45,9 +59,10 @@ export async function spawnLinli(env: Record<string, string>): Promise<LinliProc
         child,
         spawnedAt,
         listeningAfterMs: Date.now() - spawnedAt,
+        output: () => tail.slice(-OUTPUT_TAIL),
         stop: () =>
             new Promise((resolve) => {
-                if (child.exitCode !== null) return resolve(child.exitCode);
+                if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
                 child.once('exit', (code) => resolve(code));
                 child.kill('SIGTERM');
             }),

@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { testRedisUrl } from '../../bot/config';
+import { rssBytes } from '../helpers/processRss';
+import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redisKeys';
+import { spawnLinli } from '../helpers/spawnLinli';
+
+/**
+ * `npm run soak -- --minutes 5`: steady owner traffic against the spawned server (expectReplies over loopback, a
+ * fixed number of owners each with one request in flight), printing the server's RSS and the minute's p99 every
+ * minute. Passes when RSS grew at most 10 % after the first minute and no later minute's p99 is more than 20 % above
+ * the first minute's (the first minute includes the warm-up: JIT, caches, the store's first pages), with no errors.
+ */
+const { values } = parseArgs({
+    options: {
+        minutes: { type: 'string', default: '5' },
+        owners: { type: 'string', default: '8' },
+        turns: { type: 'string', default: '10' },
+        store: { type: 'string', default: 'sqlite' },
+    },
+});
+const MINUTES = Number(values.minutes);
+const OWNERS = Number(values.owners);
+const TURNS = Number(values.turns);
+const STORE = values.store;
+if (!(MINUTES >= 2 && MINUTES <= 60) || !(OWNERS >= 1 && OWNERS <= 200) || (STORE !== 'sqlite' && STORE !== 'redis')) {
+    console.error('usage: npm run soak -- [--minutes 2..60] [--owners N] [--turns N] [--store sqlite|redis]');
+    process.exit(2);
+}
+
+/** Allowed growth after the first minute, and the allowed p99 rise over the first minute's (issue 10's bounds). */
+const RSS_GROWTH = 0.1;
+const P99_RISE = 0.2;
+
+// What owners ordinarily say, cycled: greetings, questions, a repair and a complaint flow, ticket status, thanks.
+const MESSAGES = ['您好', '请问物业费怎么交', '厨房水槽下面漏水了，麻烦来修', '5号楼2单元1502', '明天下午三点', '我的报修怎么样了', '房子空置可以少交物业费吗', '电梯三天两头坏，住户意见很大', '对', '谢谢，没别的事了'];
+
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+function post(url: string, body: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const req = request(`${url}/api/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
+        req.on('error', reject);
+        req.end(body);
+    });
+}
+
+function p99(latencies: number[]): number {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+async function main(): Promise<number> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'linli-soak-'));
+    const prefix = uniquePrefix().replace('linli-test:', 'linli-soak:');
+    const env: Record<string, string> = STORE === 'redis' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix } : { DATA_DIR: dataDir };
+    const linli = await spawnLinli({ ...env, LOG_LEVEL: 'info' });
+    const pid = linli.child.pid ?? 0;
+    console.log(`soak on ${STORE}: ${MINUTES} min, ${OWNERS} owners, conversations of ${TURNS} turns, server pid ${pid}`);
+    const end = Date.now() + MINUTES * 60_000;
+    let minute: number[] = [];
+    let errors = 0;
+    const minutes: { rss: number; p99: number; turns: number }[] = [];
+    const owner = async (n: number) => {
+        for (let conversation = 0; Date.now() < end; conversation++) {
+            for (let turn = 0; turn < TURNS && Date.now() < end; turn++) {
+                const body = JSON.stringify({
+                    type: 'message',
+                    channelId: 'webchat',
+                    deliveryMode: 'expectReplies',
+                    conversation: { id: `soak-${n}-${conversation}` },
+                    from: { id: `soak-owner-${n}` },
+                    recipient: { id: 'linli' },
+                    text: MESSAGES[turn % MESSAGES.length],
+                });
+                const started = performance.now();
+                const status = await post(linli.url, body).catch(() => 0);
+                minute.push(performance.now() - started);
+                if (status !== 200) errors++;
+            }
+        }
+    };
+    const ticker = setInterval(() => {
+        const rss = rssBytes(pid) ?? 0;
+        const entry = { rss, p99: p99(minute), turns: minute.length };
+        minutes.push(entry);
+        minute = [];
+        console.log(`minute ${minutes.length}: RSS ${(rss / 2 ** 20).toFixed(1)} MiB, p99 ${entry.p99.toFixed(1)} ms, ${entry.turns} turns, ${errors} errors so far`);
+    }, 60_000);
+    try {
+        await Promise.all(Array.from({ length: OWNERS }, (_, n) => owner(n)));
+        // The last minute's tick may be a few milliseconds after the load stopped.
+        await new Promise((r) => setTimeout(r, minutes.length >= MINUTES ? 0 : 1000));
+    } finally {
+        clearInterval(ticker);
+        const alive = linli.child.exitCode === null;
+        await linli.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+        if (STORE === 'redis') {
+            const redis = await reachableRedis();
+            if (redis) {
+                await dropPrefix(redis, prefix);
+                redis.disconnect();
+            }
+        }
+        if (!alive) console.log(`the server died during the soak: ${linli.output().slice(-2000)}`);
+    }
+    const [first, ...rest] = minutes;
+    const last = minutes.at(-1);
+    if (!first || !last || rest.length === 0) {
+        console.log('soak: fewer than two whole minutes measured');
+        return 1;
+    }
+    const growth = last.rss / first.rss - 1;
+    const worst = Math.max(...rest.map((m) => m.p99));
+    const rise = worst / first.p99 - 1;
+    const ok = growth <= RSS_GROWTH && rise <= P99_RISE && errors === 0;
+    console.log(
+        `soak ${ok ? 'passed' : 'FAILED'}: RSS ${(first.rss / 2 ** 20).toFixed(1)} → ${(last.rss / 2 ** 20).toFixed(1)} MiB after the first minute (${(growth * 100).toFixed(1)} %, at most ${RSS_GROWTH * 100} %); ` +
+            `p99 first minute ${first.p99.toFixed(1)} ms, worst later ${worst.toFixed(1)} ms (${(rise * 100).toFixed(1)} %, at most +${P99_RISE * 100} %); ${minutes.reduce((n, m) => n + m.turns, 0)} turns, ${errors} errors`,
+    );
+    return ok ? 0 : 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
