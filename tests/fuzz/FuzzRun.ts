@@ -115,6 +115,8 @@ export class FuzzRun {
             log(`fuzz ${this.options.store}: seed ${this.options.seed}, server pid ${this.linli?.child.pid}, ${this.target.ticketIds.length} ticket(s) and ${this.target.conversationIds.length} handoff(s) seeded`);
             if (this.options.cases) await this.replay(this.options.cases);
             else await this.barrage(started, log);
+            // A server dying of the last requests (out of memory takes a moment) is a crash, not a failed conversation.
+            await this.exitOf(this.linli, 1000);
             await this.recovering;
             await this.conversationStillWorks();
         } finally {
