@@ -41,7 +41,9 @@ const P99_RISE = 0.2;
 // What owners ordinarily say, cycled: greetings, questions, a repair and a complaint flow, ticket status, thanks.
 const MESSAGES = ['您好', '请问物业费怎么交', '厨房水槽下面漏水了，麻烦来修', '5号楼2单元1502', '明天下午三点', '我的报修怎么样了', '房子空置可以少交物业费吗', '电梯三天两头坏，住户意见很大', '对', '谢谢，没别的事了'];
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// Idle sockets are dropped after 2 s, before the server's 5 s keep-alive timeout closes them: otherwise a request
+// can go out on a socket the server is closing at that moment (ECONNRESET), a client artefact, not Linli's error.
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity, timeout: 2000 });
 
 function post(url: string, body: string): Promise<number | string> {
     return new Promise((resolve, reject) => {
@@ -102,17 +104,18 @@ async function main(): Promise<number> {
             }
         }
     };
-    // RSS is sampled every second and each minute reports the mean of its samples: one sample lands wherever the
-    // garbage collector happens to be, the mean shows the trend.
+    // RSS is sampled every second and each minute reports the mean of its last 15 samples: one sample lands
+    // wherever the garbage collector happens to be, and the first minute's early samples are still the start-up.
     let samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssBytes(pid) ?? 0), 1000);
     const ticker = setInterval(() => {
-        const rss = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+        const tail = samples.slice(-15);
+        const rss = tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
         samples = [];
         const entry = { rss, p99: p99(minute), turns: minute.length };
         minutes.push(entry);
         minute = [];
-        console.log(`minute ${minutes.length}: RSS ${(rss / 2 ** 20).toFixed(1)} MiB (mean), p99 ${entry.p99.toFixed(1)} ms, ${entry.turns} turns, ${errors} errors so far`);
+        console.log(`minute ${minutes.length}: RSS ${(rss / 2 ** 20).toFixed(1)} MiB (mean of its last 15 s), p99 ${entry.p99.toFixed(1)} ms, ${entry.turns} turns, ${errors} errors so far`);
     }, 60_000);
     try {
         await Promise.all(Array.from({ length: OWNERS }, (_, n) => owner(n)));
