@@ -38,6 +38,8 @@ export interface FuzzFinding {
     detail: string;
     /** The case that did it, when known (for a crash: the one that kills a fresh server alone). */
     cases: { index: number; route: string; attack: string; label: string }[];
+    /** How many requests met it (a 5xx is reported once per route and answer). */
+    times?: number;
 }
 
 export interface FuzzReport {
@@ -262,7 +264,14 @@ export class FuzzRun {
         else {
             this.count(String(outcome.status));
             if (outcome.status >= 500 && !this.contract5xx(outcome.status, outcome.body)) {
-                this.findings.push({ kind: '5xx', detail: `${outcome.status} ${outcome.body.slice(0, 300)}`, cases: [describeCase(c)] });
+                // One finding per route and answer: the same fault met a hundred times is one fault, with a few cases.
+                const detail = `${outcome.status} on ${c.route.method} ${c.route.path}: ${outcome.body.slice(0, 300)}`;
+                const seen = this.findings.find((f) => f.kind === '5xx' && f.detail === detail);
+                if (!seen) this.findings.push({ kind: '5xx', detail, cases: [describeCase(c)], times: 1 });
+                else {
+                    seen.times = (seen.times ?? 1) + 1;
+                    if (seen.cases.length < 5) seen.cases.push(describeCase(c));
+                }
             }
         }
         return outcome;
@@ -406,10 +415,10 @@ export function formatReport(report: FuzzReport): string {
             .slice(0, 5)
             .map(([attack, ms]) => `${attack} ${ms}`)
             .join(', ')}`,
-        `  5xx: ${report.findings.filter((f) => f.kind === '5xx').length}, crashes: ${report.findings.filter((f) => f.kind === 'crash').length}`,
+        `  5xx: ${report.findings.filter((f) => f.kind === '5xx').reduce((n, f) => n + (f.times ?? 1), 0)}, crashes: ${report.findings.filter((f) => f.kind === 'crash').length}`,
     ];
     for (const finding of report.findings) {
-        lines.push(`  ✗ ${finding.kind}: ${finding.detail.split('\n').join('\n      ')}`);
+        lines.push(`  ✗ ${finding.kind}${finding.times && finding.times > 1 ? ` (${finding.times} requests)` : ''}: ${finding.detail.split('\n').join('\n      ')}`);
         for (const c of finding.cases.slice(0, 8)) lines.push(`      case ${c.index} [${c.attack}] ${c.label.slice(0, 300)}\n        replay: ${report.replay(c.index)}`);
         if (finding.cases.length > 8) lines.push(`      … and ${finding.cases.length - 8} more`);
     }
