@@ -146,3 +146,9 @@ export function isCi(env: Record<string, string | undefined> = process.env): boo
 export function testRedisUrl(env: Record<string, string | undefined> = process.env): string {
     return env.REDIS_URL && env.REDIS_URL !== '' ? env.REDIS_URL : 'redis://127.0.0.1:6379';
 }
+
+/** The seed of the fuzz test inside `npm test`: FUZZ_SEED replays a run that failed; unset, each run draws its own. */
+export function testFuzzSeed(env: Record<string, string | undefined> = process.env): number | undefined {
+    const seed = Number(env.FUZZ_SEED);
+    return env.FUZZ_SEED && Number.isInteger(seed) ? seed : undefined;
+}

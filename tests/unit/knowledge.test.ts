@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isCi } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
@@ -78,18 +77,23 @@ describe('KnowledgeService answers', () => {
 });
 
 describe('statutes', () => {
-    const reference = join(PROJECT_ROOT, '..', 'shared', 'reference', 'statutes.md');
-    const present = existsSync(reference);
-    if (!present && isCi()) throw new Error(`CI: ${reference} is missing`);
+    // The shared legal reference, copied into the repo (tests/fixtures/README.md says from where) so the check runs
+    // on any machine.
+    const reference = join(PROJECT_ROOT, 'tests', 'fixtures', 'statutes.md');
 
-    it.skipIf(!present)('every article Linli quotes stands verbatim in the shared reference', () => {
+    it('every article Linli quotes stands verbatim in the reference copy', () => {
         const source = readFileSync(reference, 'utf8');
         const statutes = JSON.parse(readFileSync(join(KNOWLEDGE_DIR, 'statutes.json'), 'utf8')) as { laws: Record<string, Record<string, string>> };
+        let paragraphs = 0;
         for (const articles of Object.values(statutes.laws)) {
             for (const [article, text] of Object.entries(articles)) {
-                for (const paragraph of text.split('\n')) expect(source, article).toContain(paragraph);
+                for (const paragraph of text.split('\n')) {
+                    expect(source, article).toContain(paragraph);
+                    paragraphs++;
+                }
             }
         }
+        expect(paragraphs).toBeGreaterThan(0);
     });
 });
 
