@@ -11,6 +11,10 @@ import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
+import { StorageUnavailableError } from './storage/StorageUnavailableError';
+
+/** Redis reconnects within ~2 s (its retry strategy); a few seconds is an honest wait before trying again. */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 export interface ServerDeps {
     linli: Linli;
@@ -51,7 +55,15 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     const { linli, adapter, logger } = deps;
     server.use(restify.plugins.queryParser({ mapParams: false }));
 
-    server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+        // A store that does not answer is the contract's 503 with Retry-After on every route, not a 500: the client
+        // may try again, and nothing is wrong with the request.
+        if (err instanceof StorageUnavailableError && !res.headersSent) {
+            logger.warn({ err, url: req.url }, 'store unavailable');
+            res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+            sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');
+            return callback();
+        }
         if ((err.statusCode ?? 500) >= 500) {
             linli.metrics.errors.inc({ kind: 'http' });
             logger.error({ err, url: req.url }, 'request failed');

@@ -16,7 +16,8 @@ export const ActivityBody = z
         serviceUrl: z.string().max(2048).optional(),
         deliveryMode: z.string().optional(),
         text: z.string().optional(),
-        name: z.unknown().optional(),
+        // An event's name is a string in the Bot Framework schema; anything else would end up in the transcript.
+        name: z.string().max(256).optional(),
         channelData: z.unknown().optional(),
     })
     .passthrough()

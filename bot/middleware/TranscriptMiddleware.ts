@@ -68,6 +68,6 @@ function entry(from: TranscriptEntry['from'], activity: Partial<Activity>, at: s
         at,
         from,
         ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
-        ...(activity.type !== ActivityTypes.Message && activity.name ? { event: activity.name } : {}),
+        ...(activity.type !== ActivityTypes.Message && typeof activity.name === 'string' && activity.name ? { event: activity.name } : {}),
     };
 }

@@ -21,3 +21,22 @@ export interface TranscriptStore {
 }
 
 export const MAX_TRANSCRIPT_ENTRIES = 500;
+
+/**
+ * Stored lines as entries, leaving out any that do not read as one (written by an older build, or damaged): one bad
+ * line must not make a transcript, or the agents' queue that shows its last message, unreadable.
+ */
+export function readTranscriptLines(lines: string[]): TranscriptEntry[] {
+    const entries: TranscriptEntry[] = [];
+    for (const line of lines) {
+        let value: unknown;
+        try {
+            value = JSON.parse(line);
+        } catch {
+            continue;
+        }
+        const parsed = TranscriptEntry.safeParse(value);
+        if (parsed.success) entries.push(parsed.data);
+    }
+    return entries;
+}
