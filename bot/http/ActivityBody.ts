@@ -29,5 +29,9 @@ export const ActivityBody = z
         if (activity.type === 'event' && activity.name === 'ContinueConversation') {
             ctx.addIssue({ code: 'custom', path: ['name'], message: 'ContinueConversation is not an event a client may send' });
         }
+        // Invokes (Teams cards, sign-in) are not something Linli handles: botbuilder would answer 501 for them.
+        if (activity.type === 'invoke') {
+            ctx.addIssue({ code: 'custom', path: ['type'], message: 'invoke activities are not handled by this bot' });
+        }
     });
 

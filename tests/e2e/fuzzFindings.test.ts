@@ -63,6 +63,19 @@ describe('an event name that is not a string', () => {
     });
 });
 
+describe('an invoke activity', () => {
+    it('is refused with 400 (botbuilder would answer an unhandled invoke with 501)', async () => {
+        for (const deliveryMode of [undefined, 'expectReplies']) {
+            const res = await fetch(`${server.url}/api/messages`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ type: 'invoke', name: 'x', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:1', deliveryMode, conversation: { id: 'invoke-1' }, from: { id: 'owner-invoke' } }),
+            });
+            expect(res.status).toBe(400);
+        }
+    });
+});
+
 describe('a store that does not answer on a staff route', () => {
     it('answers 503 with Retry-After, not 500', async () => {
         failReads = true;
