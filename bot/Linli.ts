@@ -65,6 +65,8 @@ import type { ReminderStore } from './proactive/ReminderStore';
 import { RedisReminderStore } from '../adapters/reminders/RedisReminderStore';
 import { SqliteReminderStore } from '../adapters/reminders/SqliteReminderStore';
 import { randomUUID } from 'node:crypto';
+import type { RehearsalStore } from './rehearsal/RehearsalStore';
+import { openRehearsalStore } from '../adapters/rehearsals/openRehearsalStore';
 
 
 export interface LinliOptions {
@@ -112,6 +114,8 @@ export class Linli {
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly redis: Redis | undefined;
+    /** Trainers' rehearsals (bot/rehearsal), beside the other stores. */
+    readonly rehearsals: RehearsalStore;
 
     private constructor(
         private readonly config: Config,
@@ -141,6 +145,7 @@ export class Linli {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         this.feed = options.feed ?? HandoffFeed.inProcess(logger);
+        this.rehearsals = openRehearsalStore(redis, config);
         this.reminderStore = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
@@ -345,6 +350,7 @@ export class Linli {
         if (this.handoffStore instanceof SqliteHandoffStore) this.handoffStore.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminderStore instanceof SqliteReminderStore) this.reminderStore.close();
+        this.rehearsals.close?.();
         this.redis?.disconnect();
     }
 }
