@@ -115,7 +115,8 @@ export class CueReader {
         return {
             questions: this.questions(plain),
             provoking,
-            empathy: this.empathy(sentences, ownerWords),
+            // Sympathy in a restatement is the owner's own feeling repeated back, not the trainee's.
+            empathy: this.empathy(plain, ownerWords),
             restatement: this.restatement(sentences, restating, ownerWords),
             resolution: this.resolution(plain, scenario),
             treatments: scenario.goal.treatment.filter((group) => group.words.some((w) => text.includes(w))).map((group) => group.name),
@@ -196,12 +197,14 @@ export class CueReader {
 
     private resolution(sentences: Sentence[], scenario: Scenario): TurnCues['resolution'] {
         const core = scenario.goal.treatment[0]?.words ?? [];
-        const text = sentences.map((s) => s.text).join('');
-        const hasCore = core.some((w) => text.includes(w));
+        const hasCoreAt = (i: number) => core.some((w) => sentences[i]?.text.includes(w) ?? false);
+        const hasCore = sentences.some((_, i) => hasCoreAt(i));
         let time: TimeLevel = 'none';
         let vagueWord: string | null = null;
         let quoted: string | null = null;
-        for (const s of sentences) {
+        for (const [i, s] of sentences.entries()) {
+            // The time must be the action's: in its sentence or a neighbouring one ("…前台办。您看明天上午九点半行不行？").
+            if (!hasCoreAt(i) && !hasCoreAt(i - 1) && !hasCoreAt(i + 1)) continue;
             const level = this.timeLevel(s.text);
             if (level.time === 'concrete') {
                 time = 'concrete';
@@ -214,7 +217,7 @@ export class CueReader {
                 quoted = quote(s.text);
             }
         }
-        if (hasCore && !quoted) quoted = quote(sentences.find((s) => core.some((w) => s.text.includes(w)))?.text ?? '');
+        if (hasCore && !quoted) quoted = quote(sentences.find((_, i) => hasCoreAt(i))?.text ?? '');
         return { core: hasCore, time, vagueWord, quote: quoted && quoted.length >= MIN_QUOTE ? quoted : null };
     }
 
@@ -227,6 +230,7 @@ export class CueReader {
         let halfDay = false;
         let day: string | null = null;
         for (const found of this.entities.times(sentence)) {
+            if (this.cues.resolve.notTimes.includes(found.text)) continue;
             for (const value of found.values) {
                 const kind = concreteness(value, today);
                 if (kind === 'clock') clock = true;
