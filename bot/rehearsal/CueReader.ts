@@ -340,7 +340,7 @@ export class CueReader {
     }
 
     private today(): string {
-        const value = this.entities.times('今天')[0]?.values[0] ?? '';
+        const value = this.entities.times(this.cues.resolve.today)[0]?.values[0] ?? '';
         return value.slice(0, 10);
     }
 }

@@ -64,7 +64,7 @@ export const CueFile = z.object({
     questionMarks: Words,
     restate: z.object({ markers: Words.min(1), strong: Words, checks: Words.min(1), commonWords: Words, minOverlap: z.number().int().min(1), echoOverlap: z.number().int().min(1) }),
     factVocabulary: z.record(z.string().regex(/^[a-z]+$/), z.array(Words.min(1))),
-    resolve: z.object({ vague: Words, concrete: Words, notTimes: Words, base: Score, perTreatment: Score, vagueScore: Score, noTimeScore: Score, wrongCap: Score }),
+    resolve: z.object({ vague: Words, concrete: Words, notTimes: Words, today: z.string().min(1), base: Score, perTreatment: Score, vagueScore: Score, noTimeScore: Score, wrongCap: Score }),
     followUp: z.object({ active: Words, passive: Words, when: Words, beforeVisit: Words.default([]), good: Score, noWhen: Score, passiveScore: Score }),
     negators: Words,
     excused: Words,
