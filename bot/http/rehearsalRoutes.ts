@@ -44,14 +44,13 @@ const TurnBody = z
 
 const ListQuery = z.object({ trainee: z.string().min(1).optional() });
 
-/** The trainer's page and the charting library it shares with the desk, served by Linli itself. */
-const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+/** The trainer's page and the charting library it shares with the desk (Chart.js's UMD build), served by Linli itself. */
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/trainer': { file: join(PROJECT_ROOT, 'adapters', 'web', 'trainer', 'index.html'), type: 'text/html; charset=utf-8' },
     '/trainer/trainer.css': { file: join(PROJECT_ROOT, 'adapters', 'web', 'trainer', 'trainer.css'), type: 'text/css; charset=utf-8' },
     '/trainer/trainer.js': { file: join(PROJECT_ROOT, 'dist', 'web', 'trainer', 'trainer.js'), type: 'text/javascript; charset=utf-8' },
-    '/vendor/chart.umd.min.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
+const CHART_JS_PATH = '/vendor/chart.umd.min.js';
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
 const staffBody = new JsonBodyReader(STAFF_BODY_BYTES).handler;
@@ -70,7 +69,10 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
     const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
     const id = (req: Request) => String(req.params.id);
 
-    const cached = Object.entries(ASSETS).map(([path, asset]) => ({ path, type: asset.type, body: readFileSync(asset.file) }));
+    const cached: { path: string; type: string; body: Buffer }[] = Object.entries(ASSETS).map(([path, asset]) => ({ path, type: asset.type, body: readFileSync(asset.file) }));
+    const chart = chartLibrary(deps.logger);
+    if (chart) cached.push({ path: CHART_JS_PATH, type: 'text/javascript; charset=utf-8', body: chart });
+    else server.get(CHART_JS_PATH, async (_req: Request, res: Response) => sendError(res, 503, 'unavailable', 'chart.js is not installed: run npm install'));
     for (const asset of cached) {
         server.get(asset.path, async (_req: Request, res: Response) => {
             res.writeHead(200, { 'content-type': asset.type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
@@ -129,6 +131,19 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
     });
 
     return service;
+}
+
+/**
+ * Chart.js from node_modules, or null when the package is missing: the page then works without its charts (and the
+ * log says why) instead of the whole server refusing to start over a drawing library.
+ */
+function chartLibrary(logger: Logger): Buffer | null {
+    try {
+        return readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
+    } catch (error) {
+        logger.warn({ err: error }, 'chart.js is not installed: /trainer shows no charts');
+        return null;
+    }
 }
 
 /** A rehearsal as staff see it: the transcript and, once finished, the scorecard (not the owner's hidden memory). */

@@ -167,7 +167,8 @@ function showCard(card: Scorecard): void {
         const tr = element('tr', undefined, s.score < WEAK_BELOW ? 'weak' : undefined);
         tr.dataset.step = s.step;
         const evidence = element('td');
-        for (const quote of s.evidence) evidence.append(element('q', quote), document.createElement('br'));
+        // "missing" is the card's word for no evidence; real quotes are the trainee's own words.
+        for (const quote of s.evidence) evidence.append(quote === 'missing' ? element('span', label('none'), 'muted') : element('q', quote), document.createElement('br'));
         tr.append(element('td', label(s.step)), element('td', String(s.score)), evidence, element('td', s.reason), element('td', s.model ?? ''));
         return tr;
     });
