@@ -282,9 +282,12 @@ export class CueReader {
     /** Unsafe promises by meaning; a restatement of the owner's own fear (您担心被停水电) is none. */
     private unsafePromises(text: string, restating: Sentence[]): ForbiddenCue[] {
         const found: ForbiddenCue[] = [];
+        const sentences = splitSentences(text);
         for (const rule of this.unsafe) {
-            if (rule.needs.words.length > 0 && !rule.needs.test(text)) continue;
             for (const hit of rule.words.hits(text)) {
+                // A fee context in the same sentence: 停水 to fix a pipe is no threat, 不交就停水 is.
+                const sentence = sentences.find((s) => s.start <= hit.index && hit.index < s.start + s.text.length)?.text ?? text;
+                if (rule.needs.words.length > 0 && !rule.needs.test(sentence)) continue;
                 if (this.negated(text, hit.index) || quoted(text, hit.index)) continue;
                 if (restating.some((s) => s.start <= hit.index && hit.index < s.start + s.text.length)) continue;
                 const phrase = clauseAround(text, hit);
