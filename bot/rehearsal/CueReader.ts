@@ -66,6 +66,8 @@ export class CueReader {
     };
     private readonly unsafe: { words: WordList; needs: WordList; why: string }[];
     private readonly phrases: string[];
+    /** Today as the date recogniser writes it, found once per turn read. */
+    private todayValue: string | null = null;
 
     constructor(
         private readonly cues: CueFile,
@@ -107,6 +109,7 @@ export class CueReader {
     }
 
     read(text: string, ownerWords: string, scenario: Scenario): TurnCues {
+        this.todayValue = null;
         const sentences = splitSentences(text);
         const restating = sentences.filter((s) => this.restates(s.text));
         const plain = sentences.filter((s) => !restating.includes(s));
@@ -343,8 +346,8 @@ export class CueReader {
     }
 
     private today(): string {
-        const value = this.entities.times(this.cues.resolve.today)[0]?.values[0] ?? '';
-        return value.slice(0, 10);
+        this.todayValue ??= (this.entities.times(this.cues.resolve.today)[0]?.values[0] ?? '').slice(0, 10);
+        return this.todayValue;
     }
 }
 
