@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
 import { Rehearsal } from '../../bot/rehearsal/Rehearsal';
 import type { RehearsalStore } from '../../bot/rehearsal/RehearsalStore';
+import { RedisTurnLock } from '../locks/RedisTurnLock';
+import type { TurnLock } from '../locks/TurnLock';
 import { guarded } from '../storage/StorageUnavailableError';
 
 /** Rehearsals in Redis under the key prefix: a hash of documents, and sorted sets by start time (all, per trainee). */
 export class RedisRehearsalStore implements RehearsalStore {
     private readonly docsKey: string;
     private readonly allKey: string;
+    readonly lock: TurnLock;
 
     constructor(
         private readonly redis: Redis,
@@ -14,6 +17,7 @@ export class RedisRehearsalStore implements RehearsalStore {
     ) {
         this.docsKey = `${prefix}rehearsals:docs`;
         this.allKey = `${prefix}rehearsals:by-start`;
+        this.lock = new RedisTurnLock(redis, `${prefix}rehearsals:`);
     }
 
     async save(rehearsal: Rehearsal): Promise<void> {

@@ -9,6 +9,8 @@ import { guarded } from '../storage/StorageUnavailableError';
 export class SqliteRehearsalStore implements RehearsalStore {
     private readonly db: Database.Database;
     private readonly sql: StatementCache;
+    /** One process owns the file: the service's own queue keeps one rehearsal's turns in order. */
+    readonly lock = null;
 
     constructor(file: string) {
         this.db = openSqlite(file);

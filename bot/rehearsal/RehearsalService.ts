@@ -19,6 +19,9 @@ export interface RehearsalServiceDeps {
     newSeed?: () => number;
 }
 
+/** How long a turn waits for another instance's turn of the same rehearsal (a turn takes milliseconds). */
+const LOCK_TIMEOUT_MS = 5_000;
+
 export type TurnOutcome = { owner: { text: string; mood: Mood } | null; ended: boolean } | 'not_found' | 'finished';
 
 /**
@@ -126,10 +129,24 @@ export class RehearsalService {
         return { owner: new SimulatedOwner(scenario, rehearsal.persona, this.deps.book.owner, rehearsal.seed), scenario };
     }
 
-    /** Runs `work` after every earlier call for the same rehearsal has finished. */
+    /**
+     * Runs `work` after every earlier call for the same rehearsal has finished: in this process by a queue, and
+     * across instances by the store's lock when it has one (Redis).
+     */
     private serial<T>(id: string, work: () => Promise<T>): Promise<T> {
         const before = this.queues.get(id) ?? Promise.resolve();
-        const run = before.then(work, work);
+        const { lock } = this.deps.store;
+        const locked = lock
+            ? async () => {
+                  const release = await lock.acquire(id, LOCK_TIMEOUT_MS);
+                  try {
+                      return await work();
+                  } finally {
+                      await release();
+                  }
+              }
+            : work;
+        const run = before.then(locked, locked);
         const settled = run.catch(() => undefined);
         this.queues.set(id, settled);
         void settled.then(() => {

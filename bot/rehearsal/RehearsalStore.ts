@@ -1,3 +1,4 @@
+import type { TurnLock } from '../../adapters/locks/TurnLock';
 import type { Rehearsal } from './Rehearsal';
 
 /** Rehearsals, in SQLite under DATA_DIR or in Redis (adapters/rehearsals/), the same behaviour checked by one suite. */
@@ -7,5 +8,7 @@ export interface RehearsalStore {
     get(id: string): Promise<Rehearsal | null>;
     /** Newest first; only one trainee's when named; at most `limit`. */
     list(filter: { trainee?: string }, limit: number): Promise<Rehearsal[]>;
+    /** Shared by every instance when the store is (Redis): one rehearsal's turns are then taken in order across them. */
+    readonly lock: TurnLock | null;
     close?(): void;
 }

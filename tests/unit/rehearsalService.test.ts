@@ -11,6 +11,7 @@ import { SCORING_NOW } from '../helpers/rehearsalScoring';
 
 /** A store whose reads take a while, as a remote one does: turns sent at once overlap inside the service. */
 class SlowStore implements RehearsalStore {
+    readonly lock = null;
     constructor(private readonly inner: RehearsalStore) {}
     save(r: Rehearsal) {
         return this.inner.save(r);
