@@ -182,10 +182,11 @@ export class CueReader {
         const said = parseAddress(restated);
         if (said) {
             const owned = ownerAddresses(ownerWords);
+            const digits = (value: string | undefined) => (value === undefined ? undefined : this.numberOf(value));
             for (const part of ['building', 'unit', 'room'] as const) {
-                const value = said[part];
+                const value = digits(said[part]);
                 const known = owned.filter((a) => a.address[part] !== undefined);
-                if (value !== undefined && known.length > 0 && !known.some((a) => a.address[part] === value)) return known[0]?.clause ?? null;
+                if (value !== undefined && known.length > 0 && !known.some((a) => digits(a.address[part]) === value)) return known[0]?.clause ?? null;
             }
         }
         for (const groups of Object.values(this.cues.factVocabulary)) {
@@ -272,7 +273,7 @@ export class CueReader {
                 from = at + phrase.length;
                 const span = { start: at, end: at + phrase.length };
                 if (flagged.some((f) => f.start <= span.start && span.end <= f.end)) continue;
-                if (this.negated(text, at) || quoted(text, at) || this.excusedAt(text, at)) continue;
+                if (this.negated(text, at) || quoted(text, at) || this.excusedAt(text, at) || this.saidOfOwner(text, at, phrase)) continue;
                 const sentence = sentences.find((s) => s.start <= at && at < s.start + s.text.length);
                 if (sentence && this.restates(sentence.text) && ownerWords.includes(phrase)) continue;
                 flagged.push(span);
@@ -306,8 +307,29 @@ export class CueReader {
         return this.lists.negators.test(clausePrefix(text, at));
     }
 
+    /** "您现在一次交齐实在没办法": the owner's situation, with the owner as the clause's subject and no 我们 in it. */
+    private saidOfOwner(text: string, at: number, phrase: string): boolean {
+        const rule = this.cues.ownerSubject;
+        if (!rule.phrases.includes(phrase)) return false;
+        const prefix = clausePrefix(text, at);
+        return rule.subjects.some((w) => prefix.includes(w)) && !rule.blockers.some((w) => prefix.includes(w));
+    }
+
     private excusedAt(text: string, at: number): boolean {
         return this.lists.excused.hits(text).some((h) => h.index <= at && at < h.index + h.text.length);
+    }
+
+    /** A building, unit or room number as digits, whether written 7, 七 or 十二. */
+    private numberOf(value: string): string {
+        if (/^[0-9A-Z]+$/.test(value)) return value;
+        const n = this.cues.numerals;
+        const chars = [...value];
+        if (chars.some((c) => n[c] === undefined)) return value;
+        const ten = chars.findIndex((c) => n[c] === 10);
+        if (ten < 0) return chars.map((c) => String(n[c])).join('');
+        const tens = ten === 0 ? 1 : (n[chars[ten - 1] ?? ''] ?? 1);
+        const ones = ten === chars.length - 1 ? 0 : (n[chars[ten + 1] ?? ''] ?? 0);
+        return String(tens * 10 + ones);
     }
 
     /** Characters of `text` covered by words of two or more characters that the owner also said. */

@@ -68,6 +68,8 @@ export const CueFile = z.object({
     followUp: z.object({ active: Words, passive: Words, when: Words, beforeVisit: Words.default([]), good: Score, noWhen: Score, passiveScore: Score }),
     negators: Words,
     excused: Words,
+    ownerSubject: z.object({ phrases: Words, subjects: Words, blockers: Words }),
+    numerals: z.record(z.string().length(1), z.number().int().min(0).max(10)),
     unsafe: z.array(z.object({ name: z.string().min(1), words: Words.min(1), needs: Words, why: z.string().min(1) }).strict()),
     scoring: z.object({
         weights: z.record(Steps, z.number().min(0).max(1)),

@@ -22,7 +22,10 @@ describe('CueReader', () => {
             '分期期间不收滞纳金。',
             '“合同写了必须交”这种话我们不会说。',
             '您先把厨房的总阀关上，再把电闸拉掉，师傅十分钟内到。',
+            '我马上给师傅打电话，费用先报价，您确认了再修。',
+            '我理解您现在没办法一次交齐。',
         ]) expect(flags(text), text).toEqual([]);
+        expect(flags('你家里的事我们也没办法。')).toEqual([{ phrase: '没办法', kind: 'phrase' }]);
         expect(flags('合同写了必须交。')).toEqual([{ phrase: '合同写了必须交', kind: 'phrase' }]);
         expect(flags('这不归我们管。')).toEqual([{ phrase: '这不归我们管', kind: 'phrase' }]);
     });
@@ -36,5 +39,8 @@ describe('CueReader', () => {
     it('reads a wrong restatement against the owner\u2019s facts and a right one as checked', () => {
         expect(reader.read('我确认一下：您是说8号楼1202厨房漏水，对吗？', owner, leak).restatement?.level).toBe('wrong');
         expect(reader.read('我确认一下：您是说8号楼1202卫生间漏水，对吗？', owner, leak).restatement?.level).toBe('checked');
+        // Numerals written either way are the same place.
+        expect(reader.read('我确认一下：您是说八号楼1202卫生间漏水，对吗？', owner, leak).restatement?.level).toBe('checked');
+        expect(reader.read('我确认一下：您是说九号楼1202卫生间漏水，对吗？', owner, leak).restatement?.level).toBe('wrong');
     });
 });
