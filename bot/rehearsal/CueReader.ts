@@ -171,7 +171,9 @@ export class CueReader {
             if (restating.includes(s)) continue;
             if (this.coveredChars(s.text, ownerWords) >= this.cues.restate.echoOverlap) {
                 const wrongFact = this.contradiction(s.text, ownerWords);
-                return { level: wrongFact ? 'wrong' : 'echo', quote: quote(s.text), wrongFact };
+                // The owner's facts given back with a check ("7号楼1单元的电梯昨晚停的，对吗？") restate without a marker.
+                const level = wrongFact ? 'wrong' : this.lists.checks.test(s.text) ? 'checked' : 'echo';
+                return { level, quote: quote(s.text), wrongFact };
             }
         }
         return null;
