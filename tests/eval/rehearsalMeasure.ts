@@ -24,6 +24,7 @@ for (const scenario of REQUIRED_SCENARIOS) {
 }
 const flaggedGood = cards.filter((c) => c.t.level === 'good' && c.card.forbidden.length > 0).map((c) => c.t.id);
 const noEvidence = cards.flatMap((c) => c.card.steps.filter((s) => s.score >= 50 && s.evidence.every((q) => q === 'missing')).map((s) => `${c.t.id}/${s.step}`));
+const excusedFlagged = cards.filter((c) => c.t.labels.notViolations.some((nv) => c.card.forbidden.some((f) => f.turn === nv.turn && (f.phrase.includes(nv.phrase) || nv.phrase.includes(f.phrase))))).map((c) => c.t.id);
 const missedFlags = cards.flatMap((c) =>
     c.t.labels.forbidden
         .filter((label) => !c.card.forbidden.some((f) => f.turn === label.turn && f.kind === label.kind && (f.phrase.includes(label.phrase) || label.phrase.includes(f.phrase))))
@@ -31,6 +32,8 @@ const missedFlags = cards.flatMap((c) =>
 );
 const labelledFlags = cards.reduce((n, c) => n + c.t.labels.forbidden.length, 0);
 console.log(`good trainees flagged: ${flaggedGood.length ? flaggedGood.join(', ') : 'none'}`);
+console.log(`look-alikes flagged: ${excusedFlagged.length ? excusedFlagged.join(', ') : 'none'}`);
 console.log(`steps ≥ 50 without evidence: ${noEvidence.length ? noEvidence.join(', ') : 'none'}`);
-console.log(`labelled flags found: ${labelledFlags - missedFlags.length}/${labelledFlags}${missedFlags.length ? ` (missed ${missedFlags.join(', ')})` : ''}`);
+// Held out, only counts are printed: none of its words may be read while the scorer can still change.
+console.log(`labelled flags found: ${labelledFlags - missedFlags.length}/${labelledFlags}${missedFlags.length && !heldOut ? ` (missed ${missedFlags.join(', ')})` : ''}`);
 if (failures > 0 || flaggedGood.length > 0 || noEvidence.length > 0) process.exitCode = 1;
