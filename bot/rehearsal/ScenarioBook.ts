@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataFileError, loadDataFile } from '../dataFile';
 import { fillLine } from '../Lines';
 import type { Persona } from '../nlu/NluResult';
+import { EstateFile } from '../knowledge/KnowledgeBase';
 import { loadFlowScripts, type FlowScript } from '../scripts/FlowScript';
 import { CardFile, CueFile, OwnerLinesFile, Scenario, Steps, type Step } from './RehearsalData';
 
@@ -25,8 +26,10 @@ export class ScenarioBook {
         private readonly models: Map<string, Record<Persona, Record<Step, string>>>,
     ) {}
 
-    static load(scriptsDir: string): ScenarioBook {
+    static load(scriptsDir: string, knowledgeDir = join(scriptsDir, '..', 'knowledge')): ScenarioBook {
         const dir = join(scriptsDir, 'rehearsal');
+        // The estate's own figures ({installmentPeriods}, {hotline} …) fill the model lines, as they fill Linli's.
+        const estate = loadDataFile(join(knowledgeDir, 'estate.json'), EstateFile);
         const cues = loadDataFile(join(dir, 'cues.json'), CueFile);
         const owner = loadDataFile(join(dir, 'owner.json'), OwnerLinesFile);
         const card = loadDataFile(join(dir, 'card.json'), CardFile);
@@ -42,7 +45,7 @@ export class ScenarioBook {
             const script = scenario.script === undefined ? undefined : scripts.get(scenario.script);
             if (scenario.script !== undefined && !script) throw fail('script', `no flow script "${scenario.script}" in scripts/`);
             const perPersona = Object.fromEntries(
-                (['default', 'elderly', 'young'] as const).map((persona) => [persona, Object.fromEntries(Steps.options.map((step) => [step, modelLine(scenario, script, step, persona, fail)]))]),
+                (['default', 'elderly', 'young'] as const).map((persona) => [persona, Object.fromEntries(Steps.options.map((step) => [step, modelLine(scenario, script, step, persona, estate, fail)]))]),
             ) as Record<Persona, Record<Step, string>>;
             scenarios.set(scenario.id, scenario);
             models.set(scenario.id, perPersona);
@@ -65,12 +68,12 @@ export class ScenarioBook {
 }
 
 /** The model line of a step: the scenario's own, or the script's first line for that purpose, filled in. */
-function modelLine(scenario: Scenario, script: FlowScript | undefined, step: Step, persona: Persona, fail: (field: string, message: string) => Error): string {
+function modelLine(scenario: Scenario, script: FlowScript | undefined, step: Step, persona: Persona, estate: Record<string, string | number>, fail: (field: string, message: string) => Error): string {
     const own = scenario.models[step];
     const scripted = script?.steps.find((s) => s.purpose === step);
     const line = own ?? (scripted ? ((persona !== 'default' ? scripted.say[persona] : undefined) ?? scripted.say.default)[0] : undefined);
     if (!line) throw fail(`models.${step}`, `no model line: the script "${scenario.script ?? '(none)'}" has no ${step} step, so the scenario must give one`);
-    const filled = fillLine(line, scenario.modelValues);
+    const filled = fillLine(line, scenario.modelValues, estate);
     const left = /\{(\w+)\}/.exec(filled);
     if (left) throw fail('modelValues', `needs a value for {${left[1]}} (the ${step} model line)`);
     return filled;

@@ -126,8 +126,8 @@ describe('rehearsal data', () => {
             data.opening.elderly = ['只有一句'];
             writeFileSync(file, JSON.stringify(data));
         });
-        expect(() => ScenarioBook.load(dir)).toThrow(DataFileError);
-        expect(() => ScenarioBook.load(dir)).toThrow(/lift_complaint\.json: opening\.elderly/);
+        expect(() => ScenarioBook.load(dir, join(PROJECT_ROOT, 'knowledge'))).toThrow(DataFileError);
+        expect(() => ScenarioBook.load(dir, join(PROJECT_ROOT, 'knowledge'))).toThrow(/lift_complaint\.json: opening\.elderly/);
     });
 
     it('owner lines need three per state and persona, and a scenario must name a script that exists', () => {
@@ -137,12 +137,12 @@ describe('rehearsal data', () => {
             data.lines.angry.young = data.lines.angry.young.slice(0, 2);
             writeFileSync(file, JSON.stringify(data));
         });
-        expect(() => ScenarioBook.load(fewLines)).toThrow(/owner\.json: lines\.angry\.young/);
+        expect(() => ScenarioBook.load(fewLines, join(PROJECT_ROOT, 'knowledge'))).toThrow(/owner\.json: lines\.angry\.young/);
         const noScript = brokenCopy((d) => {
             const file = join(d, 'rehearsal', 'scenarios', 'leak_repair.json');
             writeFileSync(file, readFileSync(file, 'utf8').replace('"script": "repair"', '"script": "no_such_script"'));
         });
-        expect(() => ScenarioBook.load(noScript)).toThrow(/leak_repair\.json: script/);
+        expect(() => ScenarioBook.load(noScript, join(PROJECT_ROOT, 'knowledge'))).toThrow(/leak_repair\.json: script/);
     });
 
     it('keeps every Chinese sentence in data: none in the rehearsal code', () => {
