@@ -277,7 +277,8 @@ export class CueReader {
                 if (flagged.some((f) => f.start <= span.start && span.end <= f.end)) continue;
                 if (this.negated(text, at) || quoted(text, at) || this.excusedAt(text, at) || this.saidOfOwner(text, at, phrase)) continue;
                 const sentence = sentences.find((s) => s.start <= at && at < s.start + s.text.length);
-                if (sentence && this.restates(sentence.text) && ownerWords.includes(phrase)) continue;
+                // Restating the owner: their own words, or a phrase that describes their situation (您是说……实在没办法).
+                if (sentence && this.restates(sentence.text) && (ownerWords.includes(phrase) || this.cues.ownerSubject.phrases.includes(phrase))) continue;
                 flagged.push(span);
                 found.push({ phrase, kind: 'phrase' });
             }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SqliteRehearsalStore } from '../../adapters/rehearsals/SqliteRehearsalStore';
+import { RehearsalService } from '../../bot/rehearsal/RehearsalService';
 import { EntityExtractor } from '../../bot/nlu/EntityExtractor';
 import type { Scorecard } from '../../bot/rehearsal/Scorecard';
 import { REQUIRED_SCENARIOS, LEVELS, loadRehearsalTranscripts, type RehearsalTranscript } from '../helpers/rehearsalTranscripts';
@@ -103,5 +105,25 @@ describe('rehearsal scorer, metamorphic', () => {
             expect(after.forbidden, t.id).toContainEqual({ phrase: '合同写了必须交', turn, kind: 'phrase' });
             expect(after.overall, t.id).toBeLessThan(card(t).overall);
         }
+    });
+});
+
+describe('rehearsal scorer, played live', () => {
+    it('keeps the levels apart and flags no good trainee when the tuning transcripts are played to the simulated owner', async () => {
+        // As a check over HTTP would: the owner's facts are the scenario's, not the transcript's.
+        const service = new RehearsalService({ book: scorer.book, store: new SqliteRehearsalStore(':memory:'), entities: new EntityExtractor(() => SCORING_NOW), clock: () => SCORING_NOW });
+        const live = new Map<string, Scorecard>();
+        for (const t of tuning) {
+            const started = await service.start({ scenario: t.scenario, persona: t.persona, seed: 1, trainee: 'eval' });
+            for (const text of t.trainee) await service.turn(started!.id, text);
+            live.set(t.id, (await service.finish(started!.id))!);
+        }
+        for (const scenario of REQUIRED_SCENARIOS) {
+            const [good, mediocre, bad] = LEVELS.map((level) => mean(tuning.filter((t) => t.scenario === scenario && t.level === level).map((t) => live.get(t.id)!.overall)));
+            expect(good! - mediocre!, scenario).toBeGreaterThanOrEqual(10);
+            expect(mediocre! - bad!, scenario).toBeGreaterThanOrEqual(10);
+            expect(good! - bad!, scenario).toBeGreaterThanOrEqual(30);
+        }
+        for (const t of tuning.filter((x) => x.level === 'good')) expect(live.get(t.id)!.forbidden, t.id).toEqual([]);
     });
 });
