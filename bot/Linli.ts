@@ -39,6 +39,7 @@ import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
 import { OwnerChannel, type ProactiveAdapter } from './channels/OwnerChannel';
 import { BOT_FRAMEWORK_CHANNEL_IDS, OwnerChannelRegistry } from './channels/OwnerChannelRegistry';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
+import type { RehearsalStore } from './rehearsal/RehearsalStore';
 
 
 export interface LinliOptions extends StoreOverrides {
@@ -82,6 +83,8 @@ export class Linli {
     private readonly stores: Stores;
     /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
     readonly serviceUrls: ServiceUrlPolicy;
+    /** Trainers' rehearsals (bot/rehearsal), beside the other stores. */
+    readonly rehearsals: RehearsalStore;
 
     private constructor(
         private readonly config: Config,
@@ -108,6 +111,7 @@ export class Linli {
         this.transcripts = stores.transcripts;
         this.feed = stores.feed;
         this.reminderStore = stores.reminders;
+        this.rehearsals = stores.rehearsals;
         this.phrasebook = content.phrasebook;
         this.entities = new EntityExtractor(clock);
 

@@ -8,6 +8,7 @@ import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
+import { registerRehearsalRoutes } from './http/rehearsalRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
@@ -124,6 +125,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);
+    registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
 
     return server;

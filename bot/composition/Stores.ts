@@ -1,3 +1,5 @@
+import type { RehearsalStore } from '../rehearsal/RehearsalStore';
+import { openRehearsalStore } from '../../adapters/rehearsals/openRehearsalStore';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { InProcessTurnLock } from '../../adapters/locks/InProcessTurnLock';
@@ -44,6 +46,7 @@ export class Stores {
         readonly transcripts: TranscriptStore,
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
+        readonly rehearsals: RehearsalStore,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -76,7 +79,7 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, redis);
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, openRehearsalStore(redis, config), redis);
     }
 
     async close(): Promise<void> {
@@ -86,6 +89,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        this.rehearsals.close?.();
         this.redis?.disconnect();
     }
 }
