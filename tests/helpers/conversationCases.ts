@@ -130,6 +130,9 @@ export function loadCases(): z.infer<typeof CaseFile> {
     for (const c of file.cases) {
         if (ids.has(c.id)) throw new Error(`cases.json: duplicate id ${c.id}`);
         ids.add(c.id);
+        // A case that checks nothing would pass on any bot: each must expect something of a turn or of the end.
+        const checks = c.turns.some((t) => 'expect' in t && t.expect !== undefined) || Object.keys(c.end ?? {}).length > 0;
+        if (!checks) throw new Error(`cases.json: ${c.id} expects nothing`);
     }
     const missing = Bullets.options.filter((b) => !file.cases.some((c) => c.bullet === b));
     if (missing.length) throw new Error(`cases.json: no case for ${missing.join(', ')}`);
