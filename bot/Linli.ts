@@ -27,6 +27,7 @@ import type { TicketStore } from './tickets/TicketStore';
 import { WorkingCalendar } from './tickets/WorkingCalendar';
 import type { Config } from './config';
 import { EscalationRules } from './escalation/EscalationRules';
+import { MessageShapeReader } from './nlu/MessageShape';
 import { LinliBot } from './LinliBot';
 import type { Logger } from './logger';
 import { Metrics } from './Metrics';
@@ -48,6 +49,7 @@ import { ConversationReferences } from './proactive/ConversationReferences';
 import { FollowUpScheduler } from './proactive/FollowUpScheduler';
 import { PaymentReminders } from './proactive/PaymentReminders';
 import { FollowUpDialog } from '../dialogs/FollowUpDialog';
+import { ThreadReplies } from '../dialogs/ThreadReplies';
 import { HandoffStarter } from '../dialogs/HandoffStarter';
 import { RedisHandoffStore } from '../adapters/handoffs/RedisHandoffStore';
 import { SqliteHandoffStore } from '../adapters/handoffs/SqliteHandoffStore';
@@ -96,7 +98,7 @@ export class Linli {
     readonly dialog: MainDialog;
     readonly reader: TurnReader;
     private readonly references: ConversationReferences;
-    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation'>;
+    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation' | 'shapes'>;
     readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
@@ -216,9 +218,15 @@ export class Linli {
             emergency,
             { phrasebook: this.phrasebook, faq },
             new FollowUpDialog(this.phrasebook, this.tickets),
+            new ThreadReplies(this.phrasebook, faq, knowledge, this.handoffs),
         );
         // A broken rules file stops start-up here, naming the file and the field.
-        this.readerParts = { recognizer, knowledge, escalation: EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json')) };
+        this.readerParts = {
+            recognizer,
+            knowledge,
+            escalation: EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json')),
+            shapes: MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json')),
+        };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,

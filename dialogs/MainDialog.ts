@@ -22,6 +22,7 @@ import { ScriptDialog } from './ScriptDialog';
 import { EMERGENCY_DIALOG } from './EmergencyDialog';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
+import type { ThreadReplies } from './ThreadReplies';
 
 const MAIN_DIALOG = 'main';
 const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
@@ -46,6 +47,8 @@ export class MainDialog extends ComponentDialog {
         private readonly emergency: Dialog,
         private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
         followUp: Dialog,
+        /** Replies that follow from where the conversation is (a queued handoff, a message without words). */
+        private readonly thread?: ThreadReplies,
     ) {
         super(MAIN_DIALOG);
         this.addDialog(followUp);
@@ -64,6 +67,7 @@ export class MainDialog extends ComponentDialog {
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+        if (this.thread && (await this.thread.handle(context))) return;
         const nlu = TurnUnderstanding.get(context)?.nlu;
         if (nlu && ((await dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length === 0) {
             const target = this.target(nlu);

@@ -8,7 +8,7 @@ import { conversationStepKey } from '../tickets/ConversationStep';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
-import { queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
+import { HandoffConflictError, queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
@@ -189,9 +189,31 @@ export class HandoffService {
         return { handoff, ownerNotified };
     }
 
-    /** An owner's message while an agent has the conversation: on the feed for the agent (the transcript has it). */
-    async ownerMessage(conversationId: string, text: string): Promise<void> {
-        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'owner', text } });
+    /**
+     * An owner's message after the handoff: on the feed for the agent (the transcript has it). While the handoff is
+     * still queued its summary takes the words too, so whoever accepts sees what the owner added while waiting.
+     * Returns the handoff as it now stands.
+     */
+    async ownerMessage(handoff: Handoff, text: string): Promise<Handoff> {
+        const at = this.deps.clock().toISOString();
+        await this.deps.feed.publish({ type: 'message', conversationId: handoff.conversationId, entry: { at, from: 'owner', text } });
+        if (handoff.status !== 'queued' || !text) return handoff;
+        const lines = [...handoff.summary.split(' / ').filter(Boolean), text].slice(-SUMMARY_LINES);
+        const next: Handoff = { ...handoff, summary: lines.join(' / ').slice(-500), version: handoff.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+            return next;
+        } catch (error) {
+            // An agent accepted in the meantime: the words are on the feed and in the transcript all the same.
+            if (error instanceof HandoffConflictError) return handoff;
+            throw error;
+        }
+    }
+
+    /** How many are ahead of a queued handoff and how long the wait should be (the same reckoning as `initiate`). */
+    async waitOf(handoff: Handoff): Promise<{ ahead: number; minutes: number }> {
+        const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
+        return { ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
     }
 
     /** A staff change to a ticket, in its conversation's transcript under the staff member's name. */
