@@ -16,6 +16,7 @@ import { loadConfig, testRedisUrl } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
+import { MessageShapeReader } from '../../bot/nlu/MessageShape';
 import { Phrasebook } from '../../bot/Phrasebook';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { EntityExtractor } from '../../bot/nlu/EntityExtractor';
@@ -212,11 +213,13 @@ function understandingCost(): { p50: number; p99: number } {
     const phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
     const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), phrasebook);
     const entities = new EntityExtractor();
+    const shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
     entities.warm();
     const samples: number[] = [];
     for (let i = 0; i < 3000; i++) {
         const text = normalizeText(MESSAGES[i % MESSAGES.length] ?? '');
         const started = performance.now();
+        shapes.read(text);
         const understanding = recognizer.recognize(text);
         if (understanding.intent === 'faq' || understanding.intent === 'fee_arrears') knowledge.lookup(text);
         entities.extract(text);
