@@ -9,6 +9,8 @@ export interface ConversationMemory {
     unhelpfulStreak?: number;
     /** The knowledge entry Linli answered with in the last turn, if it answered one (a follow-up reads it). */
     lastAnswer?: string | null;
+    /** The last ticket a turn of this conversation wrote. */
+    lastTicket?: string | null;
     /** Statutes already quoted in full in this conversation ("《法》第…条"): later answers cite them by name. */
     quotedStatutes?: string[];
 }

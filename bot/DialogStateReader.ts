@@ -10,6 +10,7 @@ export interface DialogStateView {
     awaitedSlot: string | null;
     handoffStatus: 'queued' | 'active' | null;
     lastAnswer: string | null;
+    lastTicket: string | null;
     shape: MessageShape | null;
 }
 
@@ -34,7 +35,7 @@ export class DialogStateReader {
         const slot = ids.map((id) => SLOT_PROMPT.exec(id)?.[1]).filter((s): s is string => s !== undefined).at(-1) ?? null;
         const handoff = HandoffRoutingMiddleware.handoffOf(context);
         const handoffStatus = handoff?.status === 'queued' || handoff?.status === 'active' ? handoff.status : null;
-        return { openFlow: flows[0] ?? null, awaitedSlot: slot, handoffStatus, lastAnswer: memory.lastAnswer ?? null, shape };
+        return { openFlow: flows[0] ?? null, awaitedSlot: slot, handoffStatus, lastAnswer: memory.lastAnswer ?? null, lastTicket: memory.lastTicket ?? null, shape };
     }
 }
 

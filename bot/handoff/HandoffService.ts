@@ -98,7 +98,7 @@ export class HandoffService {
         const ownerLines = earlier.filter((e) => e.from === 'owner' && e.text).map((e) => e.text ?? '');
         const summary = [...ownerLines, request.lastWords].filter(Boolean).slice(-SUMMARY_LINES).join(' / ');
         const priority = request.priority ?? (request.reason === 'emergency' || request.reason === 'safety' ? 1 : 3);
-        const handoff = await this.deps.store.open({
+        let handoff = await this.deps.store.open({
             conversationId,
             channelId: reference.channelId,
             ownerId,
@@ -118,10 +118,27 @@ export class HandoffService {
             reference: reference as Record<string, unknown>,
             version: 1,
         });
+        if (handoff.status === 'queued' && handoff.since !== now && priority < handoff.priority) handoff = await this.moveUp(handoff, request, priority);
         const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
+    }
+
+    /**
+     * Danger told while the conversation already waits for a person: the handoff it has takes the more urgent reason
+     * and priority (the owner is told it comes first), rather than waiting behind ordinary requests.
+     */
+    private async moveUp(waiting: Handoff, request: HandoffRequest, priority: number): Promise<Handoff> {
+        const next: Handoff = { ...waiting, reason: request.reason, rule: request.rule, priority, version: waiting.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+            return next;
+        } catch (error) {
+            // An agent took it meanwhile: a person is with the owner already.
+            if (error instanceof HandoffConflictError) return waiting;
+            throw error;
+        }
     }
 
     /** The conversation's newest ticket that is not closed, so the agent sees what the owner already reported. */

@@ -65,6 +65,8 @@ export const NluTraceValue = z.object({
             handoffStatus: z.enum(['queued', 'active']).nullable(),
             /** The knowledge entry Linli answered with in the previous turn, or null. */
             lastAnswer: z.string().nullable(),
+            /** The last ticket this conversation wrote (its id), or null. */
+            lastTicket: z.string().nullable(),
             /** A message without words (👍, ？？？, 。。。, English), read apart from the classifier; null otherwise. */
             shape: z.enum(['thanks', 'puzzled', 'punctuation', 'english']).nullable(),
         })

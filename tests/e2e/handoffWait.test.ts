@@ -53,12 +53,13 @@ describe('while a handoff waits in the queue', () => {
         expect((tickets.json.tickets as Json[]).filter((t) => t.conversationId === 'wait-1')).toHaveLength(0);
     });
 
-    it('still gives the safety steps for danger', async () => {
+    it('still gives the safety steps for danger, and moves the waiting handoff up to the urgent tier', async () => {
         const owner = { conversationId: 'wait-2', userId: 'owner-w2', channelId: 'emulator', serviceUrl: channel.url };
         await say(server.url, '我要人工', owner);
         const danger = await say(server.url, '厨房煤气泄漏了，好大的味道', owner);
         const trace = danger.activities.find((a) => a.type === 'trace' && a.name === 'linli.nlu')?.value as Json;
         expect(trace).toMatchObject({ intent: 'emergency', escalate: true, dialogState: { handoffStatus: 'queued' } });
         expect(texts(danger).join('\n')).toMatch(/安全|119|阀/);
+        expect(await queueEntry('wait-2')).toMatchObject({ priority: 1, reason: 'emergency' });
     });
 });

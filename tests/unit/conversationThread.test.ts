@@ -51,6 +51,12 @@ describe('KnowledgeService in a conversation', () => {
         expect(service.render(hit!, 'default').text).toContain(base.estate.appName);
     });
 
+    it('after the payment answer, opening hours are those of the service centre it named', () => {
+        const hit = service.lookup(normalizeText('那客服中心几点上班'), 'payment_channels');
+        expect(hit).toMatchObject({ entry: { id: 'hotline' }, followUp: true });
+        expect(service.render(hit!, 'default').text).toContain(base.estate.officeHours);
+    });
+
     it('quotes a statute in full once, then cites it by name', () => {
         const vacant = { entry: base.get('vacant_unit')!, score: 100 };
         const first = service.render(vacant, 'default');
