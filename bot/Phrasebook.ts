@@ -19,6 +19,8 @@ export const PhraseKeys = z.enum([
     'handoff_still_queued',
     'handoff_queued_noted',
     'handoff_queued_after_answer',
+    'handoff_queue_ahead',
+    'handoff_queue_next',
     'puzzled_rephrase',
     'puzzled_ask',
     'punctuation_only',

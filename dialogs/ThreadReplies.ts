@@ -49,7 +49,9 @@ export class ThreadReplies {
         if (nlu.escalationReason === 'emergency' || nlu.escalationReason === 'safety') return false;
         const handoff = HandoffRoutingMiddleware.handoffOf(context);
         if (!handoff) return false;
-        const wait = await this.handoffs.waitOf(handoff);
+        const { ahead, minutes } = await this.handoffs.waitOf(handoff);
+        // "前面还有0位" reads oddly: the owner who is next is told so.
+        const wait = { queue: this.phrasebook.say(ahead > 0 ? 'handoff_queue_ahead' : 'handoff_queue_next', nlu.persona, { ahead, minutes }) };
         if (nlu.intent === 'human_agent' || nlu.escalate) {
             await context.sendActivity(this.phrasebook.say('handoff_still_queued', nlu.persona, wait));
         } else if (reading.knowledge && (nlu.intent === 'faq' || reading.knowledge.followUp)) {
