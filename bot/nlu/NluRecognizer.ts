@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { loadDataFile } from '../dataFile';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
-import { ArrearsTypes, ComplaintCategories, Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
+import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import { detectPersona } from './PersonaDetector';
 import type { Recognizer } from './Recognizer';
 import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
-
-/** Labels are an intent, or an intent and its sub-label: `complaint/fee`, `fee_arrears/hardship`. */
-const Label = z.string().refine((label) => {
-    const [intent, sub] = label.split('/');
-    if (!Intents.safeParse(intent).success) return false;
-    if (sub === undefined) return intent !== 'complaint' && intent !== 'fee_arrears';
-    if (intent === 'complaint') return ComplaintCategories.safeParse(sub).success;
-    if (intent === 'fee_arrears') return ArrearsTypes.safeParse(sub).success;
-    return false;
-}, 'expected an intent, or complaint/<category>, or fee_arrears/<type>');
-
-export const UtterancesFile = z.record(Label, z.array(z.string().min(1)).min(5));
+import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
+import { normalizeText } from './normalizeText';
 
 const FACILITY_CUES = /修|坏|漏|电梯|门禁|水管|积水|停水|停电|路灯|设施|设备/;
 const FEE_CUES = /费|钱|收费|账单|价/;
@@ -137,15 +125,15 @@ export class NluRecognizer implements Recognizer {
 }
 
 function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassifier {
-    const utterances = loadDataFile(join(knowledgeDir, 'nlu', 'utterances.json'), UtterancesFile);
-    const examples = Object.entries(utterances).flatMap(([label, texts]) => texts.map((text) => ({ label, features: features.extract(text) })));
+    // Normalised as owners' messages are before they are read, so a Traditional sentence teaches what it will meet.
+    const examples = loadTrainingUtterances(knowledgeDir).map((u) => ({ label: u.label, features: features.extract(normalizeText(u.text)) }));
     return new SoftmaxClassifier(examples);
 }
 
-/** What the model depends on: the utterances, the dictionary and the feature code's version. */
+/** What the model depends on: both utterance files, the dictionary and the feature code's version. */
 function trainingFingerprint(knowledgeDir: string): string {
     const hash = createHash('sha256').update(FEATURES_VERSION);
-    for (const file of ['utterances.json', 'domain-dict.txt']) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
+    for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }
 
