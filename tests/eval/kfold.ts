@@ -23,6 +23,8 @@ const { values } = parseArgs({
         seed: { type: 'string', default: '11' },
         // How many confusions and weak rows to list.
         top: { type: 'string', default: '25' },
+        // Prints every misread sentence with what the classifier alone guessed.
+        misses: { type: 'boolean', default: false },
     },
 });
 const FOLDS = Number(values.folds);
@@ -48,13 +50,16 @@ for (const members of [...strata.values()]) {
 }
 
 const confusions = new Map<string, number>();
+// Misreads the classifier alone got right: the lexicon rules on top of it changed the reading.
+const overridden = new Map<string, number>();
 const byRow = new Map<string, { right: number; total: number }>();
 const results: { intent: number; sub: number; subTotal: number; total: number }[] = [];
 const started = performance.now();
 for (let k = 0; k < FOLDS; k++) {
     const train = utterances.filter((_, i) => fold[i] !== k);
     const test = utterances.filter((_, i) => fold[i] === k);
-    const recognizer = new NluRecognizer(new SoftmaxClassifier(train.map((u) => ({ label: u.label, features: u.features }))), features, lexicon);
+    const classifier = new SoftmaxClassifier(train.map((u) => ({ label: u.label, features: u.features })));
+    const recognizer = new NluRecognizer(classifier, features, lexicon);
     const result = { intent: 0, sub: 0, subTotal: 0, total: test.length };
     for (const u of test) {
         const read = recognizer.recognize(u.text);
@@ -68,7 +73,15 @@ for (let k = 0; k < FOLDS; k++) {
         const row = byRow.get(u.stratum) ?? { right: 0, total: 0 };
         row.total++;
         if (got === u.label) row.right++;
-        else confusions.set(`${u.label} → ${got}`, (confusions.get(`${u.label} → ${got}`) ?? 0) + 1);
+        else {
+            confusions.set(`${u.label} → ${got}`, (confusions.get(`${u.label} → ${got}`) ?? 0) + 1);
+            const guess = classifier.predict(u.features).label;
+            if (guess === u.label) {
+                const cause = overrideCause(read.signals, read.intent);
+                overridden.set(cause, (overridden.get(cause) ?? 0) + 1);
+            }
+            if (values.misses) console.log(`  miss  ${u.label} → ${got}  (classifier: ${guess})  ${u.stratum}  ${u.text}`);
+        }
         byRow.set(u.stratum, row);
     }
     results.push(result);
@@ -82,9 +95,20 @@ console.log(
 );
 console.log(`\nconfusions (expected → read), most frequent first:`);
 for (const [pair, count] of [...confusions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${String(count).padStart(4)}  ${pair}`);
+console.log(`\nmisreads the classifier alone had right, by the rule that changed them:`);
+for (const [cause, count] of [...overridden].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(4)}  ${cause}`);
 console.log(`\nrows read worst (label right / sentences):`);
 const worst = [...byRow].filter(([, r]) => r.right < r.total).sort((a, b) => a[1].right / a[1].total - b[1].right / b[1].total).slice(0, TOP);
 for (const [row, r] of worst) console.log(`  ${pct(r.right, r.total).padStart(6)}  ${r.right}/${r.total}  ${row}`);
+
+/** Which of the recogniser's rules turned a right guess into a misreading. */
+function overrideCause(signals: string[], intent: string): string {
+    if (signals.includes('emergency')) return 'an emergency word (lexicon) made it an emergency';
+    if (signals.includes('requested')) return 'a person-word (lexicon) made it human_agent';
+    if (signals.some((s) => s === 'safety' || s === 'legal_threat' || s === 'abuse')) return 'a threat or insult word (lexicon) made it a complaint';
+    if (intent === 'out_of_scope') return 'confidence below the minimum made it out_of_scope';
+    return 'a rule-out (no payment word for arrears, no person-word for human_agent) or the arrears-cause lexicon';
+}
 
 function pct(part: number, whole: number): string {
     return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
