@@ -53,6 +53,8 @@ const confusions = new Map<string, number>();
 // Misreads the classifier alone got right: the lexicon rules on top of it changed the reading.
 const overridden = new Map<string, number>();
 const byRow = new Map<string, { right: number; total: number }>();
+// Intent read right, apart for the hand-picked sentences and the grid's, so a run with the grid compares with one without.
+const bySource = { 'hand-picked (utterances.json)': { right: 0, total: 0 }, 'grid (grid-utterances.json)': { right: 0, total: 0 } };
 const results: { intent: number; sub: number; subTotal: number; total: number }[] = [];
 const started = performance.now();
 for (let k = 0; k < FOLDS; k++) {
@@ -66,6 +68,9 @@ for (let k = 0; k < FOLDS; k++) {
         const [intent, sub = null] = u.label.split('/');
         const got = read.sub ? `${read.intent}/${read.sub}` : read.intent;
         if (read.intent === intent) result.intent++;
+        const source = bySource[u.row === null ? 'hand-picked (utterances.json)' : 'grid (grid-utterances.json)'];
+        source.total++;
+        if (read.intent === intent) source.right++;
         if (sub) {
             result.subTotal++;
             if (read.sub === sub && read.intent === intent) result.sub++;
@@ -93,6 +98,7 @@ console.log(
         `intent ${(100 * mean((r) => r.intent / r.total)).toFixed(1)} %  sub ${(100 * mean((r) => (r.subTotal ? r.sub / r.subTotal : 1))).toFixed(1)} %  ` +
         `(${Math.round(performance.now() - started)} ms)`,
 );
+for (const [source, r] of Object.entries(bySource)) if (r.total > 0) console.log(`  intent on ${source}: ${pct(r.right, r.total)} of ${r.total}`);
 console.log(`\nconfusions (expected → read), most frequent first:`);
 for (const [pair, count] of [...confusions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${String(count).padStart(4)}  ${pair}`);
 console.log(`\nmisreads the classifier alone had right, by the rule that changed them:`);
