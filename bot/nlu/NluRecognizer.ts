@@ -21,6 +21,12 @@ const WEAK_HANDOFF = 0.5;
 const MIN_CONFIDENCE = 0.25;
 
 /**
+ * Below this, a message that says the last answer did not help ("没用，说了等于没说") is that feedback and nothing
+ * more: a weak guess at a topic would start a flow (a complaint about nothing) instead of counting it as unhelpful.
+ */
+const WEAK_READING_OF_FEEDBACK = 0.5;
+
+/**
  * Understanding of one owner message: a classifier trained at start-up on the utterances in knowledge/nlu, with the
  * lexicons layered on top — recall first for emergencies, threats and abuse, whatever the classifier thinks.
  */
@@ -75,7 +81,9 @@ export class NluRecognizer implements Recognizer {
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
-        if (escalations.includes('emergency') || intent === 'emergency') {
+        // The lexicon finds danger recall first; the classifier's guess of an emergency counts only when it is trusted at
+        // all (a bare "3号楼后面" answering a flow's question must not hand the owner over with safety orders).
+        if (escalations.includes('emergency') || (intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
             intent = 'emergency';
             sub = null;
             reason = 'emergency';
@@ -101,7 +109,8 @@ export class NluRecognizer implements Recognizer {
             confidence = Math.max(confidence, 0.8);
         }
         if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
-        if (!reason && confidence < MIN_CONFIDENCE) {
+        const unhelpful = this.lexicon.saysUnhelpful(text);
+        if (!reason && (confidence < MIN_CONFIDENCE || (unhelpful && confidence < WEAK_READING_OF_FEEDBACK))) {
             intent = 'out_of_scope';
             sub = null;
         }
@@ -113,7 +122,7 @@ export class NluRecognizer implements Recognizer {
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
             signals: escalations,
-            unhelpful: this.lexicon.saysUnhelpful(text),
+            unhelpful,
         };
     }
 
