@@ -66,11 +66,11 @@ export class TurnReader {
         const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
         // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
         const inFlow = ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
-        // "没用" is understood: it is feedback on the last answer, counted apart.
+        // "没用" is understood: it is feedback on the last answer, counted apart. Out of scope counts however sure the
+        // reading: trained on off-topic sentences per grid row, the model reads them confidently, yet Linli still has
+        // nothing to offer, and two such turns in a row are worth a person.
         const notUnderstood =
-            !inFlow &&
-            !understanding.unhelpful &&
-            ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
+            !inFlow && !understanding.unhelpful && (understanding.intent === 'out_of_scope' || (understanding.intent === 'faq' && !knowledge));
         const decision = this.deps.escalation.decide(
             { ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful, ticketKind: ticketKindOf(understanding.intent, understanding.sub) },
             memory,
