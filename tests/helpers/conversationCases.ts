@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../../bot/paths';
 import { AgentApi } from './agentApi';
 import { StandInChannel } from './standInChannel';
 import { say, startTestServer, texts, type TestServer } from './testServer';
@@ -125,7 +126,7 @@ type TicketCheck = z.infer<typeof TicketCheck>;
 type Json = Record<string, unknown>;
 
 export function loadCases(): z.infer<typeof CaseFile> {
-    const file = CaseFile.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'conversations', 'cases.json'), 'utf8')));
+    const file = CaseFile.parse(JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests', 'conversations', 'cases.json'), 'utf8')));
     const ids = new Set<string>();
     for (const c of file.cases) {
         if (ids.has(c.id)) throw new Error(`cases.json: duplicate id ${c.id}`);
