@@ -83,14 +83,16 @@ export class TurnReader {
         }
         // "？？？" right after an answer: the answer did not land, which counts (once) toward `unresolved`.
         const puzzledAfterAnswer = shape === 'puzzled' && where.lastAnswer !== null;
-        // "没用" is understood: it is feedback on the last answer, counted apart. A wordless message, or anything said
-        // while a person is already on the way, is never "not understood": nothing more would come of a handoff.
+        // "没用" is understood: it is feedback on the last answer, counted apart. Out of scope counts however sure the
+        // reading: trained on off-topic sentences per grid row, the model reads them confidently, yet Linli still has
+        // nothing to offer, and two such turns in a row are worth a person. A wordless message, or anything said while
+        // a person is already on the way, is never "not understood": nothing more would come of a handoff.
         const notUnderstood =
             !inFlow &&
             !queued &&
             shape === null &&
             !understanding.unhelpful &&
-            ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
+            (understanding.intent === 'out_of_scope' || (understanding.intent === 'faq' && !knowledge));
         const unhelpful = !inFlow && !queued && (understanding.unhelpful || puzzledAfterAnswer);
         const decision = this.deps.escalation.decide(
             { ...understanding, notUnderstood, unhelpful, ticketKind: ticketKindOf(understanding.intent, understanding.sub) },

@@ -181,7 +181,9 @@ export class MainDialog extends ComponentDialog {
 
     /** The dialog for what the owner said: escalations first, arrears by cause, everything else by intent. */
     private target(nlu: NluTraceValue): Dialog {
-        if (nlu.escalate) return nlu.intent === 'emergency' ? this.emergency : this.handoff;
+        // A threat of self-harm the lexicons confirm (reason safety) gets the handoff's care first, even when the
+        // classifier reads it as an emergency (the coverage grid files self-harm under emergency).
+        if (nlu.escalate) return nlu.intent === 'emergency' && nlu.escalationReason === 'emergency' ? this.emergency : this.handoff;
         if (nlu.intent === 'fee_arrears') {
             const cause: ArrearsType = nlu.sub === 'hardship' || nlu.sub === 'misconception' ? nlu.sub : 'service_dissatisfaction';
             return this.routes.fee_arrears[cause];

@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { loadDataFile } from '../dataFile';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
-import { ArrearsTypes, ComplaintCategories, Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
+import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import { detectPersona } from './PersonaDetector';
 import type { Recognizer } from './Recognizer';
 import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
-
-/** Labels are an intent, or an intent and its sub-label: `complaint/fee`, `fee_arrears/hardship`. */
-const Label = z.string().refine((label) => {
-    const [intent, sub] = label.split('/');
-    if (!Intents.safeParse(intent).success) return false;
-    if (sub === undefined) return intent !== 'complaint' && intent !== 'fee_arrears';
-    if (intent === 'complaint') return ComplaintCategories.safeParse(sub).success;
-    if (intent === 'fee_arrears') return ArrearsTypes.safeParse(sub).success;
-    return false;
-}, 'expected an intent, or complaint/<category>, or fee_arrears/<type>');
-
-export const UtterancesFile = z.record(Label, z.array(z.string().min(1)).min(5));
+import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
+import { normalizeText } from './normalizeText';
 
 const FACILITY_CUES = /修|坏|漏|电梯|门禁|水管|积水|停水|停电|路灯|设施|设备/;
 const FEE_CUES = /费|钱|收费|账单|价/;
@@ -31,6 +19,12 @@ const WEAK_HANDOFF = 0.5;
 
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
+
+/**
+ * Below this, a message that says the last answer did not help ("没用，说了等于没说") is that feedback and nothing
+ * more: a weak guess at a topic would start a flow (a complaint about nothing) instead of counting it as unhelpful.
+ */
+const WEAK_READING_OF_FEEDBACK = 0.5;
 
 /**
  * Understanding of one owner message: a classifier trained at start-up on the utterances in knowledge/nlu, with the
@@ -87,7 +81,9 @@ export class NluRecognizer implements Recognizer {
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
-        if (escalations.includes('emergency') || intent === 'emergency') {
+        // The lexicon finds danger recall first; the classifier's guess of an emergency counts only when it is trusted at
+        // all (a bare "3号楼后面" answering a flow's question must not hand the owner over with safety orders).
+        if (escalations.includes('emergency') || (intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
             intent = 'emergency';
             sub = null;
             reason = 'emergency';
@@ -113,7 +109,8 @@ export class NluRecognizer implements Recognizer {
             confidence = Math.max(confidence, 0.8);
         }
         if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
-        if (!reason && confidence < MIN_CONFIDENCE) {
+        const unhelpful = this.lexicon.saysUnhelpful(text);
+        if (!reason && (confidence < MIN_CONFIDENCE || (unhelpful && confidence < WEAK_READING_OF_FEEDBACK))) {
             intent = 'out_of_scope';
             sub = null;
         }
@@ -125,7 +122,7 @@ export class NluRecognizer implements Recognizer {
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
             signals: escalations,
-            unhelpful: this.lexicon.saysUnhelpful(text),
+            unhelpful,
         };
     }
 
@@ -137,15 +134,15 @@ export class NluRecognizer implements Recognizer {
 }
 
 function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassifier {
-    const utterances = loadDataFile(join(knowledgeDir, 'nlu', 'utterances.json'), UtterancesFile);
-    const examples = Object.entries(utterances).flatMap(([label, texts]) => texts.map((text) => ({ label, features: features.extract(text) })));
+    // Normalised as owners' messages are before they are read, so a Traditional sentence teaches what it will meet.
+    const examples = loadTrainingUtterances(knowledgeDir).map((u) => ({ label: u.label, features: features.extract(normalizeText(u.text)) }));
     return new SoftmaxClassifier(examples);
 }
 
-/** What the model depends on: the utterances, the dictionary and the feature code's version. */
+/** What the model depends on: both utterance files, the dictionary and the feature code's version. */
 function trainingFingerprint(knowledgeDir: string): string {
     const hash = createHash('sha256').update(FEATURES_VERSION);
-    for (const file of ['utterances.json', 'domain-dict.txt']) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
+    for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }
 
