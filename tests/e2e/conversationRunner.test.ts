@@ -45,7 +45,7 @@ describe('the conversation-case runner', () => {
         expect(failures).toContain('reply lacks (不存在的词)');
         expect(failures).toContain('must not contain «支付宝»');
         expect(failures).toContain('intent "faq", expected "repair"');
-        expect(failures).toContain('trace has no dialogState');
+        expect(failures).toContain('dialogState.openFlow null, expected "x"');
         expect(failures).toContain('1 × handoff.initiate expected over the conversation, saw 0');
         expect(failures).toMatch(/location is "2栋1单元101", lacks \(9栋\)/);
         expect(failures).toContain('kind is "repair", expected none of');
