@@ -1,3 +1,4 @@
+import { PROJECT_ROOT } from '../../bot/paths';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,7 +126,7 @@ type TicketCheck = z.infer<typeof TicketCheck>;
 type Json = Record<string, unknown>;
 
 export function loadCases(): z.infer<typeof CaseFile> {
-    const file = CaseFile.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'conversations', 'cases.json'), 'utf8')));
+    const file = CaseFile.parse(JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests', 'conversations', 'cases.json'), 'utf8')));
     const ids = new Set<string>();
     for (const c of file.cases) {
         if (ids.has(c.id)) throw new Error(`cases.json: duplicate id ${c.id}`);
