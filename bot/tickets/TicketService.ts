@@ -141,6 +141,10 @@ export class TicketService {
         return this.store.list(filter, limit);
     }
 
+    count(filter: TicketFilter): Promise<number> {
+        return this.store.count(filter);
+    }
+
     /** `limit` tickets newest first after `after`, the number matching, and where the next page starts (null: none). */
     async page(filter: TicketFilter, limit: number, after: TicketPosition | null): Promise<{ tickets: Ticket[]; total: number; next: TicketPosition | null }> {
         const [tickets, total] = await Promise.all([this.store.list(filter, limit + 1, after), this.store.count(filter)]);
