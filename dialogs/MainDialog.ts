@@ -19,7 +19,8 @@ import {
 } from './dialogsCore';
 import { promptsOf } from './DialogPrompts';
 import { ScriptDialog } from './ScriptDialog';
-import { EMERGENCY_DIALOG } from './EmergencyDialog';
+import { EMERGENCY_DIALOG, type EmergencyDialog } from './EmergencyDialog';
+import type { LateTicketDetails } from './LateTicketDetails';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
 
@@ -43,8 +44,8 @@ export class MainDialog extends ComponentDialog {
     constructor(
         routes: IntentRoutes,
         private readonly handoff: Dialog,
-        private readonly emergency: Dialog,
-        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
+        private readonly emergency: EmergencyDialog,
+        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog; lateDetails: LateTicketDetails },
         followUp: Dialog,
     ) {
         super(MAIN_DIALOG);
@@ -66,6 +67,8 @@ export class MainDialog extends ComponentDialog {
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
         const nlu = TurnUnderstanding.get(context)?.nlu;
         if (nlu && ((await dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length === 0) {
+            // A phone or place sent after the ticket was opened belongs to that ticket, not to a new matter.
+            if (await this.interruptions.lateDetails.take(context)) return;
             const target = this.target(nlu);
             if (answersInOneTurn(target)) return target.answer(context);
         }
@@ -122,6 +125,12 @@ export class MainDialog extends ComponentDialog {
             await innerDc.cancelAllDialogs();
             await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_changed', reading?.nlu.persona));
             return { status: DialogTurnStatus.complete };
+        }
+        if (reading && innerDc.activeDialog?.id === EMERGENCY_DIALOG) {
+            // An open emergency keeps the thread: its place, details, questions and the same alarm again go to it.
+            if (this.emergency.holds(innerDc)) return super.onContinueDialog(innerDc);
+            await innerDc.cancelAllDialogs();
+            return this.route(innerDc);
         }
         if (reading) {
             if (reading.nlu.escalate) {
