@@ -1,10 +1,10 @@
-import { PROJECT_ROOT } from '../../bot/paths';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../../bot/paths';
 import { AgentApi } from './agentApi';
 import { StandInChannel } from './standInChannel';
 import { say, startTestServer, texts, type TestServer } from './testServer';
