@@ -168,7 +168,7 @@ export class Linli {
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
         const composer = new TicketComposer(loadTicketWording(join(knowledgeDir, 'tickets.json')));
-        const flowDeps = { tickets: this.tickets, composer, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
+        const flowDeps = { tickets: this.tickets, composer, safety, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
         const scripts = [...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()];
         const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
         this.suggestions = new SuggestedReplies(scripts);

@@ -132,6 +132,19 @@ export class MainDialog extends ComponentDialog {
             await innerDc.cancelAllDialogs();
             return this.route(innerDc);
         }
+        const flow = reading ? this.openScript(innerDc) : null;
+        if (reading && flow) {
+            // A flow reads its own answers first: a refusal the classifier took for danger, a question about the hazard.
+            if (reading.nlu.escalate && reading.nlu.escalationReason === 'emergency' && flow.dialog.takesDespiteAlarm(flow.promptId, reading.text)) {
+                return super.onContinueDialog(innerDc);
+            }
+            const aside = reading.nlu.escalate ? null : flow.dialog.answerAside(flow.state, reading.text);
+            if (aside) {
+                await innerDc.context.sendActivity(aside);
+                await innerDc.repromptDialog();
+                return Dialog.EndOfTurn;
+            }
+        }
         if (reading) {
             if (reading.nlu.escalate) {
                 await innerDc.cancelAllDialogs();
@@ -162,6 +175,16 @@ export class MainDialog extends ComponentDialog {
             return true;
         }
         return super.onPreBubbleEvent(dc, event);
+    }
+
+    /** The flow on the inner stack (below its prompt), its instance state and the prompt waiting for an answer. */
+    private openScript(inner: DialogContext): { dialog: ScriptDialog; state: unknown; promptId: string } | null {
+        const [top, ...below] = inner.stack;
+        for (const instance of below) {
+            const dialog = this.findDialog(instance.id);
+            if (dialog instanceof ScriptDialog) return { dialog, state: instance.state, promptId: top?.id ?? '' };
+        }
+        return null;
     }
 
     /** Every dialog on the inner stack still exists, and a flow on it was started with the flow's current shape. */

@@ -13,6 +13,7 @@ import { restate } from '../bot/restate';
 import { sayLine, type Lines } from '../bot/Lines';
 import { acceptedAsGiven, answeredByFirstMessage, inPublicArea, refusesToGive, ticketFlags, type FlowScript, type FlowStep, type ListenStep, type Slot } from '../bot/scripts/FlowScript';
 import type { TicketComposer } from '../bot/tickets/TicketComposer';
+import type { SafetyAdvice } from '../bot/knowledge/SafetyAdvice';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
@@ -50,6 +51,8 @@ export interface ScriptDialogDeps {
     tickets: TicketService;
     /** Writes the ticket from what the flow collected (wording in knowledge/tickets.json). */
     composer: TicketComposer;
+    /** What to do about a hazard the owner's account names (a seep from upstairs): answers their questions mid-flow. */
+    safety: SafetyAdvice;
     calendar: WorkingCalendar;
     clock: () => Date;
     entities: EntityExtractor;
@@ -105,6 +108,24 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
 
     override getVersion(): string {
         return this.version;
+    }
+
+    /**
+     * The answer to a question the owner asks mid-flow about the hazard their account names ("现在怎么办" after a seep
+     * from upstairs), from knowledge/safety.json; null when it is not such a question. `state` is this flow's instance.
+     */
+    answerAside(state: unknown, text: string): string | null {
+        const description = (state as { values?: FlowValues } | undefined)?.values?.description ?? '';
+        return this.deps.safety.answer(this.deps.safety.named(description), text);
+    }
+
+    /**
+     * Whether the answer to the prompt `promptId` is this flow's own even though understanding read danger in it: a
+     * refusal of the slot ("不想留电话") that names no hazard of knowledge/safety.json is an answer, not an alarm.
+     */
+    takesDespiteAlarm(promptId: string, text: string): boolean {
+        const listen = this.listenSteps.find((l) => `${this.id}.slot.${l.slot}` === promptId);
+        return listen !== undefined && refusesToGive(listen, text) && this.deps.safety.named(text).length === 0;
     }
 
     /** Whether a stored instance of this flow was started with the flow's current shape. */
