@@ -179,8 +179,9 @@ export class MainDialog extends ComponentDialog {
 
     /** The flow on the inner stack (below its prompt), its instance state and the prompt waiting for an answer. */
     private openScript(inner: DialogContext): { dialog: ScriptDialog; state: unknown; promptId: string } | null {
-        const [top, ...below] = inner.stack;
-        for (const instance of below) {
+        // The top of a botbuilder stack is its last entry: the prompt, above the flow that asked it.
+        const top = inner.stack.at(-1);
+        for (const instance of inner.stack.slice(0, -1)) {
             const dialog = this.findDialog(instance.id);
             if (dialog instanceof ScriptDialog) return { dialog, state: instance.state, promptId: top?.id ?? '' };
         }
