@@ -75,16 +75,21 @@ export class EmergencyDialog extends Dialog {
      * window knowledge/safety.json gives.
      */
     holds(dc: DialogContext): boolean {
-        const state = dc.activeDialog?.state as Partial<EmergencyState> | undefined;
+        const state = dc.activeDialog?.state;
         const reading = TurnUnderstanding.get(dc.context);
-        if (!state?.openedAt || !reading) return false;
-        if (this.clock().getTime() - state.openedAt > this.safety.openMinutes * 60_000) return false;
+        if (!reading || !this.isOpen(state)) return false;
         const { nlu } = reading;
         if (nlu.intent === 'emergency' || nlu.escalationReason === 'emergency') return true;
         if (nlu.entities?.address || findPhones(reading.text).length > 0) return true;
-        if (this.safety.answer(state.hazards ?? [], reading.text)) return true;
+        if (this.safety.answer((state as EmergencyState).hazards, reading.text)) return true;
         if (nlu.escalate) return false;
         return !OWN_MATTER.has(nlu.intent) || (nlu.intent === 'faq' && !reading.knowledge);
+    }
+
+    /** Whether an emergency's instance state is still within the window knowledge/safety.json gives its thread. */
+    isOpen(state: unknown): boolean {
+        const openedAt = (state as Partial<EmergencyState> | undefined)?.openedAt;
+        return typeof openedAt === 'number' && this.clock().getTime() - openedAt <= this.safety.openMinutes * 60_000;
     }
 
     override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {

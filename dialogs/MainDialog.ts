@@ -83,6 +83,9 @@ export class MainDialog extends ComponentDialog {
      */
     async startFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, options: FollowUpOptions): Promise<boolean> {
         const dc = await this.createContext(context, dialogState);
+        // An emergency past its window no longer holds the conversation: the visit may take its place.
+        const inner = dc.child?.activeDialog;
+        if (inner?.id === EMERGENCY_DIALOG && !this.emergency.isOpen(inner.state)) await dc.cancelAllDialogs();
         if (dc.activeDialog) return false;
         await dc.beginDialog(this.id, { followUp: options });
         return true;
