@@ -53,6 +53,8 @@ export class LateTicketDetails {
             return null;
         });
         if (!amended) return false;
+        // Remembered for the owner's next matter too, as a flow remembers what it was told.
+        if (change.contact?.phone) reading.owner.phone = change.contact.phone;
         await context.sendActivity(this.phrasebook.say('ticket_amended', reading.nlu.persona, { what: what.join('、'), ticketId: ticket.id }));
         return true;
     }

@@ -228,10 +228,9 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         }
         if (answer && !values[slot]) {
             if (slot === 'phone') values.phone = findPhones(answer)[0];
-            else if (slot === 'location') {
-                const address = parseAddress(answer);
-                Object.assign(values, address ?? {}, { location: address && !values.publicArea ? composer.describePlace(address) : answer.slice(0, 100) });
-            } else values[slot] = answer.slice(0, 200);
+            // The owner's own words are the place ("8栋2单元1203靠近电梯" says more than its parts).
+            else if (slot === 'location') Object.assign(values, parseAddress(answer) ?? {}, { location: answer.slice(0, 100) });
+            else values[slot] = answer.slice(0, 200);
         }
         // Answers may come early: a phone given with the time is not asked for again.
         if (answer && !values.phone) values.phone = findPhones(answer)[0];
