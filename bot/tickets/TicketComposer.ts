@@ -104,6 +104,7 @@ export class TicketComposer {
 
     /** The text of a correction without its wrong half ("是5号楼不是3号楼" → "是5号楼"), where the new value is read. */
     withoutWrongValue(text: string): string {
+        // The wrong half runs to the end of its clause, or to the 是 that brings the right one ("不是3号楼是5号楼").
         return this.wording.amend.notWords.reduce((rest, word) => rest.replace(new RegExp(`${escape(word)}[^，,。；;！!？?是]*`, 'g'), ''), text);
     }
 }
