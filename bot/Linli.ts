@@ -13,6 +13,7 @@ import { HandoffDialog } from '../dialogs/HandoffDialog';
 import { MainDialog } from '../dialogs/MainDialog';
 import { ReplyDialog } from '../dialogs/ReplyDialog';
 import { ScriptDialog } from '../dialogs/ScriptDialog';
+import { LateTicketDetails } from '../dialogs/LateTicketDetails';
 import { TicketStatusDialog } from '../dialogs/TicketStatusDialog';
 import { loadFlowScripts, type FlowScript } from './scripts/FlowScript';
 import { KnowledgeBase } from './knowledge/KnowledgeBase';
@@ -59,6 +60,8 @@ import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
 import { loadHandoffSettings } from './handoff/HandoffSettings';
+import { TicketComposer } from './tickets/TicketComposer';
+import { loadTicketWording } from './tickets/TicketWording';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
@@ -166,7 +169,8 @@ export class Linli {
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, this.phrasebook, phrase);
         this.references = new ConversationReferences(this.storage);
-        const flowDeps = { tickets: this.tickets, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
+        const composer = new TicketComposer(loadTicketWording(join(knowledgeDir, 'tickets.json')));
+        const flowDeps = { tickets: this.tickets, composer, safety, calendar, clock, entities: this.entities, values: base.estate, references: this.references, phrasebook: this.phrasebook, logger };
         const scripts = [...loadFlowScripts(join(PROJECT_ROOT, 'scripts')).values()];
         const flows = new Map(scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
         this.suggestions = new SuggestedReplies(scripts);
@@ -196,7 +200,7 @@ export class Linli {
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         const starter = new HandoffStarter(this.handoffs, this.phrasebook, logger);
         const handoff = new HandoffDialog(this.phrasebook, starter, safety);
-        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, this.references, starter, logger);
+        const emergency = new EmergencyDialog(this.phrasebook, safety, this.tickets, composer, this.references, starter, logger, clock);
         this.dialog = new MainDialog(
             {
                 greeting: reply('greeting', 'greeting'),
@@ -216,7 +220,7 @@ export class Linli {
             },
             handoff,
             emergency,
-            { phrasebook: this.phrasebook, faq },
+            { phrasebook: this.phrasebook, faq, lateDetails: new LateTicketDetails(this.tickets, composer, this.phrasebook, clock, logger) },
             new FollowUpDialog(this.phrasebook, this.tickets),
             new ThreadReplies(this.phrasebook, faq, knowledge, this.handoffs),
         );

@@ -19,7 +19,8 @@ import {
 } from './dialogsCore';
 import { promptsOf } from './DialogPrompts';
 import { ScriptDialog } from './ScriptDialog';
-import { EMERGENCY_DIALOG } from './EmergencyDialog';
+import { EMERGENCY_DIALOG, type EmergencyDialog } from './EmergencyDialog';
+import type { LateTicketDetails } from './LateTicketDetails';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
 import type { ThreadReplies } from './ThreadReplies';
@@ -44,8 +45,8 @@ export class MainDialog extends ComponentDialog {
     constructor(
         routes: IntentRoutes,
         private readonly handoff: Dialog,
-        private readonly emergency: Dialog,
-        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
+        private readonly emergency: EmergencyDialog,
+        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog; lateDetails: LateTicketDetails },
         followUp: Dialog,
         /** Replies that follow from where the conversation is (a queued handoff, a message without words). */
         private readonly thread?: ThreadReplies,
@@ -70,6 +71,8 @@ export class MainDialog extends ComponentDialog {
         if (this.thread && (await this.thread.handle(context))) return;
         const nlu = TurnUnderstanding.get(context)?.nlu;
         if (nlu && ((await dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length === 0) {
+            // A phone or place sent after the ticket was opened belongs to that ticket, not to a new matter.
+            if (await this.interruptions.lateDetails.take(context)) return;
             const target = this.target(nlu);
             if (answersInOneTurn(target)) return target.answer(context);
         }
@@ -84,6 +87,9 @@ export class MainDialog extends ComponentDialog {
      */
     async startFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, options: FollowUpOptions): Promise<boolean> {
         const dc = await this.createContext(context, dialogState);
+        // An emergency past its window no longer holds the conversation: the visit may take its place.
+        const inner = dc.child?.activeDialog;
+        if (inner?.id === EMERGENCY_DIALOG && !this.emergency.isOpen(inner.state)) await dc.cancelAllDialogs();
         if (dc.activeDialog) return false;
         await dc.beginDialog(this.id, { followUp: options });
         return true;
@@ -127,6 +133,25 @@ export class MainDialog extends ComponentDialog {
             await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_changed', reading?.nlu.persona));
             return { status: DialogTurnStatus.complete };
         }
+        if (reading && innerDc.activeDialog?.id === EMERGENCY_DIALOG) {
+            // An open emergency keeps the thread: its place, details, questions and the same alarm again go to it.
+            if (this.emergency.holds(innerDc)) return super.onContinueDialog(innerDc);
+            await innerDc.cancelAllDialogs();
+            return this.route(innerDc);
+        }
+        const flow = reading ? this.openScript(innerDc) : null;
+        if (reading && flow) {
+            // A flow reads its own answers first: a refusal the classifier took for danger, a question about the hazard.
+            if (reading.nlu.escalate && reading.nlu.escalationReason === 'emergency' && flow.dialog.takesDespiteAlarm(flow.promptId, reading.text)) {
+                return super.onContinueDialog(innerDc);
+            }
+            const aside = reading.nlu.escalate ? null : flow.dialog.answerAside(flow.state, reading.text);
+            if (aside) {
+                await innerDc.context.sendActivity(aside);
+                await innerDc.repromptDialog();
+                return Dialog.EndOfTurn;
+            }
+        }
         if (reading) {
             if (reading.nlu.escalate) {
                 await innerDc.cancelAllDialogs();
@@ -157,6 +182,17 @@ export class MainDialog extends ComponentDialog {
             return true;
         }
         return super.onPreBubbleEvent(dc, event);
+    }
+
+    /** The flow on the inner stack (below its prompt), its instance state and the prompt waiting for an answer. */
+    private openScript(inner: DialogContext): { dialog: ScriptDialog; state: unknown; promptId: string } | null {
+        // The top of a botbuilder stack is its last entry: the prompt, above the flow that asked it.
+        const top = inner.stack.at(-1);
+        for (const instance of inner.stack.slice(0, -1)) {
+            const dialog = this.findDialog(instance.id);
+            if (dialog instanceof ScriptDialog) return { dialog, state: instance.state, promptId: top?.id ?? '' };
+        }
+        return null;
     }
 
     /** Every dialog on the inner stack still exists, and a flow on it was started with the flow's current shape. */

@@ -260,7 +260,8 @@ export class HandoffService {
     private async expire(current: Handoff, now: Date): Promise<Handoff> {
         const { callBack } = this.deps.settings;
         const ticket = await this.deps.tickets.create({
-            kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
+            // A call-back, not a complaint: the owner asked for a person, not to complain (it would pad the complaint report).
+            kind: 'callback',
             category: current.reason === 'emergency' ? 'emergency' : 'service',
             channelId: current.channelId,
             conversationId: current.conversationId,
