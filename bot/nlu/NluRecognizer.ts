@@ -73,6 +73,10 @@ export class NluRecognizer implements Recognizer {
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
+        // A hazard word said of another time (万一着火, 欠费会停电吗, 上周被偷) is no emergency: the classifier learned
+        // those words from emergencies, so its guess of one is not taken either.
+        const hazard = escalations.includes('emergency') ? { now: true, notNow: false } : this.lexicon.hazard(text);
+        if (hazard.notNow) ruledOut.add('emergency');
         if (ruledOut.has(intentOf(label))) {
             const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
             if (next) ({ label, probability: confidence } = next);
