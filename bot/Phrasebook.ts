@@ -18,6 +18,7 @@ export const PhraseKeys = z.enum([
     'handoff_timeout',
     'offer_person',
     'faq_unsure',
+    'clarify',
     'out_of_scope',
     'flow_cancelled',
     'flow_changed',

@@ -5,6 +5,7 @@ import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
 import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import { detectPersona } from './PersonaDetector';
+import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
 import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
@@ -35,21 +36,28 @@ export class NluRecognizer implements Recognizer {
         private readonly classifier: SoftmaxClassifier,
         private readonly features: FeatureExtractor,
         private readonly lexicon: Lexicon,
+        /** The knowledge match and the estate's words, weighed with the classifier; none → the classifier and lexicons alone. */
+        private readonly evidence?: ReadingEvidence,
     ) {}
 
     /**
      * The recogniser for a knowledge folder. A model trained by the build (`modelFile`) is used when it was trained on
      * exactly these utterances and dictionary; otherwise the model is trained here, at start-up (~0.3 s).
      */
-    static fromKnowledge(knowledgeDir: string, tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt')), modelFile?: string): NluRecognizer {
+    static fromKnowledge(
+        knowledgeDir: string,
+        tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt')),
+        modelFile?: string,
+        evidence?: ReadingEvidence,
+    ): NluRecognizer {
         const features = new FeatureExtractor(tokenizer);
         const lexicon = Lexicon.fromFile(join(knowledgeDir, 'lexicons.json'));
         const fingerprint = trainingFingerprint(knowledgeDir);
         if (modelFile && existsSync(modelFile)) {
             const stored = JSON.parse(readFileSync(modelFile, 'utf8')) as { fingerprint?: string; model: SerializedModel };
-            if (stored.fingerprint === fingerprint) return new NluRecognizer(SoftmaxClassifier.fromJSON(stored.model), features, lexicon);
+            if (stored.fingerprint === fingerprint) return new NluRecognizer(SoftmaxClassifier.fromJSON(stored.model), features, lexicon, evidence);
         }
-        return new NluRecognizer(train(knowledgeDir, features), features, lexicon);
+        return new NluRecognizer(train(knowledgeDir, features), features, lexicon, evidence);
     }
 
     /** Trains on the knowledge folder and writes the model where `fromKnowledge` will find it (the build step). */
@@ -81,7 +89,13 @@ export class NluRecognizer implements Recognizer {
             const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
             if (next) ({ label, probability: confidence } = next);
         }
-        const secondGuess = label !== prediction.label;
+        let secondGuess = label !== prediction.label;
+        let clarify: [string, string] | null = null;
+        if (this.evidence && escalations.length === 0) {
+            const weighed = this.weigh(text, label, confidence, prediction.ranked, ruledOut);
+            secondGuess ||= weighed.label !== label;
+            ({ label, confidence, clarify } = weighed);
+        }
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
@@ -127,7 +141,37 @@ export class NluRecognizer implements Recognizer {
             escalationReason: reason,
             signals: escalations,
             unhelpful,
+            clarify: clarify && !reason && intent !== 'out_of_scope' ? clarify : null,
         };
+    }
+
+    /**
+     * The classifier's reading weighed with the other signals: a strong knowledge match makes it faq; a word of the
+     * estate keeps it from out_of_scope; two close readings that lead to different flows are to be asked about.
+     */
+    private weigh(
+        text: string,
+        label: string,
+        confidence: number,
+        ranked: { label: string; probability: number }[],
+        ruledOut: Set<string>,
+    ): { label: string; confidence: number; clarify: [string, string] | null } {
+        const evidence = this.evidence!;
+        const byIntent = new Map<string, number>();
+        for (const r of ranked) if (!ruledOut.has(intentOf(r.label))) byIntent.set(intentOf(r.label), (byIntent.get(intentOf(r.label)) ?? 0) + r.probability);
+        const intent = intentOf(label);
+        const faq = byIntent.get('faq') ?? 0;
+        if (intent !== 'faq' && this.lexicon.hits('angry', text) === 0 && evidence.knowledgeAnswers(text, Intents.parse(intent), faq)) {
+            return { label: 'faq', confidence: Math.max(faq, confidence), clarify: null };
+        }
+        if ((intent === 'out_of_scope' || confidence < MIN_CONFIDENCE) && !this.lexicon.saysUnhelpful(text) && evidence.namesProperty(text)) {
+            const next = ranked.find((r) => intentOf(r.label) !== 'out_of_scope' && !ruledOut.has(intentOf(r.label)));
+            if (next && next.probability >= evidence.minAlternative) return { label: next.label, confidence: Math.max(next.probability, MIN_CONFIDENCE), clarify: null };
+        }
+        const intents = [...byIntent.entries()].sort((a, b) => b[1] - a[1]).map(([i, p]) => ({ intent: i, probability: p }));
+        const best = intents.find((r) => r.intent === intent) ?? { intent, probability: confidence };
+        const second = intents.find((r) => r.intent !== intent);
+        return { label, confidence, clarify: evidence.clarifies(best, second) };
     }
 
     private emotion(text: string, escalations: EscalationReason[], intent: Intent): Emotion {
