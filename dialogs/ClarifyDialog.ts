@@ -25,12 +25,13 @@ export class ClarifyDialog extends Dialog implements OneTurnAnswer {
     }
 
     async answer(context: TurnContext): Promise<void> {
-        const nlu = TurnUnderstanding.get(context)?.nlu;
-        const options = (nlu?.clarify ?? []).map((intent) => this.evidence.option(intent)).filter((o): o is string => o !== undefined);
-        const [first, second] = options;
+        const reading = TurnUnderstanding.get(context);
+        const buttons = (reading?.nlu.clarify ?? []).flatMap((intent) => this.evidence.button(intent, reading?.text ?? '') ?? []);
+        const [first, second] = buttons;
         if (!first || !second) throw new Error('ClarifyDialog: started without two readings to ask between');
-        const message = MessageFactory.text(this.phrasebook.say('clarify', nlu?.persona, { first, second }));
-        message.suggestedActions = { actions: CardFactory.actions([first, second]), to: [] };
+        const message = MessageFactory.text(this.phrasebook.say('clarify', reading?.nlu.persona, { first: first.title, second: second.title }));
+        // The tap sends the choice with the owner's own words, so the flow it starts has the whole message.
+        message.suggestedActions = { actions: CardFactory.actions(buttons.map((b) => ({ type: 'imBack', title: b.title, value: b.value }))), to: [] };
         await context.sendActivity(message);
     }
 }

@@ -160,6 +160,10 @@ export class NluRecognizer implements Recognizer {
         const byIntent = new Map<string, number>();
         for (const r of ranked) if (!ruledOut.has(intentOf(r.label))) byIntent.set(intentOf(r.label), (byIntent.get(intentOf(r.label)) ?? 0) + r.probability);
         const intent = intentOf(label);
+        // The owner answered Linli's question with a button: that reading, with the best sub-label for it, and no question.
+        const chosen = evidence.chosen(text);
+        const pick = chosen ? ranked.find((r) => intentOf(r.label) === chosen) : undefined;
+        if (pick) return { label: pick.label, confidence: Math.max(pick.probability, MIN_CONFIDENCE), clarify: null };
         const faq = byIntent.get('faq') ?? 0;
         if (intent !== 'faq' && this.lexicon.hits('angry', text) === 0 && evidence.knowledgeAnswers(text, Intents.parse(intent), faq)) {
             return { label: 'faq', confidence: Math.max(faq, confidence), clarify: null };

@@ -4,6 +4,9 @@ import type { Intent } from './NluResult';
 
 const IntentName = z.string().min(1);
 
+/** Between a button's words and the owner's message it carries (full-width, as owners write; normalising makes it ':'). */
+const CHOICE_SEPARATOR = '：';
+
 /** knowledge/nlu/evidence.json: how the knowledge match and the property words weigh in, and when Linli asks. */
 export const EvidenceFile = z.object({
     knowledge: z.object({
@@ -19,8 +22,8 @@ export const EvidenceFile = z.object({
         maxMargin: z.number().min(0).max(1),
         minSecond: z.number().min(0).max(1),
         pairs: z.array(z.tuple([IntentName, IntentName])),
-        /** The button each reading offers (what the owner taps is sent back as their message). */
-        options: z.record(IntentName, z.string().min(1)),
+        /** The button each reading offers: its label, and what it sends back before the owner's message. */
+        options: z.record(IntentName, z.object({ label: z.string().min(1), says: z.string().min(1) })),
         reason: z.string().min(1),
     }),
 });
@@ -74,7 +77,17 @@ export class ReadingEvidence {
         return this.pairs.has(`${best.intent}|${second.intent}`) ? [best.intent, second.intent] : null;
     }
 
-    option(intent: string): string | undefined {
-        return this.data.clarify.options[intent];
+    /** The button for a reading: its label, and the message it sends (the choice, then the owner's own words). */
+    button(intent: string, text: string): { title: string; value: string } | undefined {
+        const option = this.data.clarify.options[intent];
+        return option ? { title: option.label, value: `${option.says}${CHOICE_SEPARATOR}${text}` } : undefined;
+    }
+
+    /** The reading an owner chose with a button (a message starting with its words and the separator), if any. */
+    chosen(text: string): string | null {
+        for (const [intent, option] of Object.entries(this.data.clarify.options)) {
+            if (text.startsWith(`${option.says}${CHOICE_SEPARATOR}`) || text.startsWith(`${option.says}:`)) return intent;
+        }
+        return null;
     }
 }
