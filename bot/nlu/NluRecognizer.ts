@@ -18,6 +18,9 @@ const FEE_CUES = /费|钱|收费|账单|价/;
 /** Below this a request for a person that names no person-word is not taken as one. */
 const WEAK_HANDOFF = 0.5;
 
+/** Readings a property word never leads to by itself (it only keeps a message from out_of_scope). */
+const NOT_FROM_PROPERTY_WORDS = new Set(['out_of_scope', 'emergency', 'human_agent']);
+
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
 
@@ -169,7 +172,9 @@ export class NluRecognizer implements Recognizer {
             return { label: 'faq', confidence: Math.max(faq, confidence), clarify: null };
         }
         if ((intent === 'out_of_scope' || confidence < MIN_CONFIDENCE) && !this.lexicon.saysUnhelpful(text) && evidence.namesProperty(text)) {
-            const next = ranked.find((r) => intentOf(r.label) !== 'out_of_scope' && !ruledOut.has(intentOf(r.label)));
+            // Never danger or a person on this evidence alone: a bare place ("3号楼后面") answering a flow's question
+            // names the estate too, and the lexicon and the classifier's own confidence decide those.
+            const next = ranked.find((r) => !NOT_FROM_PROPERTY_WORDS.has(intentOf(r.label)) && !ruledOut.has(intentOf(r.label)));
             if (next && next.probability >= evidence.minAlternative) return { label: next.label, confidence: Math.max(next.probability, MIN_CONFIDENCE), clarify: null };
         }
         const intents = [...byIntent.entries()].sort((a, b) => b[1] - a[1]).map(([i, p]) => ({ intent: i, probability: p }));

@@ -44,6 +44,11 @@ describe('a word of the estate is evidence against out_of_scope', () => {
         expect(reading(unsure, 0, false).recognize('小区东门那边').intent).toBe('out_of_scope');
     });
 
+    it('never makes it an emergency or a request for a person (a bare place answering a question names the estate too)', () => {
+        const u = reading({ out_of_scope: 0.3, emergency: 0.22, human_agent: 0.2, 'complaint/service': 0.15, repair: 0.13 }).recognize('5号楼门口');
+        expect(u).toMatchObject({ intent: 'complaint', escalationReason: null });
+    });
+
     it('leaves a message without one out of scope', () => {
         expect(reading(unsure).recognize('今天股票怎么样').intent).toBe('out_of_scope');
     });
