@@ -20,6 +20,15 @@ export const LexiconFile = z.object({
      * and the cues that make it now (`now`; `{w}` stands for the hazard word, 停电了). Recall first: a now cue wins
      * over any not-now cue, and without a not-now cue the word counts.
      */
+    /** Objects that settle a complaint's category when the fee is only what was wasted (物业费白交了，电梯…). */
+    complaintObject: z
+        .object({
+            reason: z.string().min(1),
+            feeWasted: z.array(z.string().min(1)),
+            facility: z.array(z.string().min(1)),
+            service: z.array(z.string().min(1)),
+        })
+        .optional(),
     hazardNow: z
         .array(
             z.object({
@@ -86,6 +95,14 @@ export class Lexicon {
     arrearsCause(text: string): 'misconception' | 'hardship' | null {
         const named = (['misconception', 'hardship'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
         return named.length === 1 ? (named[0] ?? null) : null;
+    }
+
+    /** The category a complaint's object gives when the fee is named only as wasted on it; null otherwise. */
+    complaintObject(text: string): 'facility' | 'service' | null {
+        const objects = this.data.complaintObject;
+        if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
+        if (objects.facility.some((w) => text.includes(w))) return 'facility';
+        return objects.service.some((w) => text.includes(w)) ? 'service' : null;
     }
 
     /** The message touches money or paying at all. */

@@ -130,6 +130,8 @@ export class NluRecognizer implements Recognizer {
             confidence = Math.max(confidence, 0.8);
         }
         if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
+        // The object of the complaint decides its department, not the fee named in anger.
+        if (intent === 'complaint' && sub === 'fee') sub = this.lexicon.complaintObject(text) ?? sub;
         const unhelpful = this.lexicon.saysUnhelpful(text);
         if (!reason && (confidence < MIN_CONFIDENCE || (unhelpful && confidence < WEAK_READING_OF_FEEDBACK))) {
             intent = 'out_of_scope';
