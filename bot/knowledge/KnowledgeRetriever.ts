@@ -61,6 +61,7 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
     private readonly minScore: number;
     private readonly k: number;
     private readonly synonyms: { term: string; variants: string[] }[];
+    private last: { query: string; hits: Document<KnowledgeHitMetadata>[] } | undefined;
 
     /** The retriever for a knowledge folder: its entries' questions, the synonyms file and the calibrated minimum. */
     static forKnowledge(knowledgeDir: string, entries: KnowledgeEntry[], tokenizer: Tokenizer): KnowledgeRetriever {
@@ -92,6 +93,14 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
 
     /** The synchronous core, also used on the turn's hot path without the Runnable machinery. */
     search(query: string): Document<KnowledgeHitMetadata>[] {
+        // Understanding weighs the match of a message and the answer then looks the same message up: searched once.
+        if (this.last?.query === query) return this.last.hits;
+        const hits = this.searchUncached(query);
+        this.last = { query, hits };
+        return hits;
+    }
+
+    private searchUncached(query: string): Document<KnowledgeHitMetadata>[] {
         const best = new Map<string, { score: number; matched: string }>();
         // A word often comes twice (jieba's word and the same two characters as a pair). Each distinct term is looked
         // up once, boosted by how often it came: the same score as scoring every copy, for about a third less work.
