@@ -39,6 +39,8 @@ import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
 import { EntityExtractor } from './nlu/EntityExtractor';
 import { NluRecognizer } from './nlu/NluRecognizer';
+import { ReadingEvidence } from './nlu/ReadingEvidence';
+import { ClarifyDialog } from '../dialogs/ClarifyDialog';
 import { MODEL_FILE } from './nlu/trainModel';
 import { Tokenizer } from './nlu/Tokenizer';
 import { PROJECT_ROOT } from './paths';
@@ -156,9 +158,11 @@ export class Linli {
         const base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
-        const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
-        // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
-        const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), this.phrasebook);
+        const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, base.entries, tokenizer);
+        // The retriever's own match is one of the signals understanding weighs (a strong match is evidence for faq).
+        const evidence = ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
+        const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE, evidence);
+        const knowledge = new KnowledgeService(base, retriever, this.phrasebook);
         const safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
         this.entities = new EntityExtractor(clock);
 
@@ -220,7 +224,7 @@ export class Linli {
             },
             handoff,
             emergency,
-            { phrasebook: this.phrasebook, faq, lateDetails: new LateTicketDetails(this.tickets, composer, this.phrasebook, clock, logger) },
+            { phrasebook: this.phrasebook, faq, lateDetails: new LateTicketDetails(this.tickets, composer, this.phrasebook, clock, logger), clarify: new ClarifyDialog(this.phrasebook, evidence) },
             new FollowUpDialog(this.phrasebook, this.tickets),
             new ThreadReplies(this.phrasebook, faq, knowledge, this.handoffs),
         );

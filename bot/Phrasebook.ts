@@ -27,6 +27,7 @@ export const PhraseKeys = z.enum([
     'english_only',
     'offer_person',
     'faq_unsure',
+    'clarify',
     'out_of_scope',
     'flow_cancelled',
     'flow_changed',

@@ -113,6 +113,8 @@ export class TurnReader {
             // for a time reads it itself. Elsewhere the date model's cost (2–6 ms a call) buys nothing.
             entities: this.deps.entities.extract(text, !inFlow && understanding.intent === 'repair'),
             dialogState: where,
+            // Two readings too close to guess between: a new message (not a flow's answer) is asked about, once.
+            ...(understanding.clarify && !inFlow && !decision.escalate ? { clarify: understanding.clarify } : {}),
         };
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });

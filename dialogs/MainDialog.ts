@@ -46,7 +46,7 @@ export class MainDialog extends ComponentDialog {
         routes: IntentRoutes,
         private readonly handoff: Dialog,
         private readonly emergency: EmergencyDialog,
-        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog; lateDetails: LateTicketDetails },
+        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog; lateDetails: LateTicketDetails; clarify: Dialog },
         followUp: Dialog,
         /** Replies that follow from where the conversation is (a queued handoff, a message without words). */
         private readonly thread?: ThreadReplies,
@@ -55,7 +55,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(followUp);
         if (handoff.id !== HANDOFF_DIALOG || emergency.id !== EMERGENCY_DIALOG) throw new Error('MainDialog: unexpected handoff/emergency dialog ids');
         this.routes = routes;
-        const all: Dialog[] = [handoff, emergency, ...Object.values(routes.fee_arrears)];
+        const all: Dialog[] = [handoff, emergency, interruptions.clarify, ...Object.values(routes.fee_arrears)];
         for (const [intent, dialog] of Object.entries(routes)) if (intent !== 'fee_arrears') all.push(dialog as Dialog);
         const added = new Set<string>();
         for (const dialog of all) {
@@ -220,6 +220,8 @@ export class MainDialog extends ComponentDialog {
         // A threat of self-harm the lexicons confirm (reason safety) gets the handoff's care first, even when the
         // classifier reads it as an emergency (the coverage grid files self-harm under emergency).
         if (nlu.escalate) return nlu.intent === 'emergency' && nlu.escalationReason === 'emergency' ? this.emergency : this.handoff;
+        // Two readings too close to guess between: one short question with buttons instead of a guess.
+        if (nlu.clarify) return this.interruptions.clarify;
         if (nlu.intent === 'fee_arrears') {
             const cause: ArrearsType = nlu.sub === 'hardship' || nlu.sub === 'misconception' ? nlu.sub : 'service_dissatisfaction';
             return this.routes.fee_arrears[cause];

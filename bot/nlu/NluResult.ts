@@ -71,6 +71,8 @@ export const NluTraceValue = z.object({
             shape: z.enum(['thanks', 'puzzled', 'punctuation', 'english']).nullable(),
         })
         .optional(),
+    /** Beyond the contract's fields: the two readings Linli asked the owner to choose between (the first is `intent`). */
+    clarify: z.array(z.string()).optional(),
     /** Beyond the contract's fields: what the message names (phones, times, money, place, surname). */
     entities: z
         .object({
@@ -97,4 +99,6 @@ export interface Understanding {
     signals: Signal[];
     /** The owner says Linli's answer did not help. */
     unhelpful: boolean;
+    /** Two readings too close to guess between (the first is `intent`, the most likely): Linli asks which. */
+    clarify: [string, string] | null;
 }

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
 import { Lexicon } from '../../bot/nlu/Lexicon';
+import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
+import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
 import { normalizeText } from '../../bot/nlu/normalizeText';
 import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
 import { Tokenizer } from '../../bot/nlu/Tokenizer';
@@ -25,13 +28,22 @@ const { values } = parseArgs({
         top: { type: 'string', default: '25' },
         // Prints every misread sentence with what the classifier alone guessed.
         misses: { type: 'boolean', default: false },
+        // Reads with the classifier and lexicons alone, without the knowledge match and the estate's words.
+        'no-evidence': { type: 'boolean', default: false },
     },
 });
 const FOLDS = Number(values.folds);
 const TOP = Number(values.top);
 
 const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
-const features = new FeatureExtractor(new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt')));
+const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
+const features = new FeatureExtractor(tokenizer);
+// The knowledge entries are not training data: the retriever's match is an outside signal, as at run time.
+const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, KnowledgeBase.fromDirectory(knowledgeDir).entries, tokenizer);
+const evidence = values['no-evidence']
+    ? undefined
+    : ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
+let clarified = 0;
 const lexicon = Lexicon.fromFile(join(knowledgeDir, 'lexicons.json'));
 const utterances = loadTrainingUtterances(knowledgeDir).map((u) => {
     const text = normalizeText(u.text);
@@ -61,10 +73,11 @@ for (let k = 0; k < FOLDS; k++) {
     const train = utterances.filter((_, i) => fold[i] !== k);
     const test = utterances.filter((_, i) => fold[i] === k);
     const classifier = new SoftmaxClassifier(train.map((u) => ({ label: u.label, features: u.features })));
-    const recognizer = new NluRecognizer(classifier, features, lexicon);
+    const recognizer = new NluRecognizer(classifier, features, lexicon, evidence);
     const result = { intent: 0, sub: 0, subTotal: 0, total: test.length };
     for (const u of test) {
         const read = recognizer.recognize(u.text);
+        if (read.clarify) clarified++;
         const [intent, sub = null] = u.label.split('/');
         const got = read.sub ? `${read.intent}/${read.sub}` : read.intent;
         if (read.intent === intent) result.intent++;
@@ -98,6 +111,7 @@ console.log(
         `intent ${(100 * mean((r) => r.intent / r.total)).toFixed(1)} %  sub ${(100 * mean((r) => (r.subTotal ? r.sub / r.subTotal : 1))).toFixed(1)} %  ` +
         `(${Math.round(performance.now() - started)} ms)`,
 );
+console.log(`  asked to clarify (intent counted as the most likely reading): ${pct(clarified, utterances.length)} of ${utterances.length}`);
 for (const [source, r] of Object.entries(bySource)) if (r.total > 0) console.log(`  intent on ${source}: ${pct(r.right, r.total)} of ${r.total}`);
 console.log(`\nconfusions (expected → read), most frequent first:`);
 for (const [pair, count] of [...confusions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${String(count).padStart(4)}  ${pair}`);
