@@ -62,7 +62,7 @@ export class Linli {
     readonly dialog: MainDialog;
     readonly reader: TurnReader;
     private readonly references: ConversationReferences;
-    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation'>;
+    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation' | 'shapes'>;
     readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
@@ -138,7 +138,7 @@ export class Linli {
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         this.dialog = buildMainDialog({ content, tickets: this.tickets, handoffs: this.handoffs, references: this.references, entities: this.entities, clock, logger });
-        this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation };
+        this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation, shapes: content.shapes };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,

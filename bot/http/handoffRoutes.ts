@@ -44,11 +44,14 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     };
     const view = async (h: Handoff) => {
         const lastMessages = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES);
+        // What the owner last said: while a handoff waits Linli acknowledges every message, and its own line tells the
+        // agent nothing.
+        const lastFromOwner = lastMessages.findLast((e) => e.from === 'owner');
         return {
             ...h,
             reference: undefined,
             waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
-            lastMessage: lastMessages.at(-1)?.text ?? null,
+            lastMessage: lastFromOwner?.text ?? lastMessages.at(-1)?.text ?? null,
             lastMessages,
         };
     };

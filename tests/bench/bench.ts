@@ -16,10 +16,12 @@ import { loadConfig, testRedisUrl } from '../../bot/config';
 import { KnowledgeBase } from '../../bot/knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../../bot/knowledge/KnowledgeService';
+import { MessageShapeReader } from '../../bot/nlu/MessageShape';
 import { Phrasebook } from '../../bot/Phrasebook';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { EntityExtractor } from '../../bot/nlu/EntityExtractor';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
 import { Tokenizer } from '../../bot/nlu/Tokenizer';
 import { MODEL_FILE } from '../../bot/nlu/trainModel';
 import { PROJECT_ROOT } from '../../bot/paths';
@@ -207,16 +209,20 @@ function row(name: string, f: Figures): string {
 function understandingCost(): { p50: number; p99: number } {
     const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
     const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
-    const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
     const base = KnowledgeBase.fromDirectory(knowledgeDir);
+    const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, base.entries, tokenizer);
+    const evidence = ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
+    const recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE, evidence);
     const phrasebook = Phrasebook.fromFile(join(PROJECT_ROOT, 'scripts', 'phrases.json'), base.estate);
-    const knowledge = new KnowledgeService(base, new KnowledgeRetriever({ entries: base.entries, tokenizer, minScore: 30 }), phrasebook);
+    const knowledge = new KnowledgeService(base, retriever, phrasebook);
     const entities = new EntityExtractor();
+    const shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
     entities.warm();
     const samples: number[] = [];
     for (let i = 0; i < 3000; i++) {
         const text = normalizeText(MESSAGES[i % MESSAGES.length] ?? '');
         const started = performance.now();
+        shapes.read(text);
         const understanding = recognizer.recognize(text);
         if (understanding.intent === 'faq' || understanding.intent === 'fee_arrears') knowledge.lookup(text);
         entities.extract(text);
