@@ -11,6 +11,8 @@ import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
+import type { Config } from './config';
+import { mountWebChat, type WebChatOptions } from './composition/WebChat';
 
 export interface ServerDeps {
     linli: Linli;
@@ -22,6 +24,9 @@ export interface ServerDeps {
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
     trustProxy?: boolean;
+    /** With the config, the web channel is mounted (Direct Line and /chat/token), or its absence said. */
+    config?: Config;
+    webChat?: WebChatOptions;
 }
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
@@ -113,6 +118,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
     registerAgentConsoleRoutes(server, auth);
     registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
+    if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);
 
     return server;
 }
