@@ -8,7 +8,7 @@ import { JsonBodyReader, OWNER_BODY_BYTES } from '../../bot/http/JsonBodyReader'
 import type { Logger } from '../../bot/logger';
 import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
 import { OwnerContact } from '../../bot/tickets/OwnerContact';
-import { sequenceOf, type WebConversation } from '../../bot/webchat/ConversationLog';
+import type { WebConversation } from '../../bot/webchat/ConversationLog';
 import type { Claims, DirectLineTokens } from './DirectLineTokens';
 import { readUpload, UploadRefused } from './UploadReader';
 import type { WebConversations } from './WebConversations';
@@ -137,7 +137,7 @@ export class DirectLineRoutes {
     };
 
     private guard(route: (req: Request, res: Response) => Promise<void>): RequestHandler {
-        return async (req: Request, res: Response, next: Next) => {
+        return async (req: Request, res: Response) => {
             try {
                 await route(req, res);
             } catch (error) {
@@ -146,7 +146,6 @@ export class DirectLineRoutes {
                 res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
                 sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');
             }
-            next();
         };
     }
 
@@ -304,4 +303,3 @@ function clean(posted: z.infer<typeof PostedActivity>): Partial<Activity> {
     };
 }
 
-export { sequenceOf };

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { sendError } from '../../../bot/http/apiErrors';
-import type { ClientAddress } from '../../../bot/http/ClientAddress';
-import { JsonBodyReader } from '../../../bot/http/JsonBodyReader';
-import type { RateLimiter } from '../../../bot/http/RateLimiter';
-import { StorageUnavailableError } from '../../../bot/storage/StorageUnavailableError';
-import type { DirectLineTokens } from '../../directline/DirectLineTokens';
-import { resumeKeyHash, resumeKeyMatches, type WebConversations } from '../../directline/WebConversations';
+import { sendError } from '../../bot/http/apiErrors';
+import type { ClientAddress } from '../../bot/http/ClientAddress';
+import { JsonBodyReader } from '../../bot/http/JsonBodyReader';
+import type { RateLimiter } from '../../bot/http/RateLimiter';
+import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
+import type { DirectLineTokens } from './DirectLineTokens';
+import { resumeKeyHash, resumeKeyMatches, type WebConversations } from './WebConversations';
 
 /** The page's resume key: sent only to /chat (the page and its token route), never readable by scripts. */
 export const RESUME_COOKIE = 'linli_chat_resume';
@@ -41,7 +41,7 @@ export function registerChatTokenRoute(server: Server, deps: ChatTokenDeps): voi
             next(false);
         },
         new JsonBodyReader(1024).handler,
-        async (req: Request, res: Response, next: Next) => {
+        async (req: Request, res: Response) => {
             try {
                 await answer(req, res, deps);
             } catch (error) {
@@ -49,7 +49,6 @@ export function registerChatTokenRoute(server: Server, deps: ChatTokenDeps): voi
                 res.setHeader('Retry-After', '5');
                 sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');
             }
-            next();
         },
     );
 }
