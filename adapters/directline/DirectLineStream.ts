@@ -35,7 +35,11 @@ export class DirectLineStream {
     attach(server: HttpServer): void {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
             const match = STREAM_PATH.exec(req.url ?? '');
-            if (!match) return;
+            if (!match) {
+                // Nobody else takes upgrades: a socket left unanswered would hang until the client gives up.
+                if (server.listenerCount('upgrade') === 1) socket.destroy();
+                return;
+            }
             socket.on('error', () => socket.destroy());
             void this.upgrade(req, socket, head, decodeURIComponent(match[1] ?? ''));
         });

@@ -32,6 +32,8 @@ export interface StoreOverrides {
     ticketStore?: TicketStore;
     /** The live feed for agents; otherwise over Redis pub/sub when REDIS_URL is set, in-process if not. */
     feed?: HandoffFeed;
+    /** Web chat's conversations (tests give one that fails). */
+    conversationLog?: ConversationLog;
 }
 
 /**
@@ -81,9 +83,11 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
-        const conversationLog = redis
+        const conversationLog =
+            overrides.conversationLog ??
+            (redis
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
-            : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS);
+            : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
         return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, conversationLog, redis);
     }
 

@@ -10,7 +10,7 @@ const conversation = (): WebConversation => ({
     createdAt: '2026-12-01T00:00:00.000Z',
 });
 
-const message = (text: string) => ({ type: 'message', text, from: { id: 'o', role: 'user' } });
+const message = (text: string) => ({ type: 'message', text, from: { id: 'o', name: '', role: 'user' } });
 
 /** Waits until a push arrives (a Redis subscriber may still be subscribing when a test starts). */
 async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
@@ -93,7 +93,7 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         const elsewhere: ActivityPush[] = [];
         const stop = log.listen(c.id, (push) => heard.push(push));
         log.listen(other.id, (push) => elsewhere.push(push));
-        const typing = { type: 'typing', from: { id: 'linli', role: 'bot' } };
+        const typing = { type: 'typing', from: { id: 'linli', name: '', role: 'bot' } };
         // Typing again until the first push arrives: a subscriber may still be subscribing.
         for (let i = 0; i < 100 && heard.length === 0; i++) {
             await log.pushTransient(c.id, typing);
