@@ -25,13 +25,16 @@ export type Verdict = { ok: true; claims: Claims } | { ok: false; status: 401 | 
  */
 export class DirectLineTokens {
     private readonly key: Buffer;
+    /** The secret's digest, compared against each bearer's (equal lengths, so timingSafeEqual applies). */
+    private readonly secretDigest: Buffer;
 
     constructor(
-        private readonly secret: string,
+        secret: string,
         private readonly now: () => number = Date.now,
     ) {
         // A key of its own, so a token's signature never reveals anything about the secret sent by the estate's server.
         this.key = createHmac('sha256', secret).update('linli direct line tokens').digest();
+        this.secretDigest = createHmac('sha256', this.key).update(secret).digest();
     }
 
     issue(kind: 't' | 's', conversationId: string, ownerId: string): { token: string; expiresIn: number } {
@@ -43,9 +46,7 @@ export class DirectLineTokens {
 
     /** Whether `bearer` is the site secret itself (compared in constant time). */
     isSecret(bearer: string): boolean {
-        const a = createHmac('sha256', this.key).update(bearer).digest();
-        const b = createHmac('sha256', this.key).update(this.secret).digest();
-        return timingSafeEqual(a, b);
+        return timingSafeEqual(createHmac('sha256', this.key).update(bearer).digest(), this.secretDigest);
     }
 
     /** 403 for anything signed wrongly or expired, or of the other kind; 401 only for what is not a credential at all. */
