@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentApi } from '../helpers/agentApi';
 import { activities, dl, isBotMessage, openConversation, post, SECRET, StreamSocket, upgradeStatus, type OpenedConversation } from '../helpers/directLine';
-import { startTestServer, type TestServer } from '../helpers/testServer';
+import { say, startTestServer, type TestServer } from '../helpers/testServer';
 
 const STAFF = 'alice-token-0123456789';
 /** Moved forward by tests that need a token to expire (no waiting 30 minutes). */
@@ -62,6 +62,13 @@ describe('Direct Line 3.0: credentials', () => {
         skewMs += 1801 * 1000;
         expect((await dl(url, 'POST', '/tokens/refresh', stale, {})).status).toBe(403);
         expect((await dl(url, 'GET', `/conversations/${c.conversationId}/activities`, stale)).status).toBe(403);
+    });
+
+    it('refuses channel webchat on /api/messages, where anyone could claim a web owner\'s id', async () => {
+        const c = await openConversation(url, { id: 'estate-user-77' });
+        const spoofed = await say(url, '我的报修怎么样了', { channelId: 'webchat', userId: 'estate-user-77', conversationId: c.conversationId });
+        expect(spoofed.status).toBe(400);
+        expect((await say(url, '您好', { channelId: 'emulator', conversationId: 'emulator-still-fine' })).status).toBe(200);
     });
 
     it('answers CORS preflights for the allowed origins only', async () => {
