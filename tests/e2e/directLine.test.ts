@@ -210,6 +210,21 @@ describe('Direct Line 3.0: conversations and activities', () => {
         socket.close();
     });
 
+    it('delivers staff payment reminders to a web owner, now or scheduled (no serviceUrl is needed on this channel)', async () => {
+        const c = await openConversation(url);
+        const socket = await StreamSocket.open(c.streamUrl);
+        await post(url, c, { type: 'message', text: '你好' });
+        const before = (await activities(url, c)).activities.filter(isBotMessage).length;
+        const staff = new AgentApi(url, STAFF);
+        const now = await staff.call('POST', '/api/reminders/payment', { channelId: 'webchat', conversationId: c.conversationId, dueDate: '2026-12-31' });
+        expect(now.status).toBe(202);
+        await socket.waitFor((a) => isBotMessage(a) && a.text !== undefined && /12月31日|2026-12-31|缴/.test(a.text) && !a.replyToId);
+        expect((await activities(url, c)).activities.filter(isBotMessage).length).toBe(before + 1);
+        const later = await staff.call('POST', '/api/reminders/payment', { channelId: 'webchat', conversationId: c.conversationId, dueDate: '2026-12-31', remindAt: '2026-12-30T10:00:00+08:00' });
+        expect(later.status).toBe(202);
+        socket.close();
+    });
+
     it('takes an image up to 5 MB as the owner\'s message with an attachment agents can open; other types 415', async () => {
         const c = await openConversation(url);
         const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(5 * 1024 * 1024 - 4, 1)]);
