@@ -43,7 +43,12 @@ export class DirectLineStream {
             socket.on('error', () => socket.destroy());
             void this.upgrade(req, socket, head, decodeURIComponent(match[1] ?? ''));
         });
-        server.on('close', () => this.close());
+        // server.close() waits for every connection to end, and a stream never ends by itself: close them first.
+        const closeServer = server.close.bind(server);
+        server.close = (callback?: (error?: Error) => void) => {
+            this.close();
+            return closeServer(callback);
+        };
     }
 
     close(): void {
