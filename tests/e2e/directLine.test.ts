@@ -176,6 +176,21 @@ describe('Direct Line 3.0: conversations and activities', () => {
         two.close();
     });
 
+    it('holds at most 5 sockets a conversation: a sixth closes the oldest, and the rest still hear every push', async () => {
+        const c = await openConversation(url);
+        const sockets: StreamSocket[] = [];
+        for (let i = 0; i < 6; i++) {
+            const reconnect = await dl(url, 'GET', `/conversations/${c.conversationId}`, c.token);
+            sockets.push(await StreamSocket.open(String(reconnect.json.streamUrl)));
+        }
+        const deadline = Date.now() + 2000;
+        while (!sockets[0]!.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(sockets.map((s) => s.closed)).toEqual([true, false, false, false, false, false]);
+        const posted = await post(url, c, { type: 'message', text: '你好' });
+        for (const socket of sockets.slice(1)) await socket.waitFor((a) => a.id === posted.json.id);
+        for (const socket of sockets) socket.close();
+    });
+
     it('a post before the socket opens still reaches the socket, from the conversation\'s start', async () => {
         const c = await openConversation(url);
         const posted = await post(url, c, { type: 'message', text: '你好' });
