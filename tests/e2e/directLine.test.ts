@@ -208,6 +208,7 @@ describe('Direct Line 3.0: conversations and activities', () => {
         expect(await upgradeStatus(base)).toBe(401);
         expect(await upgradeStatus(`${base}?t=forged.token`)).toBe(403);
         expect(await upgradeStatus(`${base}?${b.streamUrl.split('?')[1]}`)).toBe(403);
+        expect(await upgradeStatus(`${url.replace('http', 'ws')}/somewhere/else`)).toBe(404);
         skewMs += 61_000;
         expect(await upgradeStatus(a.streamUrl)).toBe(403);
     });
