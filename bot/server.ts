@@ -16,6 +16,8 @@ import { StorageUnavailableError } from './storage/StorageUnavailableError';
 
 /** Redis reconnects within ~2 s (its retry strategy); a few seconds is an honest wait before trying again. */
 const STORE_RETRY_AFTER_SECONDS = 5;
+import type { Config } from './config';
+import { mountWebChat, type WebChatOptions } from './composition/WebChat';
 
 export interface ServerDeps {
     linli: Linli;
@@ -27,6 +29,9 @@ export interface ServerDeps {
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
     trustProxy?: boolean;
+    /** With the config, the web channel is mounted (Direct Line and /chat/token), or its absence said. */
+    config?: Config;
+    webChat?: WebChatOptions;
 }
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
@@ -83,6 +88,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
                 sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
                 return;
             }
+            // A channel Linli serves itself (web chat) is spoken only there, where the owner's id is the token's: on this
+            // open endpoint anyone could claim a web owner's id and read their tickets.
+            if (linli.ownerChannels.servesItself(parsed.data.channelId)) {
+                linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
+                sendError(res, 400, 'channel_served_here', `channel ${parsed.data.channelId} is served by Linli's own Direct Line (/v3/directline), not here`);
+                return;
+            }
             // Before the adapter: nothing is sent to (nor waited on) an address the client chose.
             const refused = parsed.data.serviceUrl ? linli.serviceUrls.refusal(parsed.data.serviceUrl) : null;
             if (refused) {
@@ -127,6 +139,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     registerAgentConsoleRoutes(server, auth);
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
+    if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);
 
     return server;
 }

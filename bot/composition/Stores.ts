@@ -2,6 +2,8 @@ import type { RehearsalStore } from '../rehearsal/RehearsalStore';
 import { openRehearsalStore } from '../../adapters/rehearsals/openRehearsalStore';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { RedisConversationLog } from '../../adapters/directline/RedisConversationLog';
+import { SqliteConversationLog } from '../../adapters/directline/SqliteConversationLog';
 import { InProcessTurnLock } from '../../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../../adapters/locks/RedisTurnLock';
 import { RedisHandoffStore } from '../../adapters/handoffs/RedisHandoffStore';
@@ -23,6 +25,7 @@ import type { ReminderStore } from '../proactive/ReminderStore';
 import { conversationTtl, type PingableStorage } from '../storage/PingableStorage';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { TranscriptStore } from '../transcripts/TranscriptStore';
+import type { ConversationLog } from '../webchat/ConversationLog';
 
 /** Stores given instead of the ones the config names (tests). */
 export interface StoreOverrides {
@@ -31,6 +34,8 @@ export interface StoreOverrides {
     ticketStore?: TicketStore;
     /** The live feed for agents; otherwise over Redis pub/sub when REDIS_URL is set, in-process if not. */
     feed?: HandoffFeed;
+    /** Web chat's conversations (tests give one that fails). */
+    conversationLog?: ConversationLog;
 }
 
 /**
@@ -47,6 +52,8 @@ export class Stores {
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
         readonly rehearsals: RehearsalStore,
+        /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
+        readonly conversationLog: ConversationLog,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -79,7 +86,12 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, openRehearsalStore(redis, config), redis);
+        const conversationLog =
+            overrides.conversationLog ??
+            (redis
+            ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
+            : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, openRehearsalStore(redis, config), conversationLog, redis);
     }
 
     async close(): Promise<void> {
@@ -90,6 +102,7 @@ export class Stores {
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
         this.rehearsals.close?.();
+        await this.conversationLog.close();
         this.redis?.disconnect();
     }
 }
