@@ -1,3 +1,5 @@
+import { mulberry32, shuffle } from './seededShuffle';
+
 /**
  * Multinomial logistic regression over sparse binary features (each scaled by 1/√n so long and short messages weigh
  * alike), trained by SGD. Deterministic: examples are visited in an order fixed by a seeded generator, so the same
@@ -149,23 +151,5 @@ export class SoftmaxClassifier {
         }
         for (let c = 0; c < k; c++) out[c]! /= sum;
         return out;
-    }
-}
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-function shuffle<T>(items: T[], random: () => number): void {
-    for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [items[i], items[j]] = [items[j]!, items[i]!];
     }
 }

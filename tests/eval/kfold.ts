@@ -11,6 +11,7 @@ import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
 import { Tokenizer } from '../../bot/nlu/Tokenizer';
 import { loadTrainingUtterances } from '../../bot/nlu/TrainingData';
 import { PROJECT_ROOT } from '../../bot/paths';
+import { mulberry32, shuffle } from '../../bot/nlu/seededShuffle';
 
 /**
  * `npm run kfold`: k-fold cross-validation of the intent model on its own training data (both utterance files).
@@ -132,22 +133,4 @@ function overrideCause(signals: string[], intent: string): string {
 
 function pct(part: number, whole: number): string {
     return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
-}
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-function shuffle<T>(items: T[], random: () => number): void {
-    for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [items[i], items[j]] = [items[j]!, items[i]!];
-    }
 }
