@@ -39,6 +39,8 @@ import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
 import { OwnerChannel, type ProactiveAdapter } from './channels/OwnerChannel';
 import { BOT_FRAMEWORK_CHANNEL_IDS, OwnerChannelRegistry } from './channels/OwnerChannelRegistry';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
+import type { ContinueConversation } from './proactive/reachOwner';
+import type { ExpiringKeys } from './storage/ExpiringKeys';
 
 
 export interface LinliOptions extends StoreOverrides {
@@ -76,10 +78,15 @@ export class Linli {
     private readonly router: HandoffRoutingMiddleware;
     /** The ways back to owners by channelId, filled as channels attach; every proactive message is sent through it. */
     readonly ownerChannels = new OwnerChannelRegistry();
-    private readonly phrasebook: Phrasebook;
+    /** Channels reached without a Bot Framework serviceUrl (they gave their own way back when attached). */
+    private readonly ownAddressChannels = new Set<string>();
+    /** Every line Linli says outside the flows (channels say theirs from it too). */
+    readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly stores: Stores;
+    /** Short-lived shared keys (markers, cached tokens) for channels that need them. */
+    readonly expiringKeys: ExpiringKeys;
     /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
     readonly serviceUrls: ServiceUrlPolicy;
 
@@ -94,6 +101,7 @@ export class Linli {
         this.metrics = options.metrics ?? new Metrics();
         this.storage = stores.storage;
         this.lock = stores.lock;
+        this.expiringKeys = stores.expiringKeys;
 
         const content = new Content();
         const clock = options.clock ?? (() => new Date());
@@ -152,18 +160,20 @@ export class Linli {
 
     /**
      * Installs the turn pipeline on a channel adapter (order matters: outermost first) and registers the adapter as
-     * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default.
+     * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default. A channel
+     * that is not reached through the Bot Framework connector (no serviceUrl) gives its own way back, `ownWayBack`.
      */
-    attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[]): T {
+    attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[], ownWayBack?: ContinueConversation): T {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
         adapter.use(new TypingIndicatorMiddleware(this.logger));
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);
-        const channel = this.ownerChannelOf(adapter).continueConversation;
+        const channel = ownWayBack ?? this.ownerChannelOf(adapter).continueConversation;
         if (channelIds) {
             this.ownerChannels.register(channelIds, channel);
+            if (ownWayBack) for (const id of channelIds) this.ownAddressChannels.add(id);
         } else {
             this.ownerChannels.register(BOT_FRAMEWORK_CHANNEL_IDS, channel);
             this.ownerChannels.registerDefault(channel);
@@ -205,7 +215,8 @@ export class Linli {
             localDay: (at) => this.calendar.localDay(at),
             store: this.reminderStore,
             newId: () => `R-${randomUUID()}`,
-            addressRefusal: (serviceUrl) => this.serviceUrls.refusal(serviceUrl),
+            // Channels with their own way back (WeChat) have no serviceUrl to check.
+            addressRefusal: (reference) => (reference.channelId && this.ownAddressChannels.has(reference.channelId) ? null : this.serviceUrls.refusal(reference.serviceUrl)),
         });
     }
 

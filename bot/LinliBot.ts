@@ -36,7 +36,9 @@ export class LinliBot extends ActivityHandlerBase {
 
     /** Called only when someone other than the bot joined (ActivityHandlerBase filters the bot out). */
     protected override async onMembersAddedActivity(_membersAdded: ChannelAccount[], context: TurnContext): Promise<void> {
-        await context.sendActivity(this.deps.phrasebook.say('welcome'));
+        // In the owner's register when Linli knows them (someone who follows a WeChat account again, say).
+        const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+        await context.sendActivity(this.deps.phrasebook.say('welcome', persona));
     }
 
     override async run(context: TurnContext): Promise<void> {

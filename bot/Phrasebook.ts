@@ -53,6 +53,12 @@ export const PhraseKeys = z.enum([
     'ticket_not_recorded',
     'ticket_kept_storage_down',
     'emergency_no_ticket',
+    // WeChat: what Linli says to a message it can not read as text, and to photos and locations.
+    'wechat_voice_unrecognised',
+    'wechat_image_received',
+    'wechat_image_no_ticket',
+    'wechat_location',
+    'wechat_unsupported',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

@@ -1,5 +1,5 @@
 import type { CloudAdapter } from 'botbuilder';
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Linli } from './Linli';
 import type { Logger } from './logger';
 import { ActivityBody } from './http/ActivityBody';
@@ -11,6 +11,8 @@ import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
+import { RawBodyReader } from './http/RawBodyReader';
+import type { WebhookChannel } from './channels/WebhookChannel';
 
 export interface ServerDeps {
     linli: Linli;
@@ -22,7 +24,16 @@ export interface ServerDeps {
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
     trustProxy?: boolean;
+    /** The WeChat Official Account channel (/api/wechat), when configured. */
+    wechat?: WebhookChannel;
 }
+
+/** WeChat's messages are a few hundred bytes of XML; 64 KiB is far beyond any of them. */
+const WECHAT_BODY_BYTES = 64 * 1024;
+const keepRawBody = (body: Buffer, req: Request, _res: Response, next: Next): void => {
+    req.body = body;
+    next();
+};
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
 const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
@@ -81,6 +92,11 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         },
     );
 
+    if (deps.wechat) {
+        server.get('/api/wechat', deps.wechat.verify);
+        server.post('/api/wechat', new RawBodyReader(WECHAT_BODY_BYTES, ['text/xml', 'application/xml'], keepRawBody).handler, deps.wechat.receive);
+    }
+
     server.get('/healthz', async (_req: Request, res: Response) => {
         res.json({ status: 'ok' });
     });
@@ -112,7 +128,15 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);
-    registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
+    registerHandoffRoutes(server, {
+        handoffs: linli.handoffs,
+        feed: linli.feed,
+        suggestions: linli.suggestions,
+        auth,
+        logger,
+        clock: linli.clock,
+        channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
+    });
 
     return server;
 }

@@ -8,6 +8,9 @@ import { RedisReminderStore } from '../../adapters/reminders/RedisReminderStore'
 import { SqliteReminderStore } from '../../adapters/reminders/SqliteReminderStore';
 import { RedisStorage } from '../../adapters/storage/RedisStorage';
 import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
+import { RedisExpiringKeys } from '../../adapters/storage/RedisExpiringKeys';
+import { SqliteExpiringKeys } from '../../adapters/storage/SqliteExpiringKeys';
+import type { ExpiringKeys } from '../storage/ExpiringKeys';
 import { RedisTicketStore } from '../../adapters/tickets/RedisTicketStore';
 import { SqliteTicketStore } from '../../adapters/tickets/SqliteTicketStore';
 import { RedisTranscriptStore } from '../../adapters/transcripts/RedisTranscriptStore';
@@ -29,6 +32,8 @@ export interface StoreOverrides {
     ticketStore?: TicketStore;
     /** The live feed for agents; otherwise over Redis pub/sub when REDIS_URL is set, in-process if not. */
     feed?: HandoffFeed;
+    /** Markers and short-lived values (WeChat retries, access token, customer-service windows). */
+    expiringKeys?: ExpiringKeys;
 }
 
 /**
@@ -44,6 +49,7 @@ export class Stores {
         readonly transcripts: TranscriptStore,
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
+        readonly expiringKeys: ExpiringKeys,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -76,7 +82,8 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, redis);
+        const expiringKeys = overrides.expiringKeys ?? (redis ? new RedisExpiringKeys(redis, config.REDIS_KEY_PREFIX) : new SqliteExpiringKeys(join(config.DATA_DIR, 'keys.sqlite')));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, redis);
     }
 
     async close(): Promise<void> {
@@ -86,6 +93,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
         this.redis?.disconnect();
     }
 }

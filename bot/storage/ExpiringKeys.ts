@@ -1,0 +1,12 @@
+/**
+ * Short-lived keys shared by every instance: markers set once (a WeChat retry, a token fetch), values kept for a
+ * while (a cached access token, a customer-service window). Redis SET NX PX, or its SQLite equivalent.
+ * Failures are StorageUnavailableError.
+ */
+export interface ExpiringKeys {
+    /** Sets `key` only if it is absent or expired; true when this call set it (atomic across instances). */
+    claim(key: string, value: string, ttlMs: number): Promise<boolean>;
+    set(key: string, value: string, ttlMs: number): Promise<void>;
+    get(key: string): Promise<string | null>;
+    delete(key: string): Promise<void>;
+}
