@@ -25,6 +25,14 @@ export class RedisExpiringKeys implements ExpiringKeys {
         return guarded('key read', () => this.redis.get(this.key(key)));
     }
 
+    async increment(key: string, by: number, ttlMs: number): Promise<number> {
+        const full = this.key(key);
+        const results = await guarded('key increment', () => this.redis.multi().incrby(full, by).pexpire(full, Math.max(1, Math.round(ttlMs))).exec());
+        const [error, sum] = results?.[0] ?? [new Error('no answer'), null];
+        if (error) throw error;
+        return Number(sum);
+    }
+
     async delete(key: string): Promise<void> {
         await guarded('key delete', () => this.redis.del(this.key(key)));
     }

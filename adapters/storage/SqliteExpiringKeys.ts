@@ -44,6 +44,22 @@ export class SqliteExpiringKeys implements ExpiringKeys {
         return row?.value ?? null;
     }
 
+    async increment(key: string, by: number, ttlMs: number): Promise<number> {
+        const now = this.now();
+        const row = await guarded('key increment', () =>
+            this.sql
+                .get(
+                    `INSERT INTO expiring_keys (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET
+                       value = CASE WHEN expiring_keys.expires_at <= ? THEN excluded.value ELSE CAST(expiring_keys.value AS INTEGER) + ? END,
+                       expires_at = CASE WHEN expiring_keys.expires_at <= ? THEN excluded.expires_at ELSE expiring_keys.expires_at END
+                     RETURNING value`,
+                )
+                .get(key, String(by), now + ttlMs, now, by, now) as { value: string | number },
+        );
+        this.swept(now);
+        return Number(row.value);
+    }
+
     async delete(key: string): Promise<void> {
         await guarded('key delete', () => this.sql.get('DELETE FROM expiring_keys WHERE key = ?').run(key));
     }

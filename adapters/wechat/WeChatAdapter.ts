@@ -130,11 +130,13 @@ export class WeChatAdapter extends BotAdapter {
         const openid = openidOf(conversationId);
         for (const text of texts) {
             if (await this.passiveOnly()) throw new WeChatSendError('the account has no customer-service API (48001): passive replies only');
-            const refused = await this.deps.window.refusal(openid);
-            if (refused) throw new OutsideWindowError(conversationId, refused);
+            const taken = await this.deps.window.take(openid);
+            if ('refused' in taken) throw new OutsideWindowError(conversationId, taken.refused);
             try {
                 await this.deps.api.sendText(openid, text);
             } catch (error) {
+                // Not sent, so not counted.
+                await taken.giveBack().catch(() => undefined);
                 if (!(error instanceof WeChatApiError)) throw error;
                 const unreachable = UNREACHABLE_ERRORS.get(error.errcode);
                 if (unreachable) {
@@ -147,7 +149,6 @@ export class WeChatAdapter extends BotAdapter {
                 }
                 throw new WeChatSendError(error.message, error);
             }
-            await this.deps.window.spend(openid);
         }
     }
 }

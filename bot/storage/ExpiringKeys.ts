@@ -8,5 +8,8 @@ export interface ExpiringKeys {
     claim(key: string, value: string, ttlMs: number): Promise<boolean>;
     set(key: string, value: string, ttlMs: number): Promise<void>;
     get(key: string): Promise<string | null>;
+    /** Adds `by` to the number at `key` (0 when absent or expired) and returns the sum, atomically; the key lives `ttlMs`
+     * from the first increment (Redis: from the latest — callers use a key per window, so either is fine). */
+    increment(key: string, by: number, ttlMs: number): Promise<number>;
     delete(key: string): Promise<void>;
 }
