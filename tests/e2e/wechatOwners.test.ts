@@ -116,6 +116,19 @@ describe('WeChat message types', () => {
     });
 });
 
+describe('WeChat suggested actions', () => {
+    it('are offered as numbered choices, and "1"/"2" are understood as the choice', async () => {
+        const openid = newOwner();
+        const offered = await send(openid, '物业费怎么交？发个链接呗😂');
+        const menu = /\n1\. (.+)\n2\. (.+)$/.exec(offered.reply?.Content ?? '');
+        expect(menu, offered.reply?.Content).not.toBeNull();
+        const direct = await send(newOwner(), `${menu![2]}😂`);
+        const chosen = await send(openid, '２');
+        expect(chosen.reply?.Content?.split('\n')[0]).toBe(direct.reply?.Content?.split('\n')[0]);
+        expect(says(chosen.reply?.Content, 'not_understood')).toBe(false);
+    });
+});
+
 describe('WeChat owners and agents: the customer-service window', () => {
     it('counts the window down, reports it on the queue, refuses past it with 409, and opens it again when the owner writes', async () => {
         const openid = newOwner();
