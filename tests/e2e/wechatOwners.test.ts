@@ -178,6 +178,29 @@ describe('WeChat owners and agents: the customer-service window', () => {
         expect(reminder).toMatchObject({ status: 409, json: { error: 'outside_window' } });
     });
 
+    it('a follow-up visit reaches a WeChat owner inside the window, and is recorded as blocked outside it', async () => {
+        const ticketFor = async (openid: string) => {
+            await send(openid, '楼道的灯坏了好几天没人修，太不像话了');
+            await send(openid, '对');
+            await send(openid, '4号楼');
+            const done = await send(openid, '13812345678');
+            const id = /TS-\d{8}-\d{4}/.exec(done.reply?.Content ?? '')?.[0];
+            expect(id, done.reply?.Content).toBeDefined();
+            await agent.call('PATCH', `/api/tickets/${id}`, { status: 'in_progress' });
+            await agent.call('PATCH', `/api/tickets/${id}`, { status: 'replied', followUp: { dueAt: new Date(Date.now() - 60_000).toISOString() } });
+            return id!;
+        };
+        const reachable = newOwner();
+        const blocked = newOwner();
+        const [open, closed] = [await ticketFor(reachable), await ticketFor(blocked)];
+        await event(blocked, { Event: 'unsubscribe', EventKey: '' });
+        await server.linli.followUps().tick();
+        expect(standIn.to(reachable).join('\n')).toContain(open);
+        expect(standIn.to(blocked)).toEqual([]);
+        const history = JSON.stringify((await agent.call('GET', `/api/tickets/${closed}`)).json);
+        expect(history).toContain('blocked by the channel');
+    });
+
     it('a refused access token is refreshed once with force_refresh and the message sent', async () => {
         const openid = newOwner();
         await send(openid, '转人工');
