@@ -59,6 +59,8 @@ export const PhraseKeys = z.enum([
     'wechat_image_no_ticket',
     'wechat_location',
     'wechat_unsupported',
+    // A flow offers the place an owner gave before instead of asking it again.
+    'place_offer',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

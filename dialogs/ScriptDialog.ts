@@ -39,6 +39,8 @@ interface FlowValues {
     flowVersion?: string;
     /** Names this run of the flow (dialogRunId), kept in dialog state from its first turn: part of the ticket's idempotency key. */
     instanceId?: string;
+    /** A place the owner gave in an earlier flow, offered rather than asked ("还是5号楼2单元1502吗？"). */
+    offered?: { building?: string; unit?: string; room?: string; location: string };
 }
 
 export interface ScriptDialogDeps {
@@ -137,7 +139,9 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         values.name = owner.name;
         const address = entities?.address ?? null;
         if (address) Object.assign(values, address, { location: describePlace(address) });
-        else if (owner.building) Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: describePlace(owner) });
+        else if (owner.building && channelGaveBuilding(step.context)) Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: describePlace(owner) });
+        // Remembered from an earlier report (not from the channel): it may be somewhere else this time, so it is offered.
+        else if (owner.building) values.offered = { ...compact({ building: owner.building, unit: owner.unit, room: owner.room }), location: describePlace(owner) };
         const persona = this.persona(step.context);
         const empathise = this.lines('empathise');
         const clarify = this.lines('clarify');
@@ -168,15 +172,21 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     }
 
     private async askSlotStep(step: WaterfallStepContext, listen: Extract<FlowStep, { purpose: 'listen' }>, promptId: string): Promise<DialogTurnResult> {
-        if (this.values(step)[listen.slot]) return step.next();
+        const values = this.values(step);
+        if (values[listen.slot]) return step.next();
         const persona = this.persona(step.context);
-        return step.prompt(promptId, { prompt: this.say(listen.say, persona), retryPrompt: this.say(listen.reask, persona) });
+        const offered = listen.slot === 'location' ? values.offered : undefined;
+        const prompt = offered ? this.deps.phrasebook.say('place_offer', persona, { place: offered.location }) : this.say(listen.say, persona);
+        return step.prompt(promptId, { prompt, retryPrompt: this.say(listen.reask, persona), validations: { offered: Boolean(offered) } });
     }
 
     private async storeSlotStep(step: WaterfallStepContext, slot: Slot): Promise<DialogTurnResult> {
         const answer = typeof step.result === 'string' ? step.result.trim() : '';
         const values = this.values(step);
-        if (answer && !values[slot]) {
+        if (answer && !values[slot] && slot === 'location' && values.offered && readYesNo(answer) === true) {
+            const { location, ...place } = values.offered;
+            Object.assign(values, place, { location });
+        } else if (answer && !values[slot]) {
             if (slot === 'phone') values.phone = findPhones(answer)[0];
             else if (slot === 'location') Object.assign(values, parseAddress(answer) ?? {}, { location: answer.slice(0, 100) });
             else values[slot] = answer.slice(0, 200);
@@ -189,6 +199,8 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
         if (acceptedAsGiven(listen, text)) return true;
+        // After a place was offered: "是" takes it; a bare "不是" asks for the place (the re-ask line).
+        if ((prompt.options.validations as { offered?: boolean } | undefined)?.offered && readYesNo(text) !== null) return readYesNo(text) === true;
         if (listen.recognizer === 'phone') return findPhones(text).length > 0;
         if (listen.recognizer === 'datetime') return this.deps.entities.times(text).length > 0;
         return text.length >= 2;
@@ -260,6 +272,12 @@ function describePlace(address: { building?: string; unit?: string; room?: strin
     return [address.building && `${address.building}号楼`, address.unit && `${address.unit}单元`, address.floor && `${address.floor}楼`, address.room]
         .filter(Boolean)
         .join('');
+}
+
+/** Whether this activity's channel said where the owner lives (channelData.owner), rather than Linli remembering it. */
+function channelGaveBuilding(context: TurnContext): boolean {
+    const owner = (context.activity.channelData as { owner?: { building?: unknown } } | undefined)?.owner;
+    return typeof owner?.building === 'string' && owner.building !== '';
 }
 
 function compact<T extends Record<string, string | undefined>>(record: T): { [K in keyof T]?: string } {

@@ -113,6 +113,15 @@ describe('WeChat message types', () => {
 
         const status = await event(openid, { Event: 'CLICK', EventKey: 'LINLI_STATUS' });
         expect(status.reply?.Content).toContain(ticketId);
+
+        // The next report: the place and phone given before are kept; the place is offered, not assumed.
+        await send(openid, '楼下垃圾桶好几天没人清理了，臭得很，我要投诉');
+        const offered = await send(openid, '对');
+        expect(offered.reply?.Content).toContain('还是5号楼2单元1502吗？');
+        const second = await send(openid, '是');
+        const secondId = /TS-\d{8}-\d{4}/.exec(second.reply?.Content ?? '')?.[0];
+        expect(secondId, second.reply?.Content).toBeDefined();
+        expect((await agent.call('GET', `/api/tickets/${secondId}`)).json).toMatchObject({ location: '5号楼2单元1502', contact: { phone: '13812345678' } });
     });
 });
 
