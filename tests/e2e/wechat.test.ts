@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,5 +217,43 @@ describe('WeChat retries and the 5-second window', () => {
             keys.claim = claim;
         }
         expect(await server.linli.handoffs.transcript(`wx:${openid}`)).toEqual([]);
+    });
+});
+
+describe('WeChat secrets in the logs', () => {
+    it('never logs the AppSecret or an access token, even at trace and when a token is refused', async () => {
+        const lines: string[] = [];
+        const sink = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+                lines.push(chunk.toString('utf8'));
+                done();
+            },
+        });
+        const secret = 'app-secret-never-logged-7f3a';
+        const ownStandIn = await new WeChatStandIn().start();
+        const slowStorage = new AdjustableDelayStorage(new SqliteStorage(join(mkdtempSync(join(tmpdir(), 'linli-wechat-log-')), 'state.sqlite')));
+        slowStorage.delayMs = 100;
+        const logged = await startTestServer(
+            { LOG_LEVEL: 'trace', WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: secret, WECHAT_API_BASE_URL: ownStandIn.url, WECHAT_REPLY_BUDGET_MS: '50' },
+            { storage: slowStorage },
+            sink,
+        );
+        try {
+            const openid = newOwner();
+            const loggedAccount = { ...account, url: logged.url };
+            // Turns slower than the 50 ms budget: the answers go by customer-service message, which needs the token.
+            await postToLinli(loggedAccount, textMessage(openid, '物业费怎么交'));
+            await ownStandIn.waitFor(openid, 1);
+            ownStandIn.sendErrors.push(40014);
+            await postToLinli(loggedAccount, textMessage(openid, '谢谢'));
+            await ownStandIn.waitFor(openid, 2);
+        } finally {
+            await logged.close();
+            await ownStandIn.close();
+        }
+        const all = lines.join('');
+        expect(all).toContain('wechat access token refused');
+        expect(all).not.toContain(secret);
+        expect(all).not.toMatch(/ACCESS_TOKEN_\d/);
     });
 });
