@@ -272,8 +272,10 @@ export class WeChatWebhook {
                 if (rest.length > 0) void this.customerService(incoming.openid, rest);
                 return;
             }
-            // WeChat had gone: nothing reached the owner, so all of it goes as customer-service messages.
-            void this.customerService(incoming.openid, ready.texts);
+            // WeChat had gone: nothing reached the owner. Passive-only, WeChat's retry takes the answer (the claim is
+            // given up for it); otherwise all of it goes as customer-service messages.
+            if (passiveOnly) await this.deps.keys.delete(`wechat:delivered:${key}`).catch(() => undefined);
+            else void this.customerService(incoming.openid, ready.texts);
             return;
         }
         if (passiveOnly) {

@@ -57,10 +57,14 @@ describe.skipIf(!redis)('WeChat on two instances sharing one Redis', () => {
 
     it('the access token is fetched once and shared; an agent on the other instance reaches the owner', async () => {
         const openid = `oScaleAgent${process.pid}`;
+        const other = `oScaleOther${process.pid}`;
         await postToLinli(accountOf(a), textMessage(openid, '转人工'));
+        await postToLinli(accountOf(b), textMessage(other, '转人工'));
         const agentOnA = new AgentApi(a.url, AGENT);
         const agentOnB = new AgentApi(b.url, AGENT);
-        expect((await agentOnB.call('POST', `/api/handoffs/wx:${openid}/accept`)).status).toBe(200);
+        // Both instances need the token at the same moment: one fetches it (the store lock), the other waits for it.
+        const accepted = await Promise.all([agentOnB.call('POST', `/api/handoffs/wx:${openid}/accept`), agentOnA.call('POST', `/api/handoffs/wx:${other}/accept`)]);
+        expect(accepted.map((x) => x.json.ownerNotified)).toEqual([true, true]);
         const [one, two] = await Promise.all([
             agentOnA.call('POST', `/api/handoffs/wx:${openid}/messages`, { text: '您好，这里是客服' }),
             agentOnB.call('POST', `/api/handoffs/wx:${openid}/messages`, { text: '请问有什么可以帮您' }),
