@@ -56,9 +56,6 @@ type Work =
     | { kind: 'unfollow' }
     | { kind: 'ignore' };
 
-/** The events WeChat sends that Linli answers with nothing but `success` (no marker, nothing processed). */
-const SILENT_EVENTS = new Set(['view', 'location', 'scan', 'templatesendjobfinish', 'masssendjobfinish', 'view_miniprogram']);
-
 /**
  * The Official Account's server URL (`/api/wechat`): GET verification, and POSTs in plain, compatible or safe mode
  * (the mode follows each request). Every message is processed once however often WeChat retries it, and answered
@@ -188,7 +185,7 @@ export class WeChatWebhook {
             const words = this.deps.menu.wordsFor(fields.EventKey ?? '');
             return words ? { kind: 'turn', activity: this.activity(fields, words), opens: 'action' } : { kind: 'ignore' };
         }
-        if (SILENT_EVENTS.has(event)) return { kind: 'ignore' };
+        // VIEW, periodic LOCATION, SCAN by a follower, TEMPLATESENDJOBFINISH …: `success`, no marker, nothing said.
         return { kind: 'ignore' };
     }
 
