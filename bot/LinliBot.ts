@@ -74,6 +74,14 @@ export class LinliBot extends ActivityHandlerBase {
             await context.sendActivity(this.deps.phrasebook.say('empty_message'));
             return;
         }
+        // A place shared from the channel's map (WeChat's location message, its text the place's label): the answer to
+        // a flow asking where, or else offered as the place of a public-area report (a flat is still asked for).
+        const shared = (context.activity.channelData as { sharedLocation?: { label?: unknown } } | undefined)?.sharedLocation;
+        if (shared && !(await this.deps.reader.inFlow(context))) {
+            const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+            await context.sendActivity(this.deps.phrasebook.say('location_shared', persona, { label: String(shared.label ?? '') }));
+            return;
+        }
         const { nlu, turn, escalation } = await this.deps.reader.read(context);
         // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
         if (turn === 1) {

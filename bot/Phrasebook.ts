@@ -57,7 +57,7 @@ export const PhraseKeys = z.enum([
     'wechat_voice_unrecognised',
     'wechat_image_received',
     'wechat_image_no_ticket',
-    'wechat_location',
+    'location_shared',
     'wechat_unsupported',
     // A flow offers the place an owner gave before instead of asking it again.
     'place_offer',

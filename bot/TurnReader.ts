@@ -49,6 +49,11 @@ export class TurnReader {
         return this.dialogState;
     }
 
+    /** Whether a flow is waiting for the owner's answer (its question is on the dialog stack). */
+    async inFlow(context: TurnContext): Promise<boolean> {
+        return ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
+    }
+
     ownerProfile(context: TurnContext): Promise<OwnerProfile> {
         return this.profile.get(context, {});
     }
@@ -65,7 +70,7 @@ export class TurnReader {
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
         const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
         // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
-        const inFlow = ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
+        const inFlow = await this.inFlow(context);
         // "没用" is understood: it is feedback on the last answer, counted apart.
         const notUnderstood =
             !inFlow &&

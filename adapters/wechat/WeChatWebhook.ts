@@ -161,8 +161,12 @@ export class WeChatWebhook {
                 return fields.Recognition?.trim() ? text(fields.Recognition, 'message') : { kind: 'say', phrase: 'wechat_voice_unrecognised', opens: 'message' };
             case 'image':
                 return { kind: 'photo', mediaId: fields.MediaId ?? '', picUrl: fields.PicUrl ?? '' };
-            case 'location':
-                return { kind: 'say', phrase: 'wechat_location', opens: 'message' };
+            case 'location': {
+                // The label is the owner's words: a flow asking where takes it; otherwise Linli offers it as the place.
+                const label = fields.Label?.trim() || [fields.Location_X, fields.Location_Y].filter(Boolean).join(',');
+                const activity = this.activity(fields, label);
+                return { kind: 'turn', activity: { ...activity, channelData: { ...(activity.channelData as object), sharedLocation: { label } } }, opens: 'message' };
+            }
             case 'event':
                 return this.eventWork(fields);
             default:
@@ -202,7 +206,7 @@ export class WeChatWebhook {
             text,
             locale: 'zh-CN',
             timestamp: Number.isFinite(created) ? new Date(created * 1000) : this.deps.clock(),
-            channelData: { wechat: { msgType: fields.MsgType, ...(fields.Label ? { label: fields.Label } : {}) } },
+            channelData: { wechat: { msgType: fields.MsgType } },
         };
     }
 
@@ -218,10 +222,7 @@ export class WeChatWebhook {
                 return this.plain(res, 'success');
             }
             await this.deps.window.opened(openid, work.kind === 'photo' ? 'message' : work.opens);
-            if (work.kind === 'say') {
-                const label = incoming.fields.Label ?? [incoming.fields.Location_X, incoming.fields.Location_Y].filter(Boolean).join(',');
-                return this.answer(res, incoming, key, Promise.resolve({ texts: [this.deps.phrasebook.say(work.phrase, 'default', { label })], choices: [] }));
-            }
+            if (work.kind === 'say') return this.answer(res, incoming, key, Promise.resolve({ texts: [this.deps.phrasebook.say(work.phrase)], choices: [] }));
             if (work.kind === 'photo') {
                 const ticketId = await this.deps.keepPhoto(openid, conversationId, { mediaId: work.mediaId, picUrl: work.picUrl });
                 const line = ticketId ? this.deps.phrasebook.say('wechat_image_received', 'default', { ticketId }) : this.deps.phrasebook.say('wechat_image_no_ticket');

@@ -72,11 +72,24 @@ describe('WeChat message types', () => {
         expect(says(unheard.reply?.Content, 'wechat_voice_unrecognised')).toBe(true);
     });
 
-    it('location: the label is offered as the place, and the flat still asked', async () => {
+    it('location: offered as the place outside a flow (the flat still asked), and the place of the report when a flow asks where', async () => {
         const openid = newOwner();
         const answer = await postToLinli(account, message(openid, { MsgType: 'location', Location_X: '31.2', Location_Y: '121.5', Scale: '15', Label: '阳光花园小区东门', MsgId: newMsgId() }));
-        expect(says(answer.reply?.Content, 'wechat_location')).toBe(true);
+        expect(says(answer.reply?.Content, 'location_shared')).toBe(true);
         expect(answer.reply?.Content).toContain('阳光花园小区东门');
+
+        // Asked where, the owner shares a location: its label is the place of the report.
+        const reporter = newOwner();
+        const asked = await send(reporter, '地下车库的灯坏了，麻烦派人来修');
+        expect(says(asked.reply?.Content, 'location_shared')).toBe(false);
+        let last = await postToLinli(account, message(reporter, { MsgType: 'location', Location_X: '31.2', Location_Y: '121.5', Scale: '15', Label: '阳光花园地下车库B区', MsgId: newMsgId() }));
+        for (const answer of ['随时都可以', '13812345678']) {
+            if (/TS-\d{8}-\d{4}/.test(last.reply?.Content ?? '')) break;
+            last = await send(reporter, answer);
+        }
+        const ticketId = /TS-\d{8}-\d{4}/.exec(last.reply?.Content ?? '')?.[0];
+        expect(ticketId, `${asked.reply?.Content} / ${last.reply?.Content}`).toBeDefined();
+        expect((await agent.call('GET', `/api/tickets/${ticketId}`)).json).toMatchObject({ location: '阳光花园地下车库B区' });
     });
 
     it('subscribe: a welcome; other message types one polite line; other events success and nothing said', async () => {
