@@ -7,6 +7,12 @@ export interface ConversationMemory {
     angryStreak: number;
     /** Turns in a row in which the owner said the answer did not help (absent in conversations stored before it). */
     unhelpfulStreak?: number;
+    /** The knowledge entry Linli answered with in the last turn, if it answered one (a follow-up reads it). */
+    lastAnswer?: string | null;
+    /** The last ticket a turn of this conversation wrote. */
+    lastTicket?: string | null;
+    /** Statutes already quoted in full in this conversation ("《法》第…条"): later answers cite them by name. */
+    quotedStatutes?: string[];
 }
 
 export function emptyMemory(): ConversationMemory {

@@ -39,7 +39,9 @@ import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
 import { OwnerChannel, type ProactiveAdapter } from './channels/OwnerChannel';
 import { BOT_FRAMEWORK_CHANNEL_IDS, OwnerChannelRegistry } from './channels/OwnerChannelRegistry';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
+import type { RehearsalStore } from './rehearsal/RehearsalStore';
 import type { ContinueConversation } from './proactive/reachOwner';
+import type { ConversationLog } from './webchat/ConversationLog';
 import type { ExpiringKeys } from './storage/ExpiringKeys';
 
 
@@ -63,7 +65,7 @@ export class Linli {
     readonly dialog: MainDialog;
     readonly reader: TurnReader;
     private readonly references: ConversationReferences;
-    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation'>;
+    private readonly readerParts: Pick<TurnReaderDeps, 'recognizer' | 'knowledge' | 'escalation' | 'shapes'>;
     readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
@@ -78,8 +80,6 @@ export class Linli {
     private readonly router: HandoffRoutingMiddleware;
     /** The ways back to owners by channelId, filled as channels attach; every proactive message is sent through it. */
     readonly ownerChannels = new OwnerChannelRegistry();
-    /** Channels reached without a Bot Framework serviceUrl (they gave their own way back when attached). */
-    private readonly ownAddressChannels = new Set<string>();
     /** Every line Linli says outside the flows (channels say theirs from it too). */
     readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
@@ -87,8 +87,13 @@ export class Linli {
     private readonly stores: Stores;
     /** Short-lived shared keys (markers, cached tokens) for channels that need them. */
     readonly expiringKeys: ExpiringKeys;
+    /** Web chat's conversations and activity logs (the Direct Line endpoint's store). */
+    readonly conversationLog: ConversationLog;
+    readonly phrases: Phrasebook;
     /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
     readonly serviceUrls: ServiceUrlPolicy;
+    /** Trainers' rehearsals (bot/rehearsal), beside the other stores. */
+    readonly rehearsals: RehearsalStore;
 
     private constructor(
         private readonly config: Config,
@@ -102,6 +107,7 @@ export class Linli {
         this.storage = stores.storage;
         this.lock = stores.lock;
         this.expiringKeys = stores.expiringKeys;
+        this.conversationLog = stores.conversationLog;
 
         const content = new Content();
         const clock = options.clock ?? (() => new Date());
@@ -116,7 +122,9 @@ export class Linli {
         this.transcripts = stores.transcripts;
         this.feed = stores.feed;
         this.reminderStore = stores.reminders;
+        this.rehearsals = stores.rehearsals;
         this.phrasebook = content.phrasebook;
+        this.phrases = content.phrasebook;
         this.entities = new EntityExtractor(clock);
 
         // botbuilder's key layout, with a cheaper change check (SnapshotBotState).
@@ -142,7 +150,7 @@ export class Linli {
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         this.dialog = buildMainDialog({ content, tickets: this.tickets, handoffs: this.handoffs, references: this.references, entities: this.entities, clock, logger });
-        this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation };
+        this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation, shapes: content.shapes };
         this.reader = this.createReader(this.conversationState, this.userState);
         this.bot = new LinliBot({
             conversationState: this.conversationState,
@@ -160,26 +168,38 @@ export class Linli {
 
     /**
      * Installs the turn pipeline on a channel adapter (order matters: outermost first) and registers the adapter as
-     * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default. A channel
-     * that is not reached through the Bot Framework connector (no serviceUrl) gives its own way back, `ownWayBack`.
+     * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default.
      */
-    attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[], ownWayBack?: ContinueConversation): T {
+    attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[]): T {
+        this.installPipeline(adapter);
+        const channel = this.ownerChannelOf(adapter).continueConversation;
+        if (channelIds) {
+            this.ownerChannels.register(channelIds, channel);
+        } else {
+            this.ownerChannels.register(BOT_FRAMEWORK_CHANNEL_IDS, channel);
+            this.ownerChannels.registerDefault(channel);
+        }
+        return adapter;
+    }
+
+    /**
+     * Installs the pipeline on a channel Linli serves itself (web chat, WeChat), reached back through `channel` rather than
+     * the Bot Framework connector: no serviceUrl is involved.
+     */
+    attachOwn<T extends BotAdapter>(adapter: T, channelIds: readonly string[], channel: ContinueConversation): T {
+        this.installPipeline(adapter);
+        this.ownerChannels.registerOwn(channelIds, channel);
+        return adapter;
+    }
+
+    private installPipeline(adapter: BotAdapter): void {
         adapter.use(new MetricsMiddleware(this.metrics));
         adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
         adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
         adapter.use(new TypingIndicatorMiddleware(this.logger));
         adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
         adapter.use(this.router);
-        const channel = ownWayBack ?? this.ownerChannelOf(adapter).continueConversation;
-        if (channelIds) {
-            this.ownerChannels.register(channelIds, channel);
-            if (ownWayBack) for (const id of channelIds) this.ownAddressChannels.add(id);
-        } else {
-            this.ownerChannels.register(BOT_FRAMEWORK_CHANNEL_IDS, channel);
-            this.ownerChannels.registerDefault(channel);
-        }
         adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
-        return adapter;
     }
 
     /** The way back to owners through a channel adapter, refusing at once an address Linli may not send to. */
@@ -215,8 +235,8 @@ export class Linli {
             localDay: (at) => this.calendar.localDay(at),
             store: this.reminderStore,
             newId: () => `R-${randomUUID()}`,
-            // Channels with their own way back (WeChat) have no serviceUrl to check.
-            addressRefusal: (reference) => (reference.channelId && this.ownAddressChannels.has(reference.channelId) ? null : this.serviceUrls.refusal(reference.serviceUrl)),
+            // Channels with their own way back (web chat, WeChat) have no serviceUrl to check.
+            addressRefusal: (reference) => (this.ownerChannels.servesItself(reference.channelId) ? null : this.serviceUrls.refusal(reference.serviceUrl)),
         });
     }
 

@@ -3,6 +3,7 @@ import type { ConversationReferences } from './proactive/ConversationReferences'
 import type { FollowUpOptions } from '../dialogs/FollowUpDialog';
 import type { MainDialog } from '../dialogs/MainDialog';
 import type { Phrasebook } from './Phrasebook';
+import { TurnTickets } from './tickets/TurnTickets';
 import type { TurnReader } from './TurnReader';
 
 export interface LinliBotDeps {
@@ -82,7 +83,7 @@ export class LinliBot extends ActivityHandlerBase {
             await context.sendActivity(this.deps.phrasebook.say('location_shared', persona, { label: String(shared.label ?? '') }));
             return;
         }
-        const { nlu, turn, escalation } = await this.deps.reader.read(context);
+        const { nlu, turn, escalation, memory } = await this.deps.reader.read(context);
         // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
         if (turn === 1) {
             const write = this.deps.references.save(TurnContext.getConversationReference(context.activity));
@@ -94,6 +95,9 @@ export class LinliBot extends ActivityHandlerBase {
             await context.sendActivity({ type: ActivityTypes.Trace, name: 'linli.nlu', label: 'Linli understanding', valueType: 'linli/nlu', value: nlu });
         }
         await this.deps.dialog.run(context, this.deps.reader.dialogStateAccessor);
+        // The ticket this turn wrote, for the next turn's dialog state (a phone given after it belongs to it).
+        const ticket = TurnTickets.get(context);
+        if (ticket && 'written' in ticket) memory.lastTicket = ticket.written;
         // An `offer` rule: the answer stands, and a person is offered after it.
         if (escalation.offer) await context.sendActivity(this.deps.phrasebook.say('offer_person', nlu.persona));
     }

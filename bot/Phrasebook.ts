@@ -16,8 +16,18 @@ export const PhraseKeys = z.enum([
     'handoff_accepted',
     'handoff_released',
     'handoff_timeout',
+    'handoff_still_queued',
+    'handoff_queued_noted',
+    'handoff_queued_after_answer',
+    'handoff_queue_ahead',
+    'handoff_queue_next',
+    'puzzled_rephrase',
+    'puzzled_ask',
+    'punctuation_only',
+    'english_only',
     'offer_person',
     'faq_unsure',
+    'clarify',
     'out_of_scope',
     'flow_cancelled',
     'flow_changed',
@@ -28,6 +38,10 @@ export const PhraseKeys = z.enum([
     'arrears_shared',
     'emergency_intro',
     'emergency_followup',
+    'emergency_location_noted',
+    'emergency_still_coming',
+    'slot_corrected',
+    'ticket_amended',
     'ticket_status_none',
     'ticket_status_header',
     'ticket_status_line',
@@ -61,6 +75,7 @@ export const PhraseKeys = z.enum([
     'wechat_unsupported',
     // A flow offers the place an owner gave before instead of asking it again.
     'place_offer',
+    'web_chat_not_set_up',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

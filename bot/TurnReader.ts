@@ -1,12 +1,14 @@
 import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from '../dialogs/dialogsCore';
 import { emptyMemory, type ConversationMemory, type OwnerProfile } from './ConversationMemory';
+import { DialogStateReader } from './DialogStateReader';
 import { ticketKindOf, type EscalationRules } from './escalation/EscalationRules';
 import type { KnowledgeService } from './knowledge/KnowledgeService';
 import type { Logger } from './logger';
 import type { Metrics } from './Metrics';
 import type { EntityExtractor } from './nlu/EntityExtractor';
-import type { NluTraceValue, Persona } from './nlu/NluResult';
+import type { MessageShape, MessageShapeReader } from './nlu/MessageShape';
+import type { NluTraceValue, Persona, Understanding } from './nlu/NluResult';
 import { personaFromBirthYear } from './nlu/PersonaDetector';
 import { fitContact } from './tickets/OwnerContact';
 import type { Recognizer } from './nlu/Recognizer';
@@ -19,6 +21,8 @@ export interface TurnReaderDeps {
     knowledge: KnowledgeService;
     entities: EntityExtractor;
     escalation: EscalationRules;
+    /** Messages without words (👍, ？？？, English), read before the classifier. */
+    shapes: MessageShapeReader;
     metrics: Metrics;
     clock: () => Date;
     logger: Logger;
@@ -49,9 +53,9 @@ export class TurnReader {
         return this.dialogState;
     }
 
-    /** Whether a flow is waiting for the owner's answer (its question is on the dialog stack). */
+    /** Whether a flow is waiting for the owner's answer (read as `read` reads it: a flow open on the dialog stack). */
     async inFlow(context: TurnContext): Promise<boolean> {
-        return ((await this.dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length > 0;
+        return DialogStateReader.read(context, await this.dialogState.get(context, { dialogStack: [] }), emptyMemory(), null).openFlow !== null;
     }
 
     ownerProfile(context: TurnContext): Promise<OwnerProfile> {
@@ -65,19 +69,38 @@ export class TurnReader {
         const profile = await this.profile.get(context, {});
         // A profile stored before the contact rule may hold fields that no ticket accepts; they go here, once.
         this.keepContactRule(context, profile);
-        const understanding = this.deps.recognizer.recognize(text);
+        const shape = this.deps.shapes.read(text);
+        const understanding = this.understand(text, shape);
         const persona = this.persona(context, profile, understanding.persona);
+        // Where the conversation is, from what the turn loaded under its lock (stack, handoff, memory): no reads of its own.
+        const where = DialogStateReader.read(context, await this.dialogState.get(context, { dialogStack: [] }), memory, shape);
+        // Set again by whatever answers this turn from the knowledge (FaqDialog).
+        memory.lastAnswer = null;
+        const inFlow = where.openFlow !== null;
+        const queued = where.handoffStatus === 'queued';
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
-        const knowledge = asksKnowledge ? this.deps.knowledge.lookup(text) : null;
-        // While a flow waits for an answer ("3号楼", a phone number), the message is understood by the flow.
-        const inFlow = await this.inFlow(context);
-        // "没用" is understood: it is feedback on the last answer, counted apart.
+        // A follow-up on the last answer ("那个APP在哪下载") is looked up among the entries that answer named first.
+        const knowledge = asksKnowledge || where.lastAnswer ? this.deps.knowledge.lookup(text, where.lastAnswer) : null;
+        // Only a reading that would otherwise brush the owner off gives way to the follow-up (a complaint stays one).
+        if (!asksKnowledge && knowledge?.followUp && shape === null && (understanding.intent === 'out_of_scope' || understanding.intent === 'greeting')) {
+            understanding.intent = 'faq';
+            understanding.sub = null;
+        }
+        // "？？？" right after an answer: the answer did not land, which counts (once) toward `unresolved`.
+        const puzzledAfterAnswer = shape === 'puzzled' && where.lastAnswer !== null;
+        // "没用" is understood: it is feedback on the last answer, counted apart. Out of scope counts however sure the
+        // reading: trained on off-topic sentences per grid row, the model reads them confidently, yet Linli still has
+        // nothing to offer, and two such turns in a row are worth a person. A wordless message, or anything said while
+        // a person is already on the way, is never "not understood": nothing more would come of a handoff.
         const notUnderstood =
             !inFlow &&
+            !queued &&
+            shape === null &&
             !understanding.unhelpful &&
-            ((understanding.intent === 'out_of_scope' && understanding.confidence < 0.5) || (understanding.intent === 'faq' && !knowledge));
+            (understanding.intent === 'out_of_scope' || (understanding.intent === 'faq' && !knowledge));
+        const unhelpful = !inFlow && !queued && (understanding.unhelpful || puzzledAfterAnswer);
         const decision = this.deps.escalation.decide(
-            { ...understanding, notUnderstood, unhelpful: !inFlow && understanding.unhelpful, ticketKind: ticketKindOf(understanding.intent, understanding.sub) },
+            { ...understanding, notUnderstood, unhelpful, ticketKind: ticketKindOf(understanding.intent, understanding.sub) },
             memory,
         );
         // Built to the contract's type rather than parsed: the compiler checks its shape, and a zod parse of our own
@@ -94,13 +117,30 @@ export class TurnReader {
             // Times matter to a new repair request (its first message may say when); inside a flow the step that asks
             // for a time reads it itself. Elsewhere the date model's cost (2–6 ms a call) buys nothing.
             entities: this.deps.entities.extract(text, !inFlow && understanding.intent === 'repair'),
+            dialogState: where,
+            // Two readings too close to guess between: a new message (not a flow's answer) is asked about, once.
+            ...(understanding.clarify && !inFlow && !decision.escalate ? { clarify: understanding.clarify } : {}),
         };
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
         if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });
-        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns, escalation: decision };
+        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns, escalation: decision, memory, dialogState: where };
         TurnUnderstanding.set(context, reading);
         return reading;
+    }
+
+    /**
+     * The classifier's reading, except for messages without words: 👍 is thanks, and ？？？, 。。。 or English carry
+     * no escalation words whatever the classifier guesses (their replies follow from the shape, ThreadReplies).
+     */
+    private understand(text: string, shape: MessageShape | null): Understanding {
+        const understanding = this.deps.recognizer.recognize(text);
+        if (shape === null) return understanding;
+        // Danger told in English is still danger (recall first).
+        if (shape === 'english' && (understanding.escalationReason === 'emergency' || understanding.escalationReason === 'safety')) return understanding;
+        const emotion = shape === 'punctuation' && /[!！]/.test(text) ? 'upset' : 'calm';
+        const calm: Understanding = { ...understanding, sub: null, escalationReason: null, signals: [], unhelpful: false, emotion };
+        return shape === 'thanks' ? { ...calm, intent: 'thanks_bye', confidence: 1 } : calm;
     }
 
     /**

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import type { OwnerProfile } from './ConversationMemory';
+import type { ConversationMemory, OwnerProfile } from './ConversationMemory';
+import type { DialogStateView } from './DialogStateReader';
 import type { EscalationDecision } from './escalation/EscalationRules';
 import type { KnowledgeHit } from './knowledge/KnowledgeService';
 import type { NluTraceValue } from './nlu/NluResult';
@@ -16,6 +17,10 @@ export interface TurnReading {
     turn: number;
     /** What the escalation rules decided, with the rule's name and the handoff's priority. */
     escalation: EscalationDecision;
+    /** The conversation's memory (conversation state, saved with the turn): answers note what they said in it. */
+    memory: ConversationMemory;
+    /** Where the conversation was when the message came (also in the trace, `dialogState`). */
+    dialogState: DialogStateView;
 }
 
 const KEY = Symbol('linli.understanding');

@@ -24,7 +24,7 @@ try {
 } catch {
     built = 0;
 }
-const sources = Math.max(...['bot', 'dialogs', 'adapters', join('tests', 'bench'), join('tests', 'chaos'), join('tests', 'helpers'), join('tests', 'eval')].map((d) => newest(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'adapters', 'web', 'tsconfig.json')).mtimeMs);
+const sources = Math.max(...['bot', 'dialogs', 'adapters', join('tests', 'bench'), join('tests', 'chaos'), join('tests', 'helpers'), join('tests', 'eval'), join('tests', 'fuzz'), join('tests', 'soak')].map((d) => newest(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'adapters', 'web', 'tsconfig.json')).mtimeMs);
 if (process.argv.includes('--force') || sources > built) {
     execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
     // The agent console's browser script: its own compiler settings (DOM, ES modules).

@@ -122,6 +122,28 @@ export const ConfigSchema = z
          * second for the network; later answers go as customer-service messages.
          */
         WECHAT_REPLY_BUDGET_MS: intInRange(50, 4500, 4000),
+        /**
+         * The Direct Line site secret (at least 32 characters, as hard to guess as a 192-bit key): it signs every web
+         * chat token, and the estate's own server sends it to tokens/generate. Unset, web chat is off (404). Several
+         * instances share it, so a token from one is good on all.
+         */
+        DIRECT_LINE_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
+        /**
+         * Where owners' browsers reach Linli (https://chat.example.com), for the absolute streamUrl; without it the
+         * request's own host is used.
+         */
+        PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional()),
+        /** Origins (https://estate.example.com) whose pages may run Web Chat against Linli's Direct Line (CORS). */
+        CHAT_ALLOWED_ORIGINS: z.preprocess(
+            emptyToUndefined,
+            z
+                .string()
+                .default('')
+                .transform((raw) => raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+                .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+        ),
+        /** New or resumed page tokens (POST /chat/token) per address per minute: a page asks once per load. */
+        CHAT_TOKEN_RATE_PER_MINUTE: intInRange(1, 10_000, 30),
         LOG_LEVEL: z.preprocess(
             emptyToUndefined,
             z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -164,4 +186,10 @@ export function isCi(env: Record<string, string | undefined> = process.env): boo
 /** The Redis URL for integration tests (tests and bench read it through here, not from process.env). */
 export function testRedisUrl(env: Record<string, string | undefined> = process.env): string {
     return env.REDIS_URL && env.REDIS_URL !== '' ? env.REDIS_URL : 'redis://127.0.0.1:6379';
+}
+
+/** The seed of the fuzz test inside `npm test`: FUZZ_SEED replays a run that failed; unset, each run draws its own. */
+export function testFuzzSeed(env: Record<string, string | undefined> = process.env): number | undefined {
+    const seed = Number(env.FUZZ_SEED);
+    return env.FUZZ_SEED && Number.isInteger(seed) ? seed : undefined;
 }

@@ -8,11 +8,18 @@ import { StaffAuth } from './http/StaffAuth';
 import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
+import { registerRehearsalRoutes } from './http/rehearsalRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
 import { RawBodyReader } from './http/RawBodyReader';
 import type { WebhookChannel } from './channels/WebhookChannel';
+import { StorageUnavailableError } from './storage/StorageUnavailableError';
+import type { Config } from './config';
+import { mountWebChat, type WebChatOptions } from './composition/WebChat';
+
+/** Redis reconnects within ~2 s (its retry strategy); a few seconds is an honest wait before trying again. */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 export interface ServerDeps {
     linli: Linli;
@@ -26,6 +33,9 @@ export interface ServerDeps {
     trustProxy?: boolean;
     /** The WeChat Official Account channel (/api/wechat), when configured. */
     wechat?: WebhookChannel;
+    /** With the config, the web channel is mounted (Direct Line and /chat/token), or its absence said. */
+    config?: Config;
+    webChat?: WebChatOptions;
 }
 
 /** WeChat's messages are a few hundred bytes of XML; 64 KiB is far beyond any of them. */
@@ -62,7 +72,15 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     const { linli, adapter, logger } = deps;
     server.use(restify.plugins.queryParser({ mapParams: false }));
 
-    server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+        // A store that does not answer is the contract's 503 with Retry-After on every route, not a 500: the client
+        // may try again, and nothing is wrong with the request.
+        if (err instanceof StorageUnavailableError && !res.headersSent) {
+            logger.warn({ err, url: req.url }, 'store unavailable');
+            res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+            sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');
+            return callback();
+        }
         if ((err.statusCode ?? 500) >= 500) {
             linli.metrics.errors.inc({ kind: 'http' });
             logger.error({ err, url: req.url }, 'request failed');
@@ -79,6 +97,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
             if (!parsed.success) {
                 linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
                 sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
+                return;
+            }
+            // A channel Linli serves itself (web chat, WeChat) is spoken only there, where the owner's id is the token's or
+            // the signed openid: on this open endpoint anyone could claim such an owner's id and read their tickets.
+            if (linli.ownerChannels.servesItself(parsed.data.channelId)) {
+                linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
+                sendError(res, 400, 'channel_served_here', `channel ${parsed.data.channelId} is served by Linli's own endpoint for it (/v3/directline, /api/wechat), not here`);
                 return;
             }
             // Before the adapter: nothing is sent to (nor waited on) an address the client chose.
@@ -128,6 +153,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);
+    registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {
         handoffs: linli.handoffs,
         feed: linli.feed,
@@ -137,6 +163,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         clock: linli.clock,
         channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
     });
+    if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);
 
     return server;
 }

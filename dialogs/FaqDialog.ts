@@ -30,7 +30,11 @@ export class FaqDialog extends Dialog implements OneTurnAnswer {
             await context.sendActivity(this.phrasebook.say('faq_unsure', persona));
             return;
         }
-        const answer = this.knowledge.render(reading.knowledge, persona);
+        const memory = reading.memory;
+        const answer = this.knowledge.render(reading.knowledge, persona, new Set(memory.quotedStatutes ?? []));
+        // What was said, for the next turn: a follow-up question reads the entry; a statute is not quoted twice.
+        memory.lastAnswer = reading.knowledge.entry.id;
+        if (answer.quotedStatutes.length > 0) memory.quotedStatutes = [...(memory.quotedStatutes ?? []), ...answer.quotedStatutes];
         const parts = [this.intro ? this.phrasebook.say(this.intro, persona) : '', answer.text, this.outro ? this.phrasebook.say(this.outro, persona) : ''];
         const message = MessageFactory.text(parts.filter(Boolean).join('\n\n'));
         if (answer.actions.length > 0) message.suggestedActions = { actions: CardFactory.actions(answer.actions), to: [] };

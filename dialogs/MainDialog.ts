@@ -19,9 +19,11 @@ import {
 } from './dialogsCore';
 import { promptsOf } from './DialogPrompts';
 import { ScriptDialog } from './ScriptDialog';
-import { EMERGENCY_DIALOG } from './EmergencyDialog';
+import { EMERGENCY_DIALOG, type EmergencyDialog } from './EmergencyDialog';
+import type { LateTicketDetails } from './LateTicketDetails';
 import { HANDOFF_DIALOG } from './HandoffDialog';
 import { answersInOneTurn } from './OneTurnAnswer';
+import type { ThreadReplies } from './ThreadReplies';
 
 const MAIN_DIALOG = 'main';
 const CANCEL = /^(算了|取消|不用了|不要了|不办了|先不办|不弄了|退出|cancel)|算了吧/i;
@@ -43,15 +45,17 @@ export class MainDialog extends ComponentDialog {
     constructor(
         routes: IntentRoutes,
         private readonly handoff: Dialog,
-        private readonly emergency: Dialog,
-        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog },
+        private readonly emergency: EmergencyDialog,
+        private readonly interruptions: { phrasebook: Phrasebook; faq: FaqDialog; lateDetails: LateTicketDetails; clarify: Dialog },
         followUp: Dialog,
+        /** Replies that follow from where the conversation is (a queued handoff, a message without words). */
+        private readonly thread?: ThreadReplies,
     ) {
         super(MAIN_DIALOG);
         this.addDialog(followUp);
         if (handoff.id !== HANDOFF_DIALOG || emergency.id !== EMERGENCY_DIALOG) throw new Error('MainDialog: unexpected handoff/emergency dialog ids');
         this.routes = routes;
-        const all: Dialog[] = [handoff, emergency, ...Object.values(routes.fee_arrears)];
+        const all: Dialog[] = [handoff, emergency, interruptions.clarify, ...Object.values(routes.fee_arrears)];
         for (const [intent, dialog] of Object.entries(routes)) if (intent !== 'fee_arrears') all.push(dialog as Dialog);
         const added = new Set<string>();
         for (const dialog of all) {
@@ -64,8 +68,11 @@ export class MainDialog extends ComponentDialog {
 
     /** Continues the active dialog, or starts routing when none is waiting for input. */
     async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+        if (this.thread && (await this.thread.handle(context))) return;
         const nlu = TurnUnderstanding.get(context)?.nlu;
         if (nlu && ((await dialogState.get(context, { dialogStack: [] })).dialogStack ?? []).length === 0) {
+            // A phone or place sent after the ticket was opened belongs to that ticket, not to a new matter.
+            if (await this.interruptions.lateDetails.take(context)) return;
             const target = this.target(nlu);
             if (answersInOneTurn(target)) return target.answer(context);
         }
@@ -80,6 +87,9 @@ export class MainDialog extends ComponentDialog {
      */
     async startFollowUp(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>, options: FollowUpOptions): Promise<boolean> {
         const dc = await this.createContext(context, dialogState);
+        // An emergency past its window no longer holds the conversation: the visit may take its place.
+        const inner = dc.child?.activeDialog;
+        if (inner?.id === EMERGENCY_DIALOG && !this.emergency.isOpen(inner.state)) await dc.cancelAllDialogs();
         if (dc.activeDialog) return false;
         await dc.beginDialog(this.id, { followUp: options });
         return true;
@@ -123,6 +133,25 @@ export class MainDialog extends ComponentDialog {
             await innerDc.context.sendActivity(this.interruptions.phrasebook.say('flow_changed', reading?.nlu.persona));
             return { status: DialogTurnStatus.complete };
         }
+        if (reading && innerDc.activeDialog?.id === EMERGENCY_DIALOG) {
+            // An open emergency keeps the thread: its place, details, questions and the same alarm again go to it.
+            if (this.emergency.holds(innerDc)) return super.onContinueDialog(innerDc);
+            await innerDc.cancelAllDialogs();
+            return this.route(innerDc);
+        }
+        const flow = reading ? this.openScript(innerDc) : null;
+        if (reading && flow) {
+            // A flow reads its own answers first: a refusal the classifier took for danger, a question about the hazard.
+            if (reading.nlu.escalate && reading.nlu.escalationReason === 'emergency' && flow.dialog.takesDespiteAlarm(flow.promptId, reading.text)) {
+                return super.onContinueDialog(innerDc);
+            }
+            const aside = reading.nlu.escalate ? null : flow.dialog.answerAside(flow.state, reading.text);
+            if (aside) {
+                await innerDc.context.sendActivity(aside);
+                await innerDc.repromptDialog();
+                return Dialog.EndOfTurn;
+            }
+        }
         if (reading) {
             if (reading.nlu.escalate) {
                 await innerDc.cancelAllDialogs();
@@ -155,6 +184,17 @@ export class MainDialog extends ComponentDialog {
         return super.onPreBubbleEvent(dc, event);
     }
 
+    /** The flow on the inner stack (below its prompt), its instance state and the prompt waiting for an answer. */
+    private openScript(inner: DialogContext): { dialog: ScriptDialog; state: unknown; promptId: string } | null {
+        // The top of a botbuilder stack is its last entry: the prompt, above the flow that asked it.
+        const top = inner.stack.at(-1);
+        for (const instance of inner.stack.slice(0, -1)) {
+            const dialog = this.findDialog(instance.id);
+            if (dialog instanceof ScriptDialog) return { dialog, state: instance.state, promptId: top?.id ?? '' };
+        }
+        return null;
+    }
+
     /** Every dialog on the inner stack still exists, and a flow on it was started with the flow's current shape. */
     private stackStillFits(inner: DialogContext | undefined): boolean {
         return (inner?.stack ?? []).every((instance) => {
@@ -177,7 +217,11 @@ export class MainDialog extends ComponentDialog {
 
     /** The dialog for what the owner said: escalations first, arrears by cause, everything else by intent. */
     private target(nlu: NluTraceValue): Dialog {
-        if (nlu.escalate) return nlu.intent === 'emergency' ? this.emergency : this.handoff;
+        // A threat of self-harm the lexicons confirm (reason safety) gets the handoff's care first, even when the
+        // classifier reads it as an emergency (the coverage grid files self-harm under emergency).
+        if (nlu.escalate) return nlu.intent === 'emergency' && nlu.escalationReason === 'emergency' ? this.emergency : this.handoff;
+        // Two readings too close to guess between: one short question with buttons instead of a guess.
+        if (nlu.clarify) return this.interruptions.clarify;
         if (nlu.intent === 'fee_arrears') {
             const cause: ArrearsType = nlu.sub === 'hardship' || nlu.sub === 'misconception' ? nlu.sub : 'service_dissatisfaction';
             return this.routes.fee_arrears[cause];

@@ -11,12 +11,14 @@ import { findPhones, parseAddress, type EntityExtractor } from '../bot/nlu/Entit
 import type { Persona } from '../bot/nlu/NluResult';
 import { restate } from '../bot/restate';
 import { sayLine, type Lines } from '../bot/Lines';
-import { acceptedAsGiven, answeredByFirstMessage, ticketFlags, type FlowScript, type FlowStep, type ListenStep, type Slot } from '../bot/scripts/FlowScript';
+import { acceptedAsGiven, answeredByFirstMessage, inPublicArea, refusesToGive, ticketFlags, type FlowScript, type FlowStep, type ListenStep, type Slot } from '../bot/scripts/FlowScript';
+import type { TicketComposer } from '../bot/tickets/TicketComposer';
+import type { SafetyAdvice } from '../bot/knowledge/SafetyAdvice';
 import type { TicketService } from '../bot/tickets/TicketService';
 import type { WorkingCalendar } from '../bot/tickets/WorkingCalendar';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
 import type { DialogPrompts } from './DialogPrompts';
-import { WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
+import { DialogReason, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsCore';
 import { readYesNo } from './yesNo';
 import type { z } from 'zod';
 import type { TicketCategories } from '../bot/tickets/Ticket';
@@ -35,6 +37,10 @@ interface FlowValues {
     name?: string;
     preferredTime?: string;
     situation?: string;
+    /** A repair in a public area: free to the owner, and the owner's home is not its place. */
+    publicArea?: boolean;
+    /** Slots the owner declined to fill ("不想留电话"): not asked again. */
+    refused?: Slot[];
     /** The flow's shape when this conversation started it (see getVersion). */
     flowVersion?: string;
     /** Names this run of the flow (dialogRunId), kept in dialog state from its first turn: part of the ticket's idempotency key. */
@@ -45,6 +51,10 @@ interface FlowValues {
 
 export interface ScriptDialogDeps {
     tickets: TicketService;
+    /** Writes the ticket from what the flow collected (wording in knowledge/tickets.json). */
+    composer: TicketComposer;
+    /** What to do about a hazard the owner's account names (a seep from upstairs): answers their questions mid-flow. */
+    safety: SafetyAdvice;
     calendar: WorkingCalendar;
     clock: () => Date;
     entities: EntityExtractor;
@@ -102,6 +112,24 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         return this.version;
     }
 
+    /**
+     * The answer to a question the owner asks mid-flow about the hazard their account names ("现在怎么办" after a seep
+     * from upstairs), from knowledge/safety.json; null when it is not such a question. `state` is this flow's instance.
+     */
+    answerAside(state: unknown, text: string): string | null {
+        const description = (state as { values?: FlowValues } | undefined)?.values?.description ?? '';
+        return this.deps.safety.answer(this.deps.safety.named(description), text);
+    }
+
+    /**
+     * Whether the answer to the prompt `promptId` is this flow's own even though understanding read danger in it: a
+     * refusal of the slot ("不想留电话") that names no hazard of knowledge/safety.json is an answer, not an alarm.
+     */
+    takesDespiteAlarm(promptId: string, text: string): boolean {
+        const listen = this.listenSteps.find((l) => `${this.id}.slot.${l.slot}` === promptId);
+        return listen !== undefined && refusesToGive(listen, text) && this.deps.safety.named(text).length === 0;
+    }
+
     /** Whether a stored instance of this flow was started with the flow's current shape. */
     startedAsNow(state: unknown): boolean {
         return (state as { values?: FlowValues } | undefined)?.values?.flowVersion === this.version;
@@ -138,10 +166,16 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         values.phone = entities?.phones[0] ?? owner.phone;
         values.name = owner.name;
         const address = entities?.address ?? null;
-        if (address) Object.assign(values, address, { location: describePlace(address) });
-        else if (owner.building && channelGaveBuilding(step.context)) Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: describePlace(owner) });
+        values.publicArea = inPublicArea(this.script, values.description);
+        if (address) Object.assign(values, address, { location: this.deps.composer.describePlace(address) });
+        // A public street light's place is not the owner's flat: the profile's address is theirs, the place is asked.
+        else if (owner.building && !values.publicArea && channelGaveBuilding(step.context)) {
+            Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: this.deps.composer.describePlace(owner) });
+        }
         // Remembered from an earlier report (not from the channel): it may be somewhere else this time, so it is offered.
-        else if (owner.building) values.offered = { ...compact({ building: owner.building, unit: owner.unit, room: owner.room }), location: describePlace(owner) };
+        else if (owner.building && !values.publicArea) {
+            values.offered = { ...compact({ building: owner.building, unit: owner.unit, room: owner.room }), location: this.deps.composer.describePlace(owner) };
+        }
         const persona = this.persona(step.context);
         const empathise = this.lines('empathise');
         const clarify = this.lines('clarify');
@@ -173,7 +207,7 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
 
     private async askSlotStep(step: WaterfallStepContext, listen: Extract<FlowStep, { purpose: 'listen' }>, promptId: string): Promise<DialogTurnResult> {
         const values = this.values(step);
-        if (values[listen.slot]) return step.next();
+        if (values[listen.slot] || values.refused?.includes(listen.slot)) return step.next();
         const persona = this.persona(step.context);
         const offered = listen.slot === 'location' ? values.offered : undefined;
         const prompt = offered ? this.deps.phrasebook.say('place_offer', persona, { place: offered.location }) : this.say(listen.say, persona);
@@ -183,14 +217,35 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
     private async storeSlotStep(step: WaterfallStepContext, slot: Slot): Promise<DialogTurnResult> {
         const answer = typeof step.result === 'string' ? step.result.trim() : '';
         const values = this.values(step);
+        const listen = this.listenSteps.find((l) => l.slot === slot);
+        const { composer } = this.deps;
+        if (answer && slot !== 'location' && composer.corrects(answer)) {
+            // "不对，是9栋2单元502" while asked for a time: the place is corrected and the same question asked again.
+            const corrected = parseAddress(composer.withoutWrongValue(answer));
+            if (corrected) {
+                for (const part of ['building', 'unit', 'room'] as const) values[part] = corrected[part];
+                values.location = composer.describePlace(corrected);
+                await step.context.sendActivity(this.deps.phrasebook.say('slot_corrected', this.persona(step.context), { location: values.location }));
+                return this.runStep(step, step.index - 1, DialogReason.nextCalled);
+            }
+        }
+        if (answer && listen && refusesToGive(listen, answer) && findPhones(answer).length === 0) {
+            values.refused = [...(values.refused ?? []), slot];
+            if (listen.refused) await step.context.sendActivity(this.say(listen.refused, this.persona(step.context)));
+            return step.next();
+        }
+        // The place offered from an earlier report, taken with "是".
         if (answer && !values[slot] && slot === 'location' && values.offered && readYesNo(answer) === true) {
             const { location, ...place } = values.offered;
             Object.assign(values, place, { location });
         } else if (answer && !values[slot]) {
             if (slot === 'phone') values.phone = findPhones(answer)[0];
+            // The owner's own words are the place ("8栋2单元1203靠近电梯" says more than its parts).
             else if (slot === 'location') Object.assign(values, parseAddress(answer) ?? {}, { location: answer.slice(0, 100) });
             else values[slot] = answer.slice(0, 200);
         }
+        // Answers may come early: a phone given with the time is not asked for again.
+        if (answer && !values.phone) values.phone = findPhones(answer)[0];
         return step.next();
     }
 
@@ -199,6 +254,8 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         // After three tries the flow goes on without the value rather than trap the owner in a loop.
         if (prompt.attemptCount >= MAX_ATTEMPTS) return true;
         if (acceptedAsGiven(listen, text)) return true;
+        // A refusal or a correction is an answer too: storeSlotStep takes it (never "号码不完整" for "不想留电话").
+        if (refusesToGive(listen, text) || (this.deps.composer.corrects(text) && parseAddress(text) !== null)) return true;
         // After a place was offered: "是" takes it; a bare "不是" asks for the place (the re-ask line).
         if ((prompt.options.validations as { offered?: boolean } | undefined)?.offered && readYesNo(text) !== null) return readYesNo(text) === true;
         if (listen.recognizer === 'phone') return findPhones(text).length > 0;
@@ -211,29 +268,28 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const reading = TurnUnderstanding.get(step.context);
         const activity = step.context.activity;
         const department = this.script.ticket.departments[values.category];
-        const request = [this.script.ticket.request, values.preferredTime && `预约上门时间：${values.preferredTime}`].filter(Boolean).join('；');
-        const description = values.situation && values.situation !== values.description ? `${values.description}；情况：${values.situation}` : values.description;
         const { contact, dropped } = fitContact({ name: values.name, phone: values.phone, building: values.building, unit: values.unit, room: values.room });
         if (dropped.length > 0) this.deps.logger.warn({ fields: dropped, conversationId: activity.conversation.id, flow: this.script.id }, 'contact fields left off the ticket: they break the contact rule');
+        const draft = this.deps.composer.fromFlow(
+            { channelId: activity.channelId, conversationId: activity.conversation.id, ownerId: activity.from.id },
+            {
+                kind: this.script.ticket.kind,
+                category: values.category,
+                department,
+                ...(this.script.ticket.request ? { request: this.script.ticket.request } : {}),
+                description: values.description,
+                ...(values.situation ? { situation: values.situation } : {}),
+                ...(values.preferredTime ? { preferredTime: values.preferredTime } : {}),
+                ...(values.location ? { location: values.location } : {}),
+                contact,
+                ...ticketFlags(this.script, values.description),
+            },
+        );
         // The reference goes to the store alongside the ticket: two writes at once rather than one after the other. The
         // ticket alone decides what the owner hears (the reference was first written on the conversation's first turn).
         const [written, reference] = await Promise.allSettled([
             this.deps.tickets.create(
-                {
-                    kind: this.script.ticket.kind,
-                    category: values.category,
-                    channelId: activity.channelId,
-                    conversationId: activity.conversation.id,
-                    ownerId: activity.from.id,
-                    medium: 'chat',
-                    contact,
-                    location: values.location ?? null,
-                    description: description.slice(0, 2000),
-                    request: request || null,
-                    subject: null,
-                    department,
-                    ...ticketFlags(this.script, values.description),
-                },
+                draft,
                 // Flows stored before instance ids have none: they keep the old, unkeyed write.
                 values.instanceId ? { idempotencyKey: conversationStepKey(activity.conversation.id, this.id, values.instanceId, 'resolve') } : {},
             ),
@@ -262,16 +318,10 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const closing = (['resolve', 'follow_up'] as const)
             .map((purpose) => this.lines(purpose))
             .filter((s): s is FlowStep => s !== undefined)
-            .map((s) => this.say(s.say, persona, placeholders));
+            .map((s) => this.say(s.purpose === 'resolve' && values.publicArea && s.publicSay ? s.publicSay : s.say, persona, placeholders));
         await step.context.sendActivity(closing.join('\n'));
         return step.endDialog(ticket.id);
     }
-}
-
-function describePlace(address: { building?: string; unit?: string; room?: string; floor?: string }): string {
-    return [address.building && `${address.building}号楼`, address.unit && `${address.unit}单元`, address.floor && `${address.floor}楼`, address.room]
-        .filter(Boolean)
-        .join('');
 }
 
 /** Whether this activity's channel said where the owner lives (channelData.owner), rather than Linli remembering it. */

@@ -4,7 +4,7 @@
  * 0.94 s for the index against 0.52 s for these). Import dialogs types from here, not from 'botbuilder-dialogs'.
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
-export { Dialog, DialogTurnStatus, type DialogEvent, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+export { Dialog, DialogReason, DialogTurnStatus, type DialogEvent, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
 export { DialogEvents } from 'botbuilder-dialogs/lib/dialogEvents';
 export { DialogContext, type DialogState } from 'botbuilder-dialogs/lib/dialogContext';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';

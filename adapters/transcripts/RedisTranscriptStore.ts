@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
+import { MAX_TRANSCRIPT_ENTRIES, readTranscriptLines, type TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 import { guarded } from '../../bot/storage/StorageUnavailableError';
 
 /** Appends lines, caps the list and renews its expiry in one step. KEYS: list. ARGV: cap, ttl seconds, lines… */
@@ -43,6 +43,6 @@ export class RedisTranscriptStore implements TranscriptStore {
 
     async read(conversationId: string, limit = MAX_TRANSCRIPT_ENTRIES): Promise<TranscriptEntry[]> {
         const lines = await guarded('transcript read', () => this.redis.lrange(this.key(conversationId), -limit, -1));
-        return lines.map((line) => TranscriptEntry.parse(JSON.parse(line)));
+        return readTranscriptLines(lines);
     }
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/openSqlite';
-import { MAX_TRANSCRIPT_ENTRIES, TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
+import { MAX_TRANSCRIPT_ENTRIES, readTranscriptLines, type TranscriptEntry, type TranscriptStore } from '../../bot/transcripts/TranscriptStore';
 import { StatementCache } from '../storage/StatementCache';
 import { guarded } from '../../bot/storage/StorageUnavailableError';
 
@@ -36,7 +36,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
         const rows = await guarded('transcript read', () =>
             this.sql.get('SELECT entry FROM transcript WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?').all(conversationId, limit) as { entry: string }[],
         );
-        return rows.reverse().map((r) => TranscriptEntry.parse(JSON.parse(r.entry)));
+        return readTranscriptLines(rows.reverse().map((r) => r.entry));
     }
 
     close(): void {

@@ -5,12 +5,16 @@ import { KnowledgeBase } from '../knowledge/KnowledgeBase';
 import { KnowledgeRetriever } from '../knowledge/KnowledgeRetriever';
 import { KnowledgeService } from '../knowledge/KnowledgeService';
 import { SafetyAdvice } from '../knowledge/SafetyAdvice';
+import { MessageShapeReader } from '../nlu/MessageShape';
 import { NluRecognizer } from '../nlu/NluRecognizer';
+import { ReadingEvidence } from '../nlu/ReadingEvidence';
 import { MODEL_FILE } from '../nlu/trainModel';
 import { Tokenizer } from '../nlu/Tokenizer';
 import { PROJECT_ROOT } from '../paths';
 import { Phrasebook } from '../Phrasebook';
 import { loadFlowScripts, type FlowScript } from '../scripts/FlowScript';
+import { TicketComposer } from '../tickets/TicketComposer';
+import { loadTicketWording } from '../tickets/TicketWording';
 import { WorkingCalendar } from '../tickets/WorkingCalendar';
 
 /**
@@ -28,6 +32,12 @@ export class Content {
     readonly scripts: FlowScript[];
     readonly handoffSettings: HandoffSettings;
     readonly escalation: EscalationRules;
+    /** Messages without words (👍, ？？？, English), read apart from the classifier. */
+    readonly shapes: MessageShapeReader;
+    /** The signals understanding weighs beside the classifier (a strong knowledge match, property words). */
+    readonly evidence: ReadingEvidence;
+    /** How tickets are written: descriptions, places, requests (knowledge/tickets.json). */
+    readonly composer: TicketComposer;
 
     constructor(root: string = PROJECT_ROOT) {
         const knowledgeDir = join(root, 'knowledge');
@@ -35,12 +45,16 @@ export class Content {
         this.base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(root, 'scripts', 'phrases.json'), this.base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
-        this.recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE);
-        // Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35.
-        this.knowledge = new KnowledgeService(this.base, new KnowledgeRetriever({ entries: this.base.entries, tokenizer, minScore: 30 }), this.phrasebook);
+        const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, this.base.entries, tokenizer);
+        // The retriever's own match is one of the signals understanding weighs (a strong match is evidence for faq).
+        this.evidence = ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
+        this.recognizer = NluRecognizer.fromKnowledge(knowledgeDir, tokenizer, MODEL_FILE, this.evidence);
+        this.knowledge = new KnowledgeService(this.base, retriever, this.phrasebook);
         this.safety = SafetyAdvice.fromFile(join(knowledgeDir, 'safety.json'));
         this.scripts = [...loadFlowScripts(join(root, 'scripts')).values()];
         this.handoffSettings = loadHandoffSettings(join(knowledgeDir, 'handoff.json'));
         this.escalation = EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json'));
+        this.shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
+        this.composer = new TicketComposer(loadTicketWording(join(knowledgeDir, 'tickets.json')));
     }
 }

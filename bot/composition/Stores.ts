@@ -1,5 +1,9 @@
+import type { RehearsalStore } from '../rehearsal/RehearsalStore';
+import { openRehearsalStore } from '../../adapters/rehearsals/openRehearsalStore';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { RedisConversationLog } from '../../adapters/directline/RedisConversationLog';
+import { SqliteConversationLog } from '../../adapters/directline/SqliteConversationLog';
 import { InProcessTurnLock } from '../../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../../adapters/locks/RedisTurnLock';
 import { RedisHandoffStore } from '../../adapters/handoffs/RedisHandoffStore';
@@ -24,6 +28,7 @@ import type { ReminderStore } from '../proactive/ReminderStore';
 import { conversationTtl, type PingableStorage } from '../storage/PingableStorage';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { TranscriptStore } from '../transcripts/TranscriptStore';
+import type { ConversationLog } from '../webchat/ConversationLog';
 
 /** Stores given instead of the ones the config names (tests). */
 export interface StoreOverrides {
@@ -34,6 +39,8 @@ export interface StoreOverrides {
     feed?: HandoffFeed;
     /** Markers and short-lived values (WeChat retries, access token, customer-service windows). */
     expiringKeys?: ExpiringKeys;
+    /** Web chat's conversations (tests give one that fails). */
+    conversationLog?: ConversationLog;
 }
 
 /**
@@ -50,6 +57,9 @@ export class Stores {
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
         readonly expiringKeys: ExpiringKeys,
+        readonly rehearsals: RehearsalStore,
+        /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
+        readonly conversationLog: ConversationLog,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -83,7 +93,12 @@ export class Stores {
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
         const expiringKeys = overrides.expiringKeys ?? (redis ? new RedisExpiringKeys(redis, config.REDIS_KEY_PREFIX) : new SqliteExpiringKeys(join(config.DATA_DIR, 'keys.sqlite')));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, redis);
+        const conversationLog =
+            overrides.conversationLog ??
+            (redis
+            ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
+            : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, redis);
     }
 
     async close(): Promise<void> {
@@ -94,6 +109,8 @@ export class Stores {
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
         if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
+        this.rehearsals.close?.();
+        await this.conversationLog.close();
         this.redis?.disconnect();
     }
 }

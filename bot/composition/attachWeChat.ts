@@ -21,7 +21,7 @@ export function attachWeChat(linli: Linli, config: Config, logger: Logger): Webh
     const window = new CustomerServiceWindow(keys, linli.clock);
     const api = new WeChatApiClient({ baseUrl: config.WECHAT_API_BASE_URL, appId, secret, keys, logger, timeoutMs: config.CHANNEL_SEND_TIMEOUT_MS });
     const adapter = new WeChatAdapter({ api, window, keys, logger });
-    linli.attach(adapter, [WECHAT_CHANNEL_ID], adapter.wayBack);
+    linli.attachOwn(adapter, [WECHAT_CHANNEL_ID], adapter.wayBack);
     linli.ownerChannels.registerStatus(WECHAT_CHANNEL_ID, async (conversationId) => ({ wechat: await window.view(openidOf(conversationId)) }));
     return new WeChatWebhook({
         token,

@@ -7,6 +7,9 @@ import { MainDialog } from '../../dialogs/MainDialog';
 import { ReplyDialog } from '../../dialogs/ReplyDialog';
 import { ScriptDialog } from '../../dialogs/ScriptDialog';
 import { TicketStatusDialog } from '../../dialogs/TicketStatusDialog';
+import { LateTicketDetails } from '../../dialogs/LateTicketDetails';
+import { ClarifyDialog } from '../../dialogs/ClarifyDialog';
+import { ThreadReplies } from '../../dialogs/ThreadReplies';
 import type { HandoffService } from '../handoff/HandoffService';
 import type { Logger } from '../logger';
 import type { EntityExtractor } from '../nlu/EntityExtractor';
@@ -28,9 +31,9 @@ export interface MainDialogDeps {
 
 /** Every dialog Linli runs, built in one place from the content and the services, under the main dialog. */
 export function buildMainDialog({ content, tickets, handoffs, references, entities, clock, logger }: MainDialogDeps): MainDialog {
-    const { phrasebook, knowledge, safety, calendar } = content;
+    const { phrasebook, knowledge, safety, calendar, composer } = content;
     const reply = (id: string, phrase: Parameters<Phrasebook['say']>[0]) => new ReplyDialog(id, phrasebook, phrase);
-    const flowDeps = { tickets, calendar, clock, entities, values: content.base.estate, references, phrasebook, logger };
+    const flowDeps = { tickets, composer, safety, calendar, clock, entities, values: content.base.estate, references, phrasebook, logger };
     const flows = new Map(content.scripts.map((script) => [script.trigger, new ScriptDialog(script, flowDeps)]));
     const flow = (trigger: FlowScript['trigger']): ScriptDialog => {
         const dialog = flows.get(trigger);
@@ -40,7 +43,7 @@ export function buildMainDialog({ content, tickets, handoffs, references, entiti
     const faq = new FaqDialog('faq', phrasebook, knowledge);
     const starter = new HandoffStarter(handoffs, phrasebook, logger);
     const handoff = new HandoffDialog(phrasebook, starter, safety);
-    const emergency = new EmergencyDialog(phrasebook, safety, tickets, references, starter, logger);
+    const emergency = new EmergencyDialog(phrasebook, safety, tickets, composer, references, starter, logger, clock);
     return new MainDialog(
         {
             greeting: reply('greeting', 'greeting'),
@@ -60,7 +63,8 @@ export function buildMainDialog({ content, tickets, handoffs, references, entiti
         },
         handoff,
         emergency,
-        { phrasebook, faq },
+        { phrasebook, faq, lateDetails: new LateTicketDetails(tickets, composer, phrasebook, clock, logger), clarify: new ClarifyDialog(phrasebook, content.evidence) },
         new FollowUpDialog(phrasebook, tickets),
+        new ThreadReplies(phrasebook, faq, knowledge, handoffs),
     );
 }

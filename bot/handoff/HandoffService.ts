@@ -8,7 +8,7 @@ import { conversationStepKey } from '../tickets/ConversationStep';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
-import { queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
+import { HandoffConflictError, queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
@@ -99,7 +99,7 @@ export class HandoffService {
         const ownerLines = earlier.filter((e) => e.from === 'owner' && e.text).map((e) => e.text ?? '');
         const summary = [...ownerLines, request.lastWords].filter(Boolean).slice(-SUMMARY_LINES).join(' / ');
         const priority = request.priority ?? (request.reason === 'emergency' || request.reason === 'safety' ? 1 : 3);
-        const handoff = await this.deps.store.open({
+        let handoff = await this.deps.store.open({
             conversationId,
             channelId: reference.channelId,
             ownerId,
@@ -119,10 +119,27 @@ export class HandoffService {
             reference: reference as Record<string, unknown>,
             version: 1,
         });
+        if (handoff.status === 'queued' && handoff.since !== now && priority < handoff.priority) handoff = await this.moveUp(handoff, request, priority);
         const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
+    }
+
+    /**
+     * Danger told while the conversation already waits for a person: the handoff it has takes the more urgent reason
+     * and priority (the owner is told it comes first), rather than waiting behind ordinary requests.
+     */
+    private async moveUp(waiting: Handoff, request: HandoffRequest, priority: number): Promise<Handoff> {
+        const next: Handoff = { ...waiting, reason: request.reason, rule: request.rule, priority, version: waiting.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+            return next;
+        } catch (error) {
+            // An agent took it meanwhile: a person is with the owner already.
+            if (error instanceof HandoffConflictError) return waiting;
+            throw error;
+        }
     }
 
     /** The conversation's newest ticket that is not closed, so the agent sees what the owner already reported. */
@@ -196,9 +213,31 @@ export class HandoffService {
         return { handoff, ownerNotified };
     }
 
-    /** An owner's message while an agent has the conversation: on the feed for the agent (the transcript has it). */
-    async ownerMessage(conversationId: string, text: string): Promise<void> {
-        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'owner', text } });
+    /**
+     * An owner's message after the handoff: on the feed for the agent (the transcript has it). While the handoff is
+     * still queued its summary takes the words too, so whoever accepts sees what the owner added while waiting.
+     * Returns the handoff as it now stands.
+     */
+    async ownerMessage(handoff: Handoff, text: string): Promise<Handoff> {
+        const at = this.deps.clock().toISOString();
+        await this.deps.feed.publish({ type: 'message', conversationId: handoff.conversationId, entry: { at, from: 'owner', text } });
+        if (handoff.status !== 'queued' || !text) return handoff;
+        const lines = [...handoff.summary.split(' / ').filter(Boolean), text].slice(-SUMMARY_LINES);
+        const next: Handoff = { ...handoff, summary: lines.join(' / ').slice(-500), version: handoff.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+            return next;
+        } catch (error) {
+            // An agent accepted in the meantime: the words are on the feed and in the transcript all the same.
+            if (error instanceof HandoffConflictError) return handoff;
+            throw error;
+        }
+    }
+
+    /** How many are ahead of a queued handoff and how long the wait should be (the same reckoning as `initiate`). */
+    async waitOf(handoff: Handoff): Promise<{ ahead: number; minutes: number }> {
+        const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
+        return { ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
     }
 
     /**
@@ -241,7 +280,8 @@ export class HandoffService {
     private async expire(current: Handoff, now: Date): Promise<Handoff> {
         const { callBack } = this.deps.settings;
         const ticket = await this.deps.tickets.create({
-            kind: current.reason === 'emergency' ? 'emergency' : 'complaint',
+            // A call-back, not a complaint: the owner asked for a person, not to complain (it would pad the complaint report).
+            kind: 'callback',
             category: current.reason === 'emergency' ? 'emergency' : 'service',
             channelId: current.channelId,
             conversationId: current.conversationId,

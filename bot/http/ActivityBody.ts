@@ -16,7 +16,8 @@ export const ActivityBody = z
         serviceUrl: z.string().max(2048).optional(),
         deliveryMode: z.string().optional(),
         text: z.string().optional(),
-        name: z.unknown().optional(),
+        // An event's name is a string in the Bot Framework schema; anything else would end up in the transcript.
+        name: z.string().max(256).optional(),
         channelData: z.unknown().optional(),
     })
     .passthrough()
@@ -27,6 +28,10 @@ export const ActivityBody = z
         // The adapter's own proactive-turn event: proactive turns skip the turn lock, so a client may not pose as one.
         if (activity.type === 'event' && activity.name === 'ContinueConversation') {
             ctx.addIssue({ code: 'custom', path: ['name'], message: 'ContinueConversation is not an event a client may send' });
+        }
+        // Invokes (Teams cards, sign-in) are not something Linli handles: botbuilder would answer 501 for them.
+        if (activity.type === 'invoke') {
+            ctx.addIssue({ code: 'custom', path: ['type'], message: 'invoke activities are not handled by this bot' });
         }
     });
 

@@ -49,12 +49,15 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     const view = async (h: Handoff) => {
         const lastMessages = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES);
         const channel = deps.channelStatus ? await deps.channelStatus(h).catch(() => ({})) : {};
+        // What the owner last said: while a handoff waits Linli acknowledges every message, and its own line tells the
+        // agent nothing.
+        const lastFromOwner = lastMessages.findLast((e) => e.from === 'owner');
         return {
             ...h,
             ...channel,
             reference: undefined,
             waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
-            lastMessage: lastMessages.at(-1)?.text ?? null,
+            lastMessage: lastFromOwner?.text ?? lastMessages.at(-1)?.text ?? null,
             lastMessages,
         };
     };

@@ -15,6 +15,8 @@ export const KnowledgeEntry = z.object({
     answers: z.object({ default: z.string().min(10), elderly: z.string().min(10), young: z.string().min(5) }),
     /** Follow-up questions offered as buttons (to young owners, who prefer a tap to typing). */
     actions: z.array(z.string().min(1)).optional(),
+    /** Entries this answer names (the app, the service centre): a follow-up question is looked up among them first. */
+    related: z.array(z.string().regex(/^[a-z0-9_]+$/)).optional(),
     sources: z.array(Source).min(1),
 });
 export type KnowledgeEntry = z.infer<typeof KnowledgeEntry>;
@@ -26,6 +28,9 @@ export const EstateFile = z.object({
     hotline: z.string().min(3),
     serviceCentre: z.string().min(1),
     officeHours: z.string().min(1),
+    /** The owners' app, by the name Linli's answers give it, and where to get it. */
+    appName: z.string().min(1),
+    appDownload: z.string().min(1),
     prepayDiscount: z.string().min(1),
     installmentPeriods: z.number().int().min(2).max(24),
 });
@@ -54,6 +59,9 @@ export class KnowledgeBase {
                 if ('law' in source && !this.statutes[source.law]?.[source.article]) {
                     throw new DataFileError(file, new Error(`entry ${entry.id}: no text for 《${source.law}》${source.article}`));
                 }
+            }
+            for (const id of entry.related ?? []) {
+                if (!this.byId.has(id)) throw new DataFileError(file, new Error(`entry ${entry.id}: related entry ${id} does not exist`));
             }
             for (const text of Object.values(entry.answers)) {
                 for (const [, key] of text.matchAll(/\{(\w+)\}/g)) {

@@ -1,8 +1,21 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
 import MiniSearch, { type SearchOptions } from 'minisearch';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadDataFile } from '../dataFile';
 import type { Tokenizer } from '../nlu/Tokenizer';
 import type { KnowledgeEntry } from './KnowledgeBase';
+
+/** knowledge/nlu/synonyms.json: owners' words for an entry's subject, each group with the term the entries use. */
+export const SynonymsFile = z.object({
+    reason: z.string().min(1),
+    groups: z.array(z.object({ term: z.string().min(1), variants: z.array(z.string().min(1)).min(1) })).min(1),
+});
+export type SynonymGroup = z.infer<typeof SynonymsFile>['groups'][number];
+
+/** Calibrated on the training utterances: FAQ questions score above ~37 (5th percentile), chit-chat below ~35. */
+const MIN_SCORE = 30;
 
 export interface KnowledgeHitMetadata {
     id: string;
@@ -28,6 +41,8 @@ export interface KnowledgeRetrieverInput extends BaseRetrieverInput {
     /** Below this BM25 score a match is too weak to quote. */
     minScore: number;
     k?: number;
+    /** Owners' words for an entry's subject (query expansion); none by default. */
+    synonyms?: SynonymGroup[];
 }
 
 /**
@@ -45,11 +60,20 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
     private readonly entries: Map<string, KnowledgeEntry>;
     private readonly minScore: number;
     private readonly k: number;
+    private readonly synonyms: { term: string; variants: string[] }[];
+    private last: { query: string; hits: Document<KnowledgeHitMetadata>[] } | undefined;
+
+    /** The retriever for a knowledge folder: its entries' questions, the synonyms file and the calibrated minimum. */
+    static forKnowledge(knowledgeDir: string, entries: KnowledgeEntry[], tokenizer: Tokenizer): KnowledgeRetriever {
+        const synonyms = loadDataFile(join(knowledgeDir, 'nlu', 'synonyms.json'), SynonymsFile).groups;
+        return new KnowledgeRetriever({ entries, tokenizer, minScore: MIN_SCORE, synonyms });
+    }
 
     constructor(input: KnowledgeRetrieverInput) {
         super(input);
         const { tokenizer } = input;
         this.tokenizer = tokenizer;
+        this.synonyms = (input.synonyms ?? []).map((g) => ({ term: g.term, variants: g.variants.map((v) => v.toLowerCase()) }));
         this.minScore = input.minScore;
         this.k = input.k ?? 3;
         this.entries = new Map(input.entries.map((e) => [e.id, e]));
@@ -69,11 +93,25 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
 
     /** The synchronous core, also used on the turn's hot path without the Runnable machinery. */
     search(query: string): Document<KnowledgeHitMetadata>[] {
+        // Understanding weighs the match of a message and the answer then looks the same message up: searched once.
+        if (this.last?.query === query) return this.last.hits;
+        const hits = this.searchUncached(query);
+        this.last = { query, hits };
+        return hits;
+    }
+
+    private searchUncached(query: string): Document<KnowledgeHitMetadata>[] {
         const best = new Map<string, { score: number; matched: string }>();
         // A word often comes twice (jieba's word and the same two characters as a pair). Each distinct term is looked
         // up once, boosted by how often it came: the same score as scoring every copy, for about a third less work.
         const counts = new Map<string, number>();
         for (const term of this.tokenizer.searchTerms(query, STOPWORDS)) counts.set(term, (counts.get(term) ?? 0) + 1);
+        // An owner's word for an entry's subject also searches the entry's own term (once, however many variants).
+        const lower = query.toLowerCase();
+        for (const group of this.synonyms) {
+            if (!group.variants.some((v) => lower.includes(v))) continue;
+            for (const term of this.tokenizer.searchTerms(group.term, STOPWORDS)) counts.set(term, Math.max(counts.get(term) ?? 0, 1));
+        }
         const terms = [...counts.keys()];
         const options: SearchOptions = { combineWith: 'OR', tokenize: () => terms, boostTerm: (term: string) => counts.get(term) ?? 1 };
         for (const hit of this.index.search(query, options)) {

@@ -13,6 +13,11 @@ const HANDOFF = Symbol('linli.handoff');
 export class HandoffRoutingMiddleware implements Middleware {
     constructor(private readonly handoffs: HandoffService) {}
 
+    /** The conversation's handoff as this turn loaded it (null when none, or when the turn is not a message). */
+    static handoffOf(context: TurnContext): Handoff | null {
+        return (context.turnState.get(HANDOFF) as Handoff | null | undefined) ?? null;
+    }
+
     /** Reads the conversation's handoff into the turn (called by ConversationLockMiddleware next to the state reads). */
     async load(context: TurnContext, force = false): Promise<void> {
         if (context.activity.type !== ActivityTypes.Message) return;
@@ -26,7 +31,8 @@ export class HandoffRoutingMiddleware implements Middleware {
         const handoff = context.turnState.get(HANDOFF) as Handoff | null;
         if (!handoff || handoff.status === 'closed') return next();
         // Agents see the owner's words live whether or not one has accepted yet.
-        await this.handoffs.ownerMessage(handoff.conversationId, context.activity.text ?? '');
+        // A handoff still in the queue also gets the words in its summary, which the queue shows.
+        context.turnState.set(HANDOFF, await this.handoffs.ownerMessage(handoff, context.activity.text ?? ''));
         // Until an agent accepts, the bot keeps answering (the owner is not left alone while waiting).
         if (handoff.status === 'queued') return next();
     }

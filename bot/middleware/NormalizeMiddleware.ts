@@ -1,30 +1,16 @@
-import * as OpenCC from 'opencc-js';
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { Phrasebook } from '../Phrasebook';
+import { normalizeText } from '../nlu/normalizeText';
+
+// Re-exported for the code that has always imported them from here.
+export { normalizeText, toHalfWidth } from '../nlu/normalizeText';
 
 /** Under this key the raw text stays available for the turn after normalisation. */
 export const ORIGINAL_TEXT = 'linli.originalText';
 
 /** Set on a turn whose message was refused as too long: its length in characters, all that is kept of it. */
 export const REFUSED_CHARS = 'linli.refusedChars';
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
-
-/**
- * Full-width letters, digits and symbols (ＡＢＣ１２３－＠) and the ideographic space become their half-width forms.
- * Chinese sentence punctuation (，！？：；（）～) stays as typed: the owner's words come back in restatements and tickets,
- * and every rule that reads punctuation accepts both forms.
- */
-export function toHalfWidth(text: string): string {
-    return text.replace(/[\uFF01-\uFF5E]/g, (c) => (CHINESE_PUNCTUATION.has(c) ? c : String.fromCharCode(c.charCodeAt(0) - 0xfee0))).replace(/\u3000/g, ' ');
-}
-
-const CHINESE_PUNCTUATION = new Set('，！？：；（）～');
-
-export function normalizeText(text: string): string {
-    return toSimplified(toHalfWidth(text)).replace(/\s+/g, ' ').trim();
-}
 
 /**
  * Every message is read in one form: Traditional → Simplified, full-width → half-width, trimmed. A message over

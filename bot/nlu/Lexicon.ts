@@ -13,10 +13,44 @@ export const LexiconFile = z.object({
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
     /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
     payment: z.array(z.string().min(1)).min(1),
+    /**
+     * The "now" test of hazard words: an emergency word in one of these groups counts only when the message is about
+     * something happening now. Each group has its reason, the phrases in which its words mean no hazard at all
+     * (`except`: 热水器打不着火 holds 着火), the cues that make the message hypothetical, past or a question (`notNow`),
+     * and the cues that make it now (`now`; `{w}` stands for the hazard word, 停电了). Recall first: a now cue wins
+     * over any not-now cue, and without a not-now cue the word counts.
+     */
+    /** Objects that settle a complaint's category when the fee is only what was wasted (物业费白交了，电梯…). */
+    complaintObject: z
+        .object({
+            reason: z.string().min(1),
+            feeWasted: z.array(z.string().min(1)),
+            facility: z.array(z.string().min(1)),
+            service: z.array(z.string().min(1)),
+        })
+        .optional(),
+    hazardNow: z
+        .array(
+            z.object({
+                reason: z.string().min(1),
+                words: z.array(z.string().min(1)).min(1),
+                except: z.array(z.string().min(1)).default([]),
+                notNow: z.array(z.string().min(1)).default([]),
+                now: z.array(z.string().min(1)).default([]),
+            }),
+        )
+        .default([]),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
 type Matcher = (lowerText: string) => boolean;
+
+interface HazardGuard {
+    words: Set<string>;
+    except: string[];
+    notNow: Matcher[];
+    now: string[];
+}
 
 /** Words that make a message an escalation or show emotion, matched as lower-case substrings. */
 export class Lexicon {
@@ -24,9 +58,21 @@ export class Lexicon {
     private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
     private readonly handoffHintMatchers: Matcher[];
     private readonly unhelpfulMatchers: Matcher[];
+    private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
+        const guards: HazardGuard[] = data.hazardNow.map((g) => ({
+            words: new Set(g.words.map((w) => w.toLowerCase())),
+            except: g.except.map((w) => w.toLowerCase()),
+            notNow: compile(g.notNow),
+            now: g.now.map((w) => w.toLowerCase()),
+        }));
+        this.emergencyWords = data.escalation.emergency.map((word) => ({
+            word: word.toLowerCase(),
+            match: matcher(word),
+            guards: guards.filter((g) => g.words.has(word.toLowerCase())),
+        }));
         this.escalationMatchers = {
             emergency: compile(data.escalation.emergency),
             safety: compile(data.escalation.safety),
@@ -51,6 +97,14 @@ export class Lexicon {
         return named.length === 1 ? (named[0] ?? null) : null;
     }
 
+    /** The category a complaint's object gives when the fee is named only as wasted on it; null otherwise. */
+    complaintObject(text: string): 'facility' | 'service' | null {
+        const objects = this.data.complaintObject;
+        if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
+        if (objects.facility.some((w) => text.includes(w))) return 'facility';
+        return objects.service.some((w) => text.includes(w)) ? 'service' : null;
+    }
+
     /** The message touches money or paying at all. */
     mentionsPayment(text: string): boolean {
         return this.data.payment.some((w) => text.includes(w));
@@ -69,7 +123,33 @@ export class Lexicon {
     escalations(text: string): Signal[] {
         const lower = text.toLowerCase();
         const order: (keyof LexiconData['escalation'])[] = ['emergency', 'safety', 'legal_threat', 'abuse', 'requested'];
-        return order.filter((reason) => this.escalationMatchers[reason].some((m) => m(lower)));
+        return order.filter((reason) => (reason === 'emergency' ? this.hazard(lower).now : this.escalationMatchers[reason].some((m) => m(lower))));
+    }
+
+    /**
+     * Whether the emergency words find a hazard happening now, and whether they found one only said of another time
+     * (a question about cutting power, clutter that could catch fire): the classifier's own guess of an emergency is
+     * not taken for such a message either.
+     */
+    hazard(text: string): { now: boolean; notNow: boolean } {
+        const lower = text.toLowerCase();
+        let notNow = false;
+        for (const entry of this.emergencyWords) {
+            if (!entry.match(lower)) continue;
+            if (entry.guards.length === 0) return { now: true, notNow: false };
+            if (entry.guards.every((g) => this.isNow(g, entry.word, entry.match, lower))) return { now: true, notNow: false };
+            notNow = true;
+        }
+        return { now: false, notNow };
+    }
+
+    /** The guarded word still stands outside the group's harmless phrases, and the message is about now. */
+    private isNow(guard: HazardGuard, word: string, match: Matcher, lower: string): boolean {
+        let rest = lower;
+        for (const phrase of guard.except) rest = rest.split(phrase).join('|');
+        if (!match(rest)) return false;
+        if (guard.now.some((cue) => rest.includes(cue.split('{w}').join(word)))) return true;
+        return !guard.notNow.some((m) => m(rest));
     }
 
     hits(list: 'angry' | 'upset', text: string): number {

@@ -1,27 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { loadDataFile } from '../dataFile';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
-import { ArrearsTypes, ComplaintCategories, Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
+import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import { detectPersona } from './PersonaDetector';
+import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
 import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
-
-/** Labels are an intent, or an intent and its sub-label: `complaint/fee`, `fee_arrears/hardship`. */
-const Label = z.string().refine((label) => {
-    const [intent, sub] = label.split('/');
-    if (!Intents.safeParse(intent).success) return false;
-    if (sub === undefined) return intent !== 'complaint' && intent !== 'fee_arrears';
-    if (intent === 'complaint') return ComplaintCategories.safeParse(sub).success;
-    if (intent === 'fee_arrears') return ArrearsTypes.safeParse(sub).success;
-    return false;
-}, 'expected an intent, or complaint/<category>, or fee_arrears/<type>');
-
-export const UtterancesFile = z.record(Label, z.array(z.string().min(1)).min(5));
+import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
+import { normalizeText } from './normalizeText';
 
 const FACILITY_CUES = /修|坏|漏|电梯|门禁|水管|积水|停水|停电|路灯|设施|设备/;
 const FEE_CUES = /费|钱|收费|账单|价/;
@@ -29,8 +18,17 @@ const FEE_CUES = /费|钱|收费|账单|价/;
 /** Below this a request for a person that names no person-word is not taken as one. */
 const WEAK_HANDOFF = 0.5;
 
+/** Readings a property word never leads to by itself (it only keeps a message from out_of_scope). */
+const NOT_FROM_PROPERTY_WORDS = new Set(['out_of_scope', 'emergency', 'human_agent']);
+
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
+
+/**
+ * Below this, a message that says the last answer did not help ("没用，说了等于没说") is that feedback and nothing
+ * more: a weak guess at a topic would start a flow (a complaint about nothing) instead of counting it as unhelpful.
+ */
+const WEAK_READING_OF_FEEDBACK = 0.5;
 
 /**
  * Understanding of one owner message: a classifier trained at start-up on the utterances in knowledge/nlu, with the
@@ -41,21 +39,28 @@ export class NluRecognizer implements Recognizer {
         private readonly classifier: SoftmaxClassifier,
         private readonly features: FeatureExtractor,
         private readonly lexicon: Lexicon,
+        /** The knowledge match and the estate's words, weighed with the classifier; none → the classifier and lexicons alone. */
+        private readonly evidence?: ReadingEvidence,
     ) {}
 
     /**
      * The recogniser for a knowledge folder. A model trained by the build (`modelFile`) is used when it was trained on
      * exactly these utterances and dictionary; otherwise the model is trained here, at start-up (~0.3 s).
      */
-    static fromKnowledge(knowledgeDir: string, tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt')), modelFile?: string): NluRecognizer {
+    static fromKnowledge(
+        knowledgeDir: string,
+        tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt')),
+        modelFile?: string,
+        evidence?: ReadingEvidence,
+    ): NluRecognizer {
         const features = new FeatureExtractor(tokenizer);
         const lexicon = Lexicon.fromFile(join(knowledgeDir, 'lexicons.json'));
         const fingerprint = trainingFingerprint(knowledgeDir);
         if (modelFile && existsSync(modelFile)) {
             const stored = JSON.parse(readFileSync(modelFile, 'utf8')) as { fingerprint?: string; model: SerializedModel };
-            if (stored.fingerprint === fingerprint) return new NluRecognizer(SoftmaxClassifier.fromJSON(stored.model), features, lexicon);
+            if (stored.fingerprint === fingerprint) return new NluRecognizer(SoftmaxClassifier.fromJSON(stored.model), features, lexicon, evidence);
         }
-        return new NluRecognizer(train(knowledgeDir, features), features, lexicon);
+        return new NluRecognizer(train(knowledgeDir, features), features, lexicon, evidence);
     }
 
     /** Trains on the knowledge folder and writes the model where `fromKnowledge` will find it (the build step). */
@@ -79,15 +84,27 @@ export class NluRecognizer implements Recognizer {
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
+        // A hazard word said of another time (万一着火, 欠费会停电吗, 上周被偷) is no emergency: the classifier learned
+        // those words from emergencies, so its guess of one is not taken either.
+        const hazard = escalations.includes('emergency') ? { now: true, notNow: false } : this.lexicon.hazard(text);
+        if (hazard.notNow) ruledOut.add('emergency');
         if (ruledOut.has(intentOf(label))) {
             const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
             if (next) ({ label, probability: confidence } = next);
         }
-        const secondGuess = label !== prediction.label;
+        let secondGuess = label !== prediction.label;
+        let clarify: [string, string] | null = null;
+        if (this.evidence && escalations.length === 0) {
+            const weighed = this.weigh(text, label, confidence, prediction.ranked, ruledOut);
+            secondGuess ||= weighed.label !== label;
+            ({ label, confidence, clarify } = weighed);
+        }
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
-        if (escalations.includes('emergency') || intent === 'emergency') {
+        // The lexicon finds danger recall first; the classifier's guess of an emergency counts only when it is trusted at
+        // all (a bare "3号楼后面" answering a flow's question must not hand the owner over with safety orders).
+        if (escalations.includes('emergency') || (intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
             intent = 'emergency';
             sub = null;
             reason = 'emergency';
@@ -113,7 +130,10 @@ export class NluRecognizer implements Recognizer {
             confidence = Math.max(confidence, 0.8);
         }
         if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
-        if (!reason && confidence < MIN_CONFIDENCE) {
+        // The object of the complaint decides its department, not the fee named in anger.
+        if (intent === 'complaint' && sub === 'fee') sub = this.lexicon.complaintObject(text) ?? sub;
+        const unhelpful = this.lexicon.saysUnhelpful(text);
+        if (!reason && (confidence < MIN_CONFIDENCE || (unhelpful && confidence < WEAK_READING_OF_FEEDBACK))) {
             intent = 'out_of_scope';
             sub = null;
         }
@@ -125,8 +145,44 @@ export class NluRecognizer implements Recognizer {
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
             signals: escalations,
-            unhelpful: this.lexicon.saysUnhelpful(text),
+            unhelpful,
+            clarify: clarify && !reason && intent !== 'out_of_scope' ? clarify : null,
         };
+    }
+
+    /**
+     * The classifier's reading weighed with the other signals: a strong knowledge match makes it faq; a word of the
+     * estate keeps it from out_of_scope; two close readings that lead to different flows are to be asked about.
+     */
+    private weigh(
+        text: string,
+        label: string,
+        confidence: number,
+        ranked: { label: string; probability: number }[],
+        ruledOut: Set<string>,
+    ): { label: string; confidence: number; clarify: [string, string] | null } {
+        const evidence = this.evidence!;
+        const byIntent = new Map<string, number>();
+        for (const r of ranked) if (!ruledOut.has(intentOf(r.label))) byIntent.set(intentOf(r.label), (byIntent.get(intentOf(r.label)) ?? 0) + r.probability);
+        const intent = intentOf(label);
+        // The owner answered Linli's question with a button: that reading, with the best sub-label for it, and no question.
+        const chosen = evidence.chosen(text);
+        const pick = chosen ? ranked.find((r) => intentOf(r.label) === chosen) : undefined;
+        if (pick) return { label: pick.label, confidence: Math.max(pick.probability, MIN_CONFIDENCE), clarify: null };
+        const faq = byIntent.get('faq') ?? 0;
+        if (intent !== 'faq' && this.lexicon.hits('angry', text) === 0 && evidence.knowledgeAnswers(text, Intents.parse(intent), faq)) {
+            return { label: 'faq', confidence: Math.max(faq, confidence), clarify: null };
+        }
+        if ((intent === 'out_of_scope' || confidence < MIN_CONFIDENCE) && !this.lexicon.saysUnhelpful(text) && evidence.namesProperty(text)) {
+            // Never danger or a person on this evidence alone: a bare place ("3号楼后面") answering a flow's question
+            // names the estate too, and the lexicon and the classifier's own confidence decide those.
+            const next = ranked.find((r) => !NOT_FROM_PROPERTY_WORDS.has(intentOf(r.label)) && !ruledOut.has(intentOf(r.label)));
+            if (next && next.probability >= evidence.minAlternative) return { label: next.label, confidence: Math.max(next.probability, MIN_CONFIDENCE), clarify: null };
+        }
+        const intents = [...byIntent.entries()].sort((a, b) => b[1] - a[1]).map(([i, p]) => ({ intent: i, probability: p }));
+        const best = intents.find((r) => r.intent === intent) ?? { intent, probability: confidence };
+        const second = intents.find((r) => r.intent !== intent);
+        return { label, confidence, clarify: evidence.clarifies(best, second) };
     }
 
     private emotion(text: string, escalations: EscalationReason[], intent: Intent): Emotion {
@@ -137,15 +193,15 @@ export class NluRecognizer implements Recognizer {
 }
 
 function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassifier {
-    const utterances = loadDataFile(join(knowledgeDir, 'nlu', 'utterances.json'), UtterancesFile);
-    const examples = Object.entries(utterances).flatMap(([label, texts]) => texts.map((text) => ({ label, features: features.extract(text) })));
+    // Normalised as owners' messages are before they are read, so a Traditional sentence teaches what it will meet.
+    const examples = loadTrainingUtterances(knowledgeDir).map((u) => ({ label: u.label, features: features.extract(normalizeText(u.text)) }));
     return new SoftmaxClassifier(examples);
 }
 
-/** What the model depends on: the utterances, the dictionary and the feature code's version. */
+/** What the model depends on: both utterance files, the dictionary and the feature code's version. */
 function trainingFingerprint(knowledgeDir: string): string {
     const hash = createHash('sha256').update(FEATURES_VERSION);
-    for (const file of ['utterances.json', 'domain-dict.txt']) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
+    for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }
 

@@ -54,6 +54,25 @@ export const NluTraceValue = z.object({
     escalationReason: EscalationReasons.nullable(),
     /** Beyond the contract's fields: the escalation rule that fired (knowledge/escalation-rules.json), or null. */
     escalationRule: z.string().nullable().optional(),
+    /** Beyond the contract's fields: where the conversation was when the message came (issue 11). */
+    dialogState: z
+        .object({
+            /** The flow waiting for an answer (repair, complaint, emergency …), or null. */
+            openFlow: z.string().nullable(),
+            /** The slot that flow asked for (location, phone, preferredTime …), or null. */
+            awaitedSlot: z.string().nullable(),
+            /** The conversation's handoff when one is open (queued or active), else null. */
+            handoffStatus: z.enum(['queued', 'active']).nullable(),
+            /** The knowledge entry Linli answered with in the previous turn, or null. */
+            lastAnswer: z.string().nullable(),
+            /** The last ticket this conversation wrote (its id), or null. */
+            lastTicket: z.string().nullable(),
+            /** A message without words (👍, ？？？, 。。。, English), read apart from the classifier; null otherwise. */
+            shape: z.enum(['thanks', 'puzzled', 'punctuation', 'english']).nullable(),
+        })
+        .optional(),
+    /** Beyond the contract's fields: the two readings Linli asked the owner to choose between (the first is `intent`). */
+    clarify: z.array(z.string()).optional(),
     /** Beyond the contract's fields: what the message names (phones, times, money, place, surname). */
     entities: z
         .object({
@@ -80,4 +99,6 @@ export interface Understanding {
     signals: Signal[];
     /** The owner says Linli's answer did not help. */
     unhelpful: boolean;
+    /** Two readings too close to guess between (the first is `intent`, the most likely): Linli asks which. */
+    clarify: [string, string] | null;
 }

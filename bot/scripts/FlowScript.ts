@@ -24,8 +24,18 @@ export const FlowStep = z.discriminatedUnion('purpose', [
         accept: Words.optional(),
         /** Words that show the owner's first message already answers this (text) slot; the message is kept as the answer. */
         answeredBy: Words.optional(),
+        /** Answers that decline to give it ("不想留电话"): the flow goes on without the value, after `refused`. */
+        refuse: Words.optional(),
+        /** Said when the owner declines: accepted gracefully, never asked again as if the answer were malformed. */
+        refused: Lines.optional(),
     }),
-    z.object({ purpose: z.literal('resolve'), say: Lines, rubric: Rubric }),
+    z.object({
+        purpose: z.literal('resolve'),
+        say: Lines,
+        /** Said instead when the repair is in a public area (ticket.publicAreaWords): free to the owner, no quote. */
+        publicSay: Lines.optional(),
+        rubric: Rubric,
+    }),
     z.object({ purpose: z.literal('follow_up'), say: Lines, rubric: Rubric }),
 ]);
 export type FlowStep = z.infer<typeof FlowStep>;
@@ -48,8 +58,15 @@ export const FlowScript = z
             request: z.string().max(200).optional(),
             /** Words in the owner's account that make the ticket urgent (its follow-up within 24 h). */
             urgentWords: Words.default([]),
-            /** Repairs: words that make it a leak, whose follow-up waits for the first rain (staff trigger it). */
+            /** Repairs: words that make it a leak, whose follow-up waits for the first rain (staff trigger it)… */
             leakWords: Words.default([]),
+            /** …when the leak is where rain gets in (roofs, exterior walls, windows): a dripping tap is not revisited after rain. */
+            rainPlaces: Words.default([]),
+            /**
+             * Repairs in a public area (street lights, corridor lights, mailbox locks, intercoms, lifts…): paid from the
+             * estate's common funds, not by the owner, so the reply says so; the owner's home address is not their place.
+             */
+            publicAreaWords: Words.default([]),
         }),
         steps: z.array(FlowStep).min(3),
         forbidden: z.array(z.string().min(2)),
@@ -85,9 +102,20 @@ export function loadFlowScripts(dir: string): Map<string, FlowScript> {
 
 export type ListenStep = Extract<FlowStep, { purpose: 'listen' }>;
 
-/** What the owner's own account makes of the ticket: urgent (follow-up within 24 h), a leak (follow-up after rain). */
+/** What the owner's own account makes of the ticket: urgent (follow-up within 24 h), a leak rain caused (follow-up after rain). */
 export function ticketFlags(script: FlowScript, account: string): { urgent: boolean; leak: boolean } {
-    return { urgent: mentions(account, script.ticket.urgentWords), leak: mentions(account, script.ticket.leakWords) };
+    const leak = mentions(account, script.ticket.leakWords) && mentions(account, script.ticket.rainPlaces);
+    return { urgent: mentions(account, script.ticket.urgentWords), leak };
+}
+
+/** Whether the repair is in a public area (free to the owner). */
+export function inPublicArea(script: FlowScript, account: string): boolean {
+    return mentions(account, script.ticket.publicAreaWords);
+}
+
+/** Whether an answer declines to give the step's value (`refuse`). */
+export function refusesToGive(step: ListenStep, answer: string): boolean {
+    return step.refuse !== undefined && mentions(answer, step.refuse);
 }
 
 /** Whether the first message already answers a listen step (its `answeredBy` words). */

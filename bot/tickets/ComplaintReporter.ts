@@ -9,6 +9,8 @@ export interface ComplaintReport {
     slaBreaches: { response: number; feedback: number; reply: number; tickets: number };
     firstResponseMinutes: { median: number | null; answered: number };
     satisfaction: { average: number | null; responses: number };
+    /** Handoffs nobody accepted in time (kind callback): not complaints, so outside every figure above. */
+    callbacks: number;
 }
 
 /** Monthly complaint statistics, the figures the company's monthly review asks for. */
@@ -20,7 +22,10 @@ export class ComplaintReporter {
 
     async month(month: string): Promise<ComplaintReport> {
         const { from, to } = this.calendar.monthRange(month);
-        const complaints = await this.tickets.list({ kind: 'complaint', createdFrom: from, createdTo: to }, 100_000);
+        const [complaints, callbacks] = await Promise.all([
+            this.tickets.list({ kind: 'complaint', createdFrom: from, createdTo: to }, 100_000),
+            this.tickets.count({ kind: 'callback', createdFrom: from, createdTo: to }),
+        ]);
         const count = (key: (t: (typeof complaints)[number]) => string) =>
             complaints.reduce<Record<string, number>>((acc, t) => ((acc[key(t)] = (acc[key(t)] ?? 0) + 1), acc), {});
         const breaches = { response: 0, feedback: 0, reply: 0, tickets: 0 };
@@ -46,6 +51,7 @@ export class ComplaintReporter {
             slaBreaches: breaches,
             firstResponseMinutes: { median: median === null ? null : Math.round(median * 10) / 10, answered: firstResponses.length },
             satisfaction: { average: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null, responses: scores.length },
+            callbacks,
         };
     }
 }

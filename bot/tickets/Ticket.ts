@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { OwnerContact } from './OwnerContact';
 
 /** The contract's ticket (../shared/contract.md, Tickets): what a good receptionist writes down, and its lifecycle. */
-export const TicketKinds = z.enum(['complaint', 'repair', 'emergency', 'installment']);
+/** `callback`: a handoff nobody accepted in time; staff call the owner back. Kept out of the complaint report's totals. */
+export const TicketKinds = z.enum(['complaint', 'repair', 'emergency', 'installment', 'callback']);
 export type TicketKind = z.infer<typeof TicketKinds>;
 export const TicketCategories = z.enum(['facility', 'service', 'fee', 'emergency']);
 export const TicketStatuses = z.enum(['received', 'in_progress', 'replied', 'revisited', 'closed']);

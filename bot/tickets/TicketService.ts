@@ -67,6 +67,13 @@ export const TicketPatch = z
     .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type TicketPatch = z.infer<typeof TicketPatch>;
 
+/** What the owner may add to a ticket after it was opened. */
+export interface TicketAmendment {
+    contact?: Partial<Record<'phone' | 'building' | 'unit' | 'room', string | undefined>>;
+    location?: string;
+    note?: string;
+}
+
 export interface CreateOptions {
     /** Names the conversation step that opens the ticket (see TicketStore.insertNumbered). */
     idempotencyKey?: string;
@@ -141,6 +148,10 @@ export class TicketService {
         return this.store.list(filter, limit);
     }
 
+    count(filter: TicketFilter): Promise<number> {
+        return this.store.count(filter);
+    }
+
     /** `limit` tickets newest first after `after`, the number matching, and where the next page starts (null: none). */
     async page(filter: TicketFilter, limit: number, after: TicketPosition | null): Promise<{ tickets: Ticket[]; total: number; next: TicketPosition | null }> {
         const [tickets, total] = await Promise.all([this.store.list(filter, limit + 1, after), this.store.count(filter)]);
@@ -183,6 +194,34 @@ export class TicketService {
         next.history = [...current.history, ...history];
         next.updatedAt = at;
         next.version = current.version + 1;
+        await this.store.replace(next, current.version);
+        return next;
+    }
+
+    /**
+     * What the owner adds to their ticket after it was opened — a phone, a corrected place, a detail: written onto the
+     * ticket and recorded in its history (who: `by`, when: now). Returns null for an unknown ticket.
+     */
+    async amend(id: string, change: TicketAmendment, by: string): Promise<Ticket | null> {
+        const current = await this.store.get(id);
+        if (!current) return null;
+        const at = this.clock().toISOString();
+        const next: Ticket = { ...structuredClone(current), updatedAt: at, version: current.version + 1 };
+        const history: HistoryEntry[] = [];
+        const contact = { ...next.contact, ...Object.fromEntries(Object.entries(change.contact ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) };
+        const changed = (Object.keys(contact) as (keyof typeof contact)[]).filter((field) => contact[field] !== current.contact[field]);
+        if (changed.length > 0) {
+            next.contact = contact;
+            history.push({ at, by, action: 'contact_updated', note: changed.join(', ') });
+        }
+        if (change.location && change.location !== current.location) {
+            next.location = change.location.slice(0, 200);
+            history.push({ at, by, action: 'location_updated', note: next.location });
+        }
+        if (change.note) history.push({ at, by, action: 'note', note: change.note.slice(0, 2000) });
+        if (history.length === 0) return current;
+        next.history = [...current.history, ...history];
+        Ticket.parse(next);
         await this.store.replace(next, current.version);
         return next;
     }

@@ -10,6 +10,8 @@ export const TranscriptEntry = z.object({
     text: z.string().optional(),
     /** An event's name (handoff.initiate, handoff.status) or an agent action (accepted, released, ticket moved). */
     event: z.string().optional(),
+    /** Files the owner sent (web chat's photos), each at a URL agents can open. */
+    attachments: z.array(z.object({ contentType: z.string(), contentUrl: z.string(), name: z.string().optional() })).optional(),
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 
@@ -21,3 +23,22 @@ export interface TranscriptStore {
 }
 
 export const MAX_TRANSCRIPT_ENTRIES = 500;
+
+/**
+ * Stored lines as entries, leaving out any that do not read as one (written by an older build, or damaged): one bad
+ * line must not make a transcript, or the agents' queue that shows its last message, unreadable.
+ */
+export function readTranscriptLines(lines: string[]): TranscriptEntry[] {
+    const entries: TranscriptEntry[] = [];
+    for (const line of lines) {
+        let value: unknown;
+        try {
+            value = JSON.parse(line);
+        } catch {
+            continue;
+        }
+        const parsed = TranscriptEntry.safeParse(value);
+        if (parsed.success) entries.push(parsed.data);
+    }
+    return entries;
+}

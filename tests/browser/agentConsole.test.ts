@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleRoundTrip, poll } from '../helpers/agentConsoleScenario';
-import { launchChromium } from '../helpers/browser';
+import { browserSuitesRun, launchChromium } from '../helpers/browser';
 import { StandInChannel } from '../helpers/standInChannel';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -12,20 +12,20 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-beforeAll(async () => {
-    await channel.start();
-    server = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}` });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-}, 30_000);
-afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await channel.stop();
-});
+describe.skipIf(!browserSuitesRun())('agent console in Chromium, embedded store', () => {
+    beforeAll(async () => {
+        await channel.start();
+        server = await startTestServer({ AGENT_TOKENS: `alice:${TOKEN}` });
+        browser = await launchChromium();
+        page = await browser.newPage();
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+    }, 30_000);
+    afterAll(async () => {
+        await browser?.close();
+        await server?.close();
+        await channel.stop();
+    });
 
-describe('agent console in Chromium, embedded store', () => {
     it('refuses a wrong token and shows nothing of the desk', async () => {
         await page.goto(`${server.url}/agent`);
         expect(await page.locator('#desk').isHidden()).toBe(true);

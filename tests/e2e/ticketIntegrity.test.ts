@@ -198,12 +198,12 @@ describe('a state save that fails after the ticket was written', () => {
     it('gives the same ticket when a flow that opened and resolved in one turn is sent again', async () => {
         const owner = { conversationId: 'save-fails-repair', userId: 'owner-repair' };
         storage.failWrites = true;
-        const first = all(await say(server.url, '3号楼2单元501厨房水管漏水了，明天上午来修', owner));
+        const first = all(await say(server.url, '3号楼2单元501厨房水管漏水了，明天上午来修，电话13800002222', owner));
         storage.failWrites = false;
         const id = TICKET_NUMBER.exec(first)?.[0];
         expect(id).toBeDefined();
         expect(first).not.toContain('稍后再试');
-        const again = all(await say(server.url, '3号楼2单元501厨房水管漏水了，明天上午来修', owner));
+        const again = all(await say(server.url, '3号楼2单元501厨房水管漏水了，明天上午来修，电话13800002222', owner));
         expect(TICKET_NUMBER.exec(again)?.[0]).toBe(id);
         expect((await ticketsOf('save-fails-repair')).map((t) => t.id)).toEqual([id]);
     });

@@ -74,4 +74,29 @@ describe('staff ticket API', () => {
         expect(report.byCategory.facility).toBeGreaterThanOrEqual(1);
         expect((await call('/api/reports/complaints?month=2026-13')).status).toBe(400);
     });
+
+    it('keeps call-backs (handoffs nobody accepted) out of the complaint totals, on a line of their own', async () => {
+        const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+        const before = (await (await call(`/api/reports/complaints?month=${month}`)).json()) as { total: number; byCategory: Record<string, number> };
+        await server.linli.tickets.create({
+            kind: 'callback',
+            category: 'service',
+            channelId: 'webchat',
+            conversationId: 'c-routes-callback',
+            ownerId: 'owner-routes',
+            medium: 'chat',
+            contact: {},
+            location: null,
+            description: '转人工未接通（requested）：我要跟人工说话',
+            request: '请回电联系业主',
+            subject: null,
+            department: '客服中心',
+        });
+        const after = (await (await call(`/api/reports/complaints?month=${month}`)).json()) as { total: number; byCategory: Record<string, number>; callbacks: number };
+        expect(after.total).toBe(before.total);
+        expect(after.byCategory).toEqual(before.byCategory);
+        expect(after.callbacks).toBe(1);
+        const listed = (await (await call('/api/tickets?kind=callback')).json()) as { tickets: { kind: string }[]; total: number };
+        expect(listed).toMatchObject({ total: 1, tickets: [{ kind: 'callback' }] });
+    });
 });

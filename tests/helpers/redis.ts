@@ -1,40 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { isCi, testRedisUrl } from '../../bot/config';
+import { dropPrefix, reachableRedis, uniquePrefix } from './redisKeys';
 
-/**
- * A connection to the test Redis, or null when none answers. Under CI a missing Redis is an error, never a skip:
- * a green run must mean the Redis code ran.
- */
-export async function reachableRedis(): Promise<Redis | null> {
-    const url = testRedisUrl();
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1500, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-        await redis.connect();
-        await redis.ping();
-        return redis;
-    } catch (error) {
-        redis.disconnect();
-        if (isCi()) throw new Error(`CI is set but Redis at ${url} is unreachable: ${(error as Error).message}`);
-        return null;
-    }
-}
-
-export function uniquePrefix(): string {
-    return `linli-test:${randomUUID().slice(0, 8)}:`;
-}
-
-/** Removes every key under a test prefix. */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-    let cursor = '0';
-    do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-    } while (cursor !== '0');
-}
+// The plain helpers live in redisKeys.ts (no vitest), so the fuzz and soak commands can use them too.
+export { dropPrefix, reachableRedis, uniquePrefix };
 
 /**
  * For an integration test file: the test Redis (or null locally without one), a key prefix of its own, and, after

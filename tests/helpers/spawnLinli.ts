@@ -9,10 +9,16 @@ export interface LinliProcess {
     /** Milliseconds from spawn to the "listening" log line. */
     listeningAfterMs: number;
     spawnedAt: number;
-    /** Everything the process wrote to stdout (its log lines) and to stderr so far, from the start. */
-    output(): { stdout: string; stderr: string };
+    /**
+     * The last of what the process wrote (at most OUTPUT_TAIL characters each): stdout (its log lines), stderr, and
+     * both interleaved as written (`tail`, for failure reports).
+     */
+    output(): { stdout: string; stderr: string; tail: string };
     stop(): Promise<number | null>;
 }
+
+/** How much of the process's output is kept: enough for a crash's last log lines and stack, bounded under load. */
+const OUTPUT_TAIL = 64 * 1024;
 
 const ENTRY = join(PROJECT_ROOT, 'dist', 'bot', 'index.js');
 
@@ -24,34 +30,40 @@ export async function spawnLinli(env: Record<string, string>, startTimeoutMs = 1
         env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
+    const bounded = (text: string) => (text.length > OUTPUT_TAIL * 2 ? text.slice(-OUTPUT_TAIL) : text);
+    let tail = '';
     let stdout = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+        tail = bounded(tail + d.toString());
+        stderr = bounded(stderr + d.toString());
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+        tail = bounded(tail + d.toString());
+        stdout = bounded(stdout + d.toString());
+    });
     const url = await new Promise<string>((resolve, reject) => {
-        let buffer = '';
+        // Only the first lines are searched for "listening": under load the output is long and only its tail is kept.
+        let head = '';
         const timer = setTimeout(() => {
             // Not left running behind the caller's back (it would also keep the caller's process alive).
             child.kill('SIGKILL');
-            reject(new Error(`no "listening" line within ${startTimeoutMs} ms; stderr: ${stderr}`));
+            reject(new Error(`no "listening" line within ${startTimeoutMs} ms; output: ${tail.slice(-4000)}`));
         }, startTimeoutMs);
-        let found = false;
-        child.stdout?.on('data', (d: Buffer) => {
-            // Once listening, the log is no longer kept: a long run under load would pile it up here.
-            if (found) return;
-            buffer += d.toString();
-            for (const line of buffer.split('\n')) {
+        const onData = (d: Buffer) => {
+            head += d.toString();
+            for (const line of head.split('\n')) {
                 if (!line.includes('Linli is listening')) continue;
-                found = true;
-                buffer = '';
                 clearTimeout(timer);
+                child.stdout?.off('data', onData);
                 resolve((JSON.parse(line) as { url: string }).url);
                 return;
             }
-        });
+        };
+        child.stdout?.on('data', onData);
         child.once('exit', (code) => {
             clearTimeout(timer);
-            reject(new Error(`exited with ${code}: ${stderr}`));
+            reject(new Error(`exited with ${code}: ${tail.slice(-4000)}`));
         });
     });
     return {
@@ -59,10 +71,10 @@ export async function spawnLinli(env: Record<string, string>, startTimeoutMs = 1
         child,
         spawnedAt,
         listeningAfterMs: Date.now() - spawnedAt,
-        output: () => ({ stdout, stderr }),
+        output: () => ({ stdout: stdout.slice(-OUTPUT_TAIL), stderr: stderr.slice(-OUTPUT_TAIL), tail: tail.slice(-OUTPUT_TAIL) }),
         stop: () =>
             new Promise((resolve) => {
-                if (child.exitCode !== null) return resolve(child.exitCode);
+                if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
                 child.once('exit', (code) => resolve(code));
                 child.kill('SIGTERM');
             }),

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../../bot/config';
 import { consoleRoundTrip } from '../helpers/agentConsoleScenario';
-import { launchChromium } from '../helpers/browser';
+import { browserSuitesRun, launchChromium } from '../helpers/browser';
 import { testRedis } from '../helpers/redis';
 import { StandInChannel } from '../helpers/standInChannel';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -15,7 +15,7 @@ let agents: TestServer;
 let browser: Browser;
 let page: Page;
 
-describe.skipIf(!redis)('agent console in Chromium, on Redis with two instances', () => {
+describe.skipIf(!redis || !browserSuitesRun())('agent console in Chromium, on Redis with two instances', () => {
     beforeAll(async () => {
         await channel.start();
         const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, AGENT_TOKENS: `alice:${TOKEN}` };

@@ -122,17 +122,19 @@ const FLOWS: Case[] = [
         persona: 'default',
         turns: [
             ['卧室灯不亮了，能约周六上午吗', /(安排报修|登记维修).*几号楼/s],
-            ['3栋501', /维修单TS-.*先报价.*确认后再施工.*管理处缴纳.*不要交给维修师傅.*回访/s],
+            ['3栋501', /联系电话/],
+            ['13800001234', /维修单TS-.*先报价.*确认后再施工.*管理处缴纳.*不要交给维修师傅.*回访/s],
         ],
-        ticket: { kind: 'repair', category: 'facility', request: '预约上门时间：周六上午', followUp: { trigger: 'scheduled' } },
+        ticket: { kind: 'repair', category: 'facility', request: '预约上门时间：周六上午', contact: { phone: '13800001234' }, followUp: { trigger: 'scheduled' } },
     },
     {
-        name: 'repair of a leak, elderly: follow-up after the first rain',
+        name: 'repair of a leak rain can cause, elderly: follow-up after the first rain',
         persona: 'elderly',
         turns: [
-            ['卫生间漏水了', /派师傅来修.*几号楼几单元几室/s],
+            ['卧室窗户漏水了', /派师傅来修.*几号楼几单元几室/s],
             ['8号楼1单元302', /什么时候过来方便/],
-            ['明天上午', /单号TS-.*先说清楚要多少钱|先说要多少钱/s],
+            ['明天上午', /电话号码/],
+            ['13900001234', /单号TS-.*先说清楚要多少钱|先说要多少钱/s],
         ],
         ticket: { kind: 'repair', followUp: { trigger: 'after_first_rain', dueAt: null } },
     },
@@ -142,7 +144,8 @@ const FLOWS: Case[] = [
         turns: [
             ['门禁坏了进不去，麻烦尽快来修', /几号楼几单元几室/],
             ['2号楼大门', /什么时候上门/],
-            ['明天上午', /维修单TS-/],
+            ['明天上午', /联系电话/],
+            ['不方便留', /不留电话也可以.*维修单TS-.*不向个人收费/s],
         ],
         // Urgent: the visit is due 24 hours after the ticket, not 72.
         ticket: { kind: 'repair', followUp: { trigger: 'scheduled', dueAt: '2026-11-25T02:00:00.000Z' } },
@@ -154,9 +157,21 @@ const FLOWS: Case[] = [
             ['马桶堵了，需要疏通', /马上安排维修.*具体位置/s],
             ['9号楼1203', /什么时间上门/],
             ['嗯', /没听明白时间/],
-            ['随时都可以', /维修单TS-.*别给师傅/s],
+            ['随时都可以', /手机号/],
+            ['13512345678', /维修单TS-.*别给师傅/s],
         ],
-        ticket: { request: '预约上门时间：随时都可以' },
+        ticket: { request: '预约上门时间：随时都可以', contact: { phone: '13512345678' } },
+    },
+    {
+        name: 'a dripping tap is a repair, not a leak rain causes: the usual follow-up',
+        persona: 'default',
+        owner: { phone: '13811112222' },
+        turns: [
+            ['厨房水龙头一直滴水', /几号楼/],
+            ['6栋402', /什么时候上门/],
+            ['明天下午', /维修单TS-.*先报价/s],
+        ],
+        ticket: { kind: 'repair', followUp: { trigger: 'scheduled' } },
     },
     {
         name: 'arrears from hardship: instalments offered, an installment ticket for staff',

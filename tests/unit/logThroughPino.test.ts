@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../bot/paths';
 
 /** Where writing to stderr is allowed: a process that failed to start, before its logger exists. */
-const START_UP_FAILURES = new Set(['bot/index.ts', 'adapters/console/chat.ts']);
+const START_UP_FAILURES = new Set(['bot/index.ts', 'adapters/console/chat.ts', 'adapters/console/rehearse.ts']);
 
 function sources(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -53,6 +53,28 @@ const complaint: NewTicket = {
 describe('TicketService', () => {
     const at = (iso: string) => () => new Date(iso);
 
+    it('records what the owner adds after the ticket — who and when — and nothing for a change that changes nothing', async () => {
+        const service = new TicketService(store(), calendar, at('2026-11-24T02:00:00Z'));
+        const ticket = await service.create({ ...complaint, contact: {} });
+        const amended = await service.amend(ticket.id, { contact: { phone: '13900001111', building: '9' }, location: '9号楼电梯', note: '师傅来之前先打电话' }, 'owner');
+        expect(amended).toMatchObject({ contact: { phone: '13900001111', building: '9' }, location: '9号楼电梯', version: 2 });
+        expect(amended?.history.slice(1)).toEqual([
+            { at: '2026-11-24T02:00:00.000Z', by: 'owner', action: 'contact_updated', note: 'phone, building' },
+            { at: '2026-11-24T02:00:00.000Z', by: 'owner', action: 'location_updated', note: '9号楼电梯' },
+            { at: '2026-11-24T02:00:00.000Z', by: 'owner', action: 'note', note: '师傅来之前先打电话' },
+        ]);
+        expect((await service.amend(ticket.id, { contact: { phone: '13900001111' } }, 'owner'))?.version).toBe(2);
+        expect(await service.amend('TS-20261124-9999', { location: 'x' }, 'owner')).toBeNull();
+    });
+
+    it('keeps call-backs out of the complaint report and counts them apart', async () => {
+        const service = new TicketService(store(), calendar, at('2026-11-24T02:00:00Z'));
+        await service.create(complaint);
+        await service.create({ ...complaint, kind: 'callback', category: 'service' });
+        const report = await new ComplaintReporter(service, calendar).month('2026-11');
+        expect(report).toMatchObject({ total: 1, byCategory: { facility: 1 }, callbacks: 1 });
+    });
+
     it('sets SLA deadlines from the policy and the calendar, and a readable id in local time', async () => {
         const service = new TicketService(store(), calendar, at('2026-11-27T08:00:00Z'));
         const spoken = await service.create(complaint);

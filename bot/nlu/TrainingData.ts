@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadDataFile } from '../dataFile';
+import { ArrearsTypes, ComplaintCategories, Intents } from './NluResult';
+
+/** Labels are an intent, or an intent and its sub-label: `complaint/fee`, `fee_arrears/hardship`. */
+export const TrainingLabel = z.string().refine((label) => {
+    const [intent, sub] = label.split('/');
+    if (!Intents.safeParse(intent).success) return false;
+    if (sub === undefined) return intent !== 'complaint' && intent !== 'fee_arrears';
+    if (intent === 'complaint') return ComplaintCategories.safeParse(sub).success;
+    if (intent === 'fee_arrears') return ArrearsTypes.safeParse(sub).success;
+    return false;
+}, 'expected an intent, or complaint/<category>, or fee_arrears/<type>');
+
+/** knowledge/nlu/utterances.json: the first, hand-picked sentences, label → texts. */
+export const UtterancesFile = z.record(TrainingLabel, z.array(z.string().min(1)).min(5));
+
+/** The coverage grid's voices and forms (knowledge/nlu/coverage-grid.json explains each). */
+export const Voices = z.enum(['elderly', 'young', 'plain', 'angry', 'traditional', 'typos_homophones', 'dialect', 'long_story', 'fragment']);
+export type Voice = z.infer<typeof Voices>;
+export const Forms = z.enum(['question', 'statement', 'demand', 'story']);
+export type Form = z.infer<typeof Forms>;
+
+/** knowledge/nlu/coverage-grid.json: one row per (label, topic) with its boundary and the voices and forms it asks for. */
+export const CoverageGridFile = z.object({
+    $comment: z.string().optional(),
+    rows: z.array(
+        z.object({
+            label: Intents,
+            sub: z.string().nullable(),
+            topic: z.string().min(1),
+            description: z.string().min(1),
+            escalate: z.string().nullable(),
+            voices: z.array(Voices).min(1),
+            forms: z.array(Forms).min(1),
+        }),
+    ),
+});
+export type CoverageGrid = z.infer<typeof CoverageGridFile>;
+
+/**
+ * knowledge/nlu/grid-utterances.json: owner messages written per grid row, each with the voice and form it was
+ * written in, so the quotas can be checked and cross-validation can keep every row in every fold.
+ */
+export const GridUtterancesFile = z.object({
+    $comment: z.string().optional(),
+    rows: z.array(
+        z.object({
+            label: TrainingLabel,
+            topic: z.string().min(1),
+            utterances: z.array(z.object({ voice: Voices, form: Forms, text: z.string().min(1) })).min(1),
+        }),
+    ),
+});
+
+export interface TrainingUtterance {
+    label: string;
+    text: string;
+    /** The grid row (`rowKey`) it was written for; null for the first hand-picked sentences. */
+    row: string | null;
+    voice: Voice | null;
+    form: Form | null;
+}
+
+/** The files under knowledge/nlu the model is trained from (its fingerprint covers them all). */
+export const TRAINING_FILES = ['utterances.json', 'grid-utterances.json', 'domain-dict.txt'] as const;
+
+/** A grid row's name: its full label (intent, or intent/sub) and topic. */
+export function rowKey(label: string, topic: string): string {
+    return `${label} ${topic}`;
+}
+
+/** Every training sentence from both files, in file order. */
+export function loadTrainingUtterances(knowledgeDir: string): TrainingUtterance[] {
+    const first = loadDataFile(join(knowledgeDir, 'nlu', 'utterances.json'), UtterancesFile);
+    const grid = loadDataFile(join(knowledgeDir, 'nlu', 'grid-utterances.json'), GridUtterancesFile);
+    return [
+        ...Object.entries(first).flatMap(([label, texts]) => texts.map((text) => ({ label, text, row: null, voice: null, form: null }))),
+        ...grid.rows.flatMap((row) => row.utterances.map((u) => ({ label: row.label, text: u.text, row: rowKey(row.label, row.topic), voice: u.voice, form: u.form }))),
+    ];
+}

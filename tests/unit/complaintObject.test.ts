@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
+import { Lexicon } from '../../bot/nlu/Lexicon';
+import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
+import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+
+// complaintObject in knowledge/lexicons.json: the object of a complaint decides its category, not the fee named in anger.
+// A classifier that reads every message as a fee complaint by its priors alone, so the rule is what decides.
+const classifier = SoftmaxClassifier.fromJSON({
+    labels: ['complaint/fee', 'complaint/facility', 'complaint/service'],
+    features: [],
+    weights: '',
+    bias: [Math.log(0.6), Math.log(0.2), Math.log(0.2)],
+});
+const recognizer = new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json')));
+
+describe('a complaint that calls the fee wasted', () => {
+    it.each([
+        ['a lift', '物业费真是白交，单元门的对讲一直是坏的', 'facility'],
+        ['the guards', '每月钱照收，保安夜里从来不巡逻', 'service'],
+    ])('is filed by its object (%s)', (_object, text, sub) => {
+        expect(recognizer.recognize(text)).toMatchObject({ intent: 'complaint', sub });
+    });
+
+    it('stays a fee complaint when the fee itself is the object', () => {
+        expect(recognizer.recognize('这个月物业费比上个月多收了五十块')).toMatchObject({ intent: 'complaint', sub: 'fee' });
+    });
+});

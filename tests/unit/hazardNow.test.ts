@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
+import { Lexicon } from '../../bot/nlu/Lexicon';
+import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
+import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+
+// The "now" test of hazard words (knowledge/lexicons.json, hazardNow): a hazard word counts only when the message is
+// about something happening now; recall first, a cue of now wins over a cue of another time.
+const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
+const isEmergency = (text: string) => lexicon.escalations(text).includes('emergency');
+
+describe('hazard words said of another time are no emergency', () => {
+    it.each([
+        ['a question about cutting power for arrears', '要是一直不交物业费，物业是不是会断电'],
+        ['a question about cutting power, with 欠费', '欠费的话你们会停电吗'],
+        ['one socket without power', '书房有个插座没电了'],
+        ["a phone's battery", '我手机没电了，晚点再说'],
+        ['a theft last month', '上个月我放楼下的自行车被偷了，监控能查吗'],
+        ['a seep from upstairs', '楼上卫生间渗水，我家天花板滴水有水印'],
+        ['a water heater that will not light', '燃气热水器点不着火，一直咔咔响'],
+        ['clutter that could catch fire', '走廊里全是纸箱，如果着火了谁负责'],
+        ['a locked fire door and a fire that could happen', '安全出口那个门一直锁着，一旦发生火灾怎么跑'],
+        ['days stuck at home', '电梯坏了我每天都被困在十八楼'],
+        ['who is liable for an injury', '我家孩子在健身器材上受伤了，这个谁负责'],
+        ['a paving slab that sank', '花坛边的路面塌了一块'],
+        ['someone in the office', '你们物业办公室里面有人吗'],
+    ])('%s', (_why, text) => {
+        expect(isEmergency(text)).toBe(false);
+        expect(lexicon.hazard(text)).toEqual({ now: false, notNow: true });
+    });
+});
+
+describe('hazards happening now still are', () => {
+    it.each([
+        ['an outage now', '整个单元刚刚突然停电了'],
+        ['the whole flat without power', '家里都没电了，冰箱也停了'],
+        ['a theft under way', '有人正在撬隔壁的门，车被偷了'],
+        ['water pouring from upstairs', '楼上漏水漏到我家，水越来越大'],
+        ['a fire, with nothing hypothetical', '楼下车棚起火了'],
+        ['a fire now, even with a hypothetical word (recall first)', '如果你们再不来就烧起来了，现在已经着火了'],
+        ['trapped in a lift', '我被困在电梯里了'],
+        ['someone hurt and bleeding', '有个老人摔倒受伤了，一直在流血'],
+        ['a ceiling that fell on someone', '客厅吊顶塌了，砸到人了'],
+    ])('%s', (_why, text) => {
+        expect(isEmergency(text)).toBe(true);
+    });
+});
+
+describe('danger the emergency lexicon used to miss', () => {
+    it.each([
+        ['a flooded garage', '地库淹水了，车都泡着'],
+        ['a flood', '小区门口发大水了'],
+        ['a whole building without power', '我们全楼没电'],
+        ['a box that gives shocks', '楼道的电箱会电人'],
+        ['a stopped lift with someone inside', '电梯卡在八楼和九楼之间，里面有人'],
+        ['a radiator pipe that burst', '客厅暖气管突然爆了'],
+        ['a radiator that cracked', '暖气片裂开了'],
+    ])('%s', (_why, text) => {
+        expect(isEmergency(text)).toBe(true);
+    });
+
+    it.each([
+        ['ending one’s life', '我真想结束自己的生命'],
+        ['leaving without pain', '有没有办法没有痛苦地离开'],
+        ['death as a way out', '这日子过不下去，死了算了'],
+        ['standing on the roof', '我就站在天台上'],
+    ])('self-harm without its usual words: %s', (_why, text) => {
+        expect(lexicon.escalations(text)).toContain('safety');
+    });
+});
+
+describe('the classifier’s guess of an emergency', () => {
+    function recognizerGuessing(probabilities: Record<string, number>): NluRecognizer {
+        const labels = Object.keys(probabilities);
+        const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
+        return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), lexicon);
+    }
+
+    it('is not taken when the hazard word was said of another time', () => {
+        const u = recognizerGuessing({ emergency: 0.6, faq: 0.3, 'complaint/service': 0.1 }).recognize('欠物业费的话会被停电吗');
+        expect(u).toMatchObject({ intent: 'faq', escalationReason: null });
+    });
+
+    it('is still taken when no hazard word was found at all (the lexicon may miss danger)', () => {
+        const u = recognizerGuessing({ emergency: 0.7, faq: 0.2, 'complaint/service': 0.1 }).recognize('快来人啊');
+        expect(u).toMatchObject({ intent: 'emergency', escalationReason: 'emergency' });
+    });
+});
