@@ -42,6 +42,7 @@ import { ProactiveStateWork } from './proactive/ProactiveStateWork';
 import type { RehearsalStore } from './rehearsal/RehearsalStore';
 import type { ContinueConversation } from './proactive/reachOwner';
 import type { ConversationLog } from './webchat/ConversationLog';
+import type { ExpiringKeys } from './storage/ExpiringKeys';
 
 
 export interface LinliOptions extends StoreOverrides {
@@ -79,10 +80,13 @@ export class Linli {
     private readonly router: HandoffRoutingMiddleware;
     /** The ways back to owners by channelId, filled as channels attach; every proactive message is sent through it. */
     readonly ownerChannels = new OwnerChannelRegistry();
-    private readonly phrasebook: Phrasebook;
+    /** Every line Linli says outside the flows (channels say theirs from it too). */
+    readonly phrasebook: Phrasebook;
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly stores: Stores;
+    /** Short-lived shared keys (markers, cached tokens) for channels that need them. */
+    readonly expiringKeys: ExpiringKeys;
     /** Web chat's conversations and activity logs (the Direct Line endpoint's store). */
     readonly conversationLog: ConversationLog;
     readonly phrases: Phrasebook;
@@ -102,6 +106,7 @@ export class Linli {
         this.metrics = options.metrics ?? new Metrics();
         this.storage = stores.storage;
         this.lock = stores.lock;
+        this.expiringKeys = stores.expiringKeys;
         this.conversationLog = stores.conversationLog;
 
         const content = new Content();
@@ -178,7 +183,7 @@ export class Linli {
     }
 
     /**
-     * Installs the pipeline on a channel Linli serves itself (web chat), reached back through `channel` rather than
+     * Installs the pipeline on a channel Linli serves itself (web chat, WeChat), reached back through `channel` rather than
      * the Bot Framework connector: no serviceUrl is involved.
      */
     attachOwn<T extends BotAdapter>(adapter: T, channelIds: readonly string[], channel: ContinueConversation): T {
@@ -230,6 +235,7 @@ export class Linli {
             localDay: (at) => this.calendar.localDay(at),
             store: this.reminderStore,
             newId: () => `R-${randomUUID()}`,
+            // Channels with their own way back (web chat, WeChat) have no serviceUrl to check.
             addressRefusal: (reference) => (this.ownerChannels.servesItself(reference.channelId) ? null : this.serviceUrls.refusal(reference.serviceUrl)),
         });
     }

@@ -37,7 +37,9 @@ export class LinliBot extends ActivityHandlerBase {
 
     /** Called only when someone other than the bot joined (ActivityHandlerBase filters the bot out). */
     protected override async onMembersAddedActivity(_membersAdded: ChannelAccount[], context: TurnContext): Promise<void> {
-        await context.sendActivity(this.deps.phrasebook.say('welcome'));
+        // In the owner's register when Linli knows them (someone who follows a WeChat account again, say).
+        const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+        await context.sendActivity(this.deps.phrasebook.say('welcome', persona));
     }
 
     override async run(context: TurnContext): Promise<void> {
@@ -71,6 +73,14 @@ export class LinliBot extends ActivityHandlerBase {
     private async handleMessage(context: TurnContext): Promise<void> {
         if ((context.activity.text ?? '') === '') {
             await context.sendActivity(this.deps.phrasebook.say('empty_message'));
+            return;
+        }
+        // A place shared from the channel's map (WeChat's location message, its text the place's label): the answer to
+        // a flow asking where, or else offered as the place of a public-area report (a flat is still asked for).
+        const shared = (context.activity.channelData as { sharedLocation?: { label?: unknown } } | undefined)?.sharedLocation;
+        if (shared && !(await this.deps.reader.inFlow(context))) {
+            const persona = (await this.deps.reader.ownerProfile(context)).persona ?? 'default';
+            await context.sendActivity(this.deps.phrasebook.say('location_shared', persona, { label: String(shared.label ?? '') }));
             return;
         }
         const { nlu, turn, escalation, memory } = await this.deps.reader.read(context);

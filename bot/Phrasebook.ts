@@ -67,6 +67,14 @@ export const PhraseKeys = z.enum([
     'ticket_not_recorded',
     'ticket_kept_storage_down',
     'emergency_no_ticket',
+    // WeChat: what Linli says to a message it can not read as text, and to photos and locations.
+    'wechat_voice_unrecognised',
+    'wechat_image_received',
+    'wechat_image_no_ticket',
+    'location_shared',
+    'wechat_unsupported',
+    // A flow offers the place an owner gave before instead of asking it again.
+    'place_offer',
     'web_chat_not_set_up',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;

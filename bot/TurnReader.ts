@@ -53,6 +53,11 @@ export class TurnReader {
         return this.dialogState;
     }
 
+    /** Whether a flow is waiting for the owner's answer (read as `read` reads it: a flow open on the dialog stack). */
+    async inFlow(context: TurnContext): Promise<boolean> {
+        return DialogStateReader.read(context, await this.dialogState.get(context, { dialogStack: [] }), emptyMemory(), null).openFlow !== null;
+    }
+
     ownerProfile(context: TurnContext): Promise<OwnerProfile> {
         return this.profile.get(context, {});
     }

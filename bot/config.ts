@@ -107,6 +107,21 @@ export const ConfigSchema = z
         BOT_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         EMULATOR_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         AGENT_TOKENS: agentTokens,
+        /** The Official Account's server token (公众号 → 基本配置 → 令牌): signs every request WeChat sends. Unset: no WeChat channel. */
+        WECHAT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'expected 3–32 letters or digits, as WeChat allows').optional()),
+        /** The Official Account's AppID: the trailer of every decrypted message must equal it. */
+        WECHAT_APP_ID: z.preprocess(emptyToUndefined, z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'expected wx followed by 16 letters or digits').optional()),
+        /** The AppSecret, for the access token of the customer-service API. Never logged. */
+        WECHAT_APP_SECRET: optionalString,
+        /** EncodingAESKey: needed for compatible and safe mode; without it, a request claiming aes is refused (400). */
+        WECHAT_ENCODING_AES_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9]{43}$/, 'expected 43 letters or digits').optional()),
+        /** WeChat's API; tests point it at a loopback stand-in. */
+        WECHAT_API_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com')),
+        /**
+         * How long a turn may take and still be answered passively: WeChat waits 5 s for the answer, so 4 s leaves a
+         * second for the network; later answers go as customer-service messages.
+         */
+        WECHAT_REPLY_BUDGET_MS: intInRange(50, 4500, 4000),
         /**
          * The Direct Line site secret (at least 32 characters, as hard to guess as a 192-bit key): it signs every web
          * chat token, and the estate's own server sends it to tokens/generate. Unset, web chat is off (404). Several
@@ -137,6 +152,10 @@ export const ConfigSchema = z
     .superRefine((cfg, ctx) => {
         if (cfg.MICROSOFT_APP_ID && !cfg.MICROSOFT_APP_PASSWORD && cfg.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
             ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set' });
+        }
+        // The channel needs its AppID (the decrypt check and the token) and secret once it is switched on.
+        for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET'] as const) {
+            if (cfg.WECHAT_TOKEN && !cfg[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when WECHAT_TOKEN is set' });
         }
     });
 

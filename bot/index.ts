@@ -3,6 +3,7 @@ import { createCloudAdapter } from './createCloudAdapter';
 import { Linli } from './Linli';
 import { createLogger } from './logger';
 import { makeServer } from './server';
+import { attachWeChat } from './composition/attachWeChat';
 import { isLoopbackHost } from './http/ServiceUrlPolicy';
 import { survivesUnhandledRejections } from './unhandledRejections';
 import { consoleToLogger } from './consoleToLogger';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     const linli = await Linli.create(config, logger);
     survivesUnhandledRejections(process, logger, linli.metrics);
     const adapter = linli.attach(createCloudAdapter(config, logger));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
+    const wechat = attachWeChat(linli, config, logger);
+    const server = makeServer({ linli, adapter, logger, wechat, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     const followUps = linli.followUps();
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();

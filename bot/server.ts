@@ -1,5 +1,5 @@
 import type { CloudAdapter } from 'botbuilder';
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Linli } from './Linli';
 import type { Logger } from './logger';
 import { ActivityBody } from './http/ActivityBody';
@@ -12,12 +12,14 @@ import { registerRehearsalRoutes } from './http/rehearsalRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
+import { RawBodyReader } from './http/RawBodyReader';
+import type { WebhookChannel } from './channels/WebhookChannel';
 import { StorageUnavailableError } from './storage/StorageUnavailableError';
+import type { Config } from './config';
+import { mountWebChat, type WebChatOptions } from './composition/WebChat';
 
 /** Redis reconnects within ~2 s (its retry strategy); a few seconds is an honest wait before trying again. */
 const STORE_RETRY_AFTER_SECONDS = 5;
-import type { Config } from './config';
-import { mountWebChat, type WebChatOptions } from './composition/WebChat';
 
 export interface ServerDeps {
     linli: Linli;
@@ -29,10 +31,19 @@ export interface ServerDeps {
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
     trustProxy?: boolean;
+    /** The WeChat Official Account channel (/api/wechat), when configured. */
+    wechat?: WebhookChannel;
     /** With the config, the web channel is mounted (Direct Line and /chat/token), or its absence said. */
     config?: Config;
     webChat?: WebChatOptions;
 }
+
+/** WeChat's messages are a few hundred bytes of XML; 64 KiB is far beyond any of them. */
+const WECHAT_BODY_BYTES = 64 * 1024;
+const keepRawBody = (body: Buffer, req: Request, _res: Response, next: Next): void => {
+    req.body = body;
+    next();
+};
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
 const STAFF_API = /^\/api\/(?!messages(?:[/?]|$)|wechat(?:[/?]|$))/;
@@ -88,11 +99,11 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
                 sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
                 return;
             }
-            // A channel Linli serves itself (web chat) is spoken only there, where the owner's id is the token's: on this
-            // open endpoint anyone could claim a web owner's id and read their tickets.
+            // A channel Linli serves itself (web chat, WeChat) is spoken only there, where the owner's id is the token's or
+            // the signed openid: on this open endpoint anyone could claim such an owner's id and read their tickets.
             if (linli.ownerChannels.servesItself(parsed.data.channelId)) {
                 linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
-                sendError(res, 400, 'channel_served_here', `channel ${parsed.data.channelId} is served by Linli's own Direct Line (/v3/directline), not here`);
+                sendError(res, 400, 'channel_served_here', `channel ${parsed.data.channelId} is served by Linli's own endpoint for it (/v3/directline, /api/wechat), not here`);
                 return;
             }
             // Before the adapter: nothing is sent to (nor waited on) an address the client chose.
@@ -105,6 +116,11 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
             await adapter.process(req, res, (context) => linli.bot.run(context));
         },
     );
+
+    if (deps.wechat) {
+        server.get('/api/wechat', deps.wechat.verify);
+        server.post('/api/wechat', new RawBodyReader(WECHAT_BODY_BYTES, ['text/xml', 'application/xml'], keepRawBody).handler, deps.wechat.receive);
+    }
 
     server.get('/healthz', async (_req: Request, res: Response) => {
         res.json({ status: 'ok' });
@@ -138,7 +154,15 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
     registerAgentConsoleRoutes(server, auth);
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
-    registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
+    registerHandoffRoutes(server, {
+        handoffs: linli.handoffs,
+        feed: linli.feed,
+        suggestions: linli.suggestions,
+        auth,
+        logger,
+        clock: linli.clock,
+        channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
+    });
     if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);
 
     return server;

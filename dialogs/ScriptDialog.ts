@@ -45,6 +45,8 @@ interface FlowValues {
     flowVersion?: string;
     /** Names this run of the flow (dialogRunId), kept in dialog state from its first turn: part of the ticket's idempotency key. */
     instanceId?: string;
+    /** A place the owner gave in an earlier flow, offered rather than asked ("还是5号楼2单元1502吗？"). */
+    offered?: { building?: string; unit?: string; room?: string; location: string };
 }
 
 export interface ScriptDialogDeps {
@@ -167,8 +169,12 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         values.publicArea = inPublicArea(this.script, values.description);
         if (address) Object.assign(values, address, { location: this.deps.composer.describePlace(address) });
         // A public street light's place is not the owner's flat: the profile's address is theirs, the place is asked.
-        else if (owner.building && !values.publicArea) {
+        else if (owner.building && !values.publicArea && channelGaveBuilding(step.context)) {
             Object.assign(values, { building: owner.building, unit: owner.unit, room: owner.room, location: this.deps.composer.describePlace(owner) });
+        }
+        // Remembered from an earlier report (not from the channel): it may be somewhere else this time, so it is offered.
+        else if (owner.building && !values.publicArea) {
+            values.offered = { ...compact({ building: owner.building, unit: owner.unit, room: owner.room }), location: this.deps.composer.describePlace(owner) };
         }
         const persona = this.persona(step.context);
         const empathise = this.lines('empathise');
@@ -203,7 +209,9 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const values = this.values(step);
         if (values[listen.slot] || values.refused?.includes(listen.slot)) return step.next();
         const persona = this.persona(step.context);
-        return step.prompt(promptId, { prompt: this.say(listen.say, persona), retryPrompt: this.say(listen.reask, persona) });
+        const offered = listen.slot === 'location' ? values.offered : undefined;
+        const prompt = offered ? this.deps.phrasebook.say('place_offer', persona, { place: offered.location }) : this.say(listen.say, persona);
+        return step.prompt(promptId, { prompt, retryPrompt: this.say(listen.reask, persona), validations: { offered: Boolean(offered) } });
     }
 
     private async storeSlotStep(step: WaterfallStepContext, slot: Slot): Promise<DialogTurnResult> {
@@ -226,7 +234,11 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
             if (listen.refused) await step.context.sendActivity(this.say(listen.refused, this.persona(step.context)));
             return step.next();
         }
-        if (answer && !values[slot]) {
+        // The place offered from an earlier report, taken with "是".
+        if (answer && !values[slot] && slot === 'location' && values.offered && readYesNo(answer) === true) {
+            const { location, ...place } = values.offered;
+            Object.assign(values, place, { location });
+        } else if (answer && !values[slot]) {
             if (slot === 'phone') values.phone = findPhones(answer)[0];
             // The owner's own words are the place ("8栋2单元1203靠近电梯" says more than its parts).
             else if (slot === 'location') Object.assign(values, parseAddress(answer) ?? {}, { location: answer.slice(0, 100) });
@@ -244,6 +256,8 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         if (acceptedAsGiven(listen, text)) return true;
         // A refusal or a correction is an answer too: storeSlotStep takes it (never "号码不完整" for "不想留电话").
         if (refusesToGive(listen, text) || (this.deps.composer.corrects(text) && parseAddress(text) !== null)) return true;
+        // After a place was offered: "是" takes it; a bare "不是" asks for the place (the re-ask line).
+        if ((prompt.options.validations as { offered?: boolean } | undefined)?.offered && readYesNo(text) !== null) return readYesNo(text) === true;
         if (listen.recognizer === 'phone') return findPhones(text).length > 0;
         if (listen.recognizer === 'datetime') return this.deps.entities.times(text).length > 0;
         return text.length >= 2;
@@ -308,6 +322,12 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         await step.context.sendActivity(closing.join('\n'));
         return step.endDialog(ticket.id);
     }
+}
+
+/** Whether this activity's channel said where the owner lives (channelData.owner), rather than Linli remembering it. */
+function channelGaveBuilding(context: TurnContext): boolean {
+    const owner = (context.activity.channelData as { owner?: { building?: unknown } } | undefined)?.owner;
+    return typeof owner?.building === 'string' && owner.building !== '';
 }
 
 function compact<T extends Record<string, string | undefined>>(record: T): { [K in keyof T]?: string } {

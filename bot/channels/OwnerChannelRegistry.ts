@@ -1,6 +1,9 @@
 import { Channels } from 'botbuilder';
 import type { ContinueConversation } from '../proactive/reachOwner';
 
+/** A channel's word on one of its owners' conversations, merged into the agents' view of the queue entry. */
+export type ChannelStatus = (conversationId: string) => Promise<Record<string, unknown>>;
+
 /**
  * The Bot Framework's channels, reached through its connector at the conversation's serviceUrl. `webchat` is left
  * out: Linli serves that channel itself (Direct Line), and registers it there.
@@ -17,6 +20,7 @@ export const BOT_FRAMEWORK_CHANNEL_IDS: readonly string[] = Object.values(Channe
 export class OwnerChannelRegistry {
     private readonly channels = new Map<string, ContinueConversation>();
     private fallback: ContinueConversation | undefined;
+    private readonly statuses = new Map<string, ChannelStatus>();
     private readonly own = new Set<string>();
 
     /** Conversations on these channelIds are reached through `channel` (a later registration of an id replaces it). */
@@ -37,6 +41,16 @@ export class OwnerChannelRegistry {
     /** The channel for channelIds nobody registered. */
     registerDefault(channel: ContinueConversation): void {
         this.fallback = channel;
+    }
+
+    /** What a channel says about one of its owners, shown to agents with the owner's queue entry. */
+    registerStatus(channelId: string, status: ChannelStatus): void {
+        this.statuses.set(channelId, status);
+    }
+
+    /** The owner's channel status (e.g. `{wechat: {remaining, windowClosesAt}}`), or nothing for most channels. */
+    async status(channelId: string, conversationId: string): Promise<Record<string, unknown>> {
+        return (await this.statuses.get(channelId)?.(conversationId)) ?? {};
     }
 
     readonly continueConversation: ContinueConversation = (reference, logic) => {

@@ -12,6 +12,9 @@ import { RedisReminderStore } from '../../adapters/reminders/RedisReminderStore'
 import { SqliteReminderStore } from '../../adapters/reminders/SqliteReminderStore';
 import { RedisStorage } from '../../adapters/storage/RedisStorage';
 import { SqliteStorage } from '../../adapters/storage/SqliteStorage';
+import { RedisExpiringKeys } from '../../adapters/storage/RedisExpiringKeys';
+import { SqliteExpiringKeys } from '../../adapters/storage/SqliteExpiringKeys';
+import type { ExpiringKeys } from '../storage/ExpiringKeys';
 import { RedisTicketStore } from '../../adapters/tickets/RedisTicketStore';
 import { SqliteTicketStore } from '../../adapters/tickets/SqliteTicketStore';
 import { RedisTranscriptStore } from '../../adapters/transcripts/RedisTranscriptStore';
@@ -34,6 +37,8 @@ export interface StoreOverrides {
     ticketStore?: TicketStore;
     /** The live feed for agents; otherwise over Redis pub/sub when REDIS_URL is set, in-process if not. */
     feed?: HandoffFeed;
+    /** Markers and short-lived values (WeChat retries, access token, customer-service windows). */
+    expiringKeys?: ExpiringKeys;
     /** Web chat's conversations (tests give one that fails). */
     conversationLog?: ConversationLog;
 }
@@ -51,6 +56,7 @@ export class Stores {
         readonly transcripts: TranscriptStore,
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
+        readonly expiringKeys: ExpiringKeys,
         readonly rehearsals: RehearsalStore,
         /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
         readonly conversationLog: ConversationLog,
@@ -86,12 +92,13 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
+        const expiringKeys = overrides.expiringKeys ?? (redis ? new RedisExpiringKeys(redis, config.REDIS_KEY_PREFIX) : new SqliteExpiringKeys(join(config.DATA_DIR, 'keys.sqlite')));
         const conversationLog =
             overrides.conversationLog ??
             (redis
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
             : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, openRehearsalStore(redis, config), conversationLog, redis);
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, redis);
     }
 
     async close(): Promise<void> {
@@ -101,6 +108,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
         this.rehearsals.close?.();
         await this.conversationLog.close();
         this.redis?.disconnect();

@@ -12,6 +12,7 @@ import { HandoffConflictError, queuePosition, type Handoff, type HandoffPosition
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
+import { OutsideWindowError } from '../channels/OutsideWindowError';
 import type { HandoffStore, PriorityCounts } from './HandoffStore';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
@@ -188,7 +189,13 @@ export class HandoffService {
         const handoff = await this.require(conversationId, 'active');
         if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
         // The agent must know when the words did not arrive: nothing is recorded as said, and the caller hears why.
-        if (!(await this.toOwner(handoff, (context) => this.speakAs(context, agent, text)))) throw new OwnerUnreachableError(conversationId);
+        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, text));
+        if (!outcome.ok) {
+            this.deps.logger.warn({ err: outcome.error, conversationId, channelId: handoff.channelId }, 'agent message not delivered');
+            // A channel with a messaging window (WeChat) that is closed: not a fault, the owner must write first.
+            if (outcome.error instanceof OutsideWindowError) throw outcome.error;
+            throw new OwnerUnreachableError(conversationId);
+        }
         await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
     }
 
@@ -231,6 +238,19 @@ export class HandoffService {
     async waitOf(handoff: Handoff): Promise<{ ahead: number; minutes: number }> {
         const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         return { ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
+    }
+
+    /**
+     * Something the owner's channel reports about the owner (on WeChat: they unfollowed), for an agent holding or about
+     * to take the conversation: in its transcript and on the live feed. False when no handoff is open.
+     */
+    async channelNotice(conversationId: string, event: string, text: string): Promise<boolean> {
+        const handoff = await this.deps.store.get(conversationId);
+        if (!handoff || handoff.status === 'closed') return false;
+        const entry: TranscriptEntry = { at: this.deps.clock().toISOString(), from: 'system', event, text };
+        await this.deps.transcripts.append(conversationId, [entry]);
+        await this.deps.feed.publish({ type: 'message', conversationId, entry });
+        return true;
     }
 
     /** A staff change to a ticket, in its conversation's transcript under the staff member's name. */

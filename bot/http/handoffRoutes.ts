@@ -11,6 +11,7 @@ import type { SuggestedReplies } from '../handoff/SuggestedReplies';
 import type { Logger } from '../logger';
 import type { StaffAuth } from './StaffAuth';
 import { describeIssues, sendError, staffName } from './apiErrors';
+import { OutsideWindowError } from '../channels/OutsideWindowError';
 
 export interface HandoffRouteDeps {
     handoffs: HandoffService;
@@ -19,6 +20,8 @@ export interface HandoffRouteDeps {
     auth: StaffAuth;
     logger: Logger;
     clock: () => Date;
+    /** What the owner's channel adds to a queue entry (WeChat: `wechat: {remaining, windowClosesAt}`). */
+    channelStatus?: (handoff: Handoff) => Promise<Record<string, unknown>>;
 }
 
 const ListQuery = PageQuery.extend({ status: HandoffStatuses.default('queued') });
@@ -40,15 +43,18 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         if (error instanceof HandoffNotFoundError) return sendError(res, 404, 'not_found', error.message);
         if (error instanceof HandoffStateError || error instanceof HandoffConflictError) return sendError(res, 409, 'conflict', error.message);
         if (error instanceof OwnerUnreachableError) return sendError(res, 502, 'owner_unreachable', error.message);
+        if (error instanceof OutsideWindowError) return sendError(res, 409, 'outside_window', error.message);
         throw error;
     };
     const view = async (h: Handoff) => {
         const lastMessages = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES);
+        const channel = deps.channelStatus ? await deps.channelStatus(h).catch(() => ({})) : {};
         // What the owner last said: while a handoff waits Linli acknowledges every message, and its own line tells the
         // agent nothing.
         const lastFromOwner = lastMessages.findLast((e) => e.from === 'owner');
         return {
             ...h,
+            ...channel,
             reference: undefined,
             waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - Date.parse(h.since)) / 1000)),
             lastMessage: lastFromOwner?.text ?? lastMessages.at(-1)?.text ?? null,

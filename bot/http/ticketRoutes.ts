@@ -10,6 +10,7 @@ import { IllegalTransitionError, TicketPatch, type TicketService } from '../tick
 import type { StaffAuth } from './StaffAuth';
 import { describeIssues, sendError, staffName } from './apiErrors';
 import type { PaymentReminders } from '../proactive/PaymentReminders';
+import { OutsideWindowError } from '../channels/OutsideWindowError';
 import { OwnerChannelError } from '../proactive/OwnerChannelError';
 
 export interface TicketRouteDeps {
@@ -91,9 +92,10 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         const { remindAt, ...request } = body.data;
         if (remindAt) {
             const scheduled = await deps.reminders.schedule(request, new Date(remindAt), staffName).catch((error: unknown) => {
-                if (error instanceof OwnerChannelError) return 'unreachable' as const;
+                if (error instanceof OwnerChannelError) return error.cause instanceof OutsideWindowError ? error.cause : ('unreachable' as const);
                 throw error;
             });
+            if (scheduled instanceof OutsideWindowError) return sendError(res, 409, 'outside_window', scheduled.message);
             if (scheduled === 'unreachable') return sendError(res, 502, 'owner_unreachable', "the owner's channel can not be reached; nothing was scheduled");
             if (!scheduled) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
             res.status(202);
@@ -101,9 +103,10 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
             return;
         }
         const sent = await deps.reminders.send(request.channelId, request.conversationId, request.dueDate).catch((error: unknown) => {
-            if (error instanceof OwnerChannelError) return 'unreachable' as const;
+            if (error instanceof OwnerChannelError) return error.cause instanceof OutsideWindowError ? error.cause : ('unreachable' as const);
             throw error;
         });
+        if (sent instanceof OutsideWindowError) return sendError(res, 409, 'outside_window', sent.message);
         if (sent === 'unreachable') return sendError(res, 502, 'owner_unreachable', "the owner's channel could not be reached; nothing was sent");
         if (!sent) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
         res.status(202);

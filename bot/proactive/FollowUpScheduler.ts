@@ -7,6 +7,7 @@ import type { ConversationReferences } from './ConversationReferences';
 import { PeriodicRound } from './PeriodicRound';
 import type { ProactiveStateWork } from './ProactiveStateWork';
 import { reachOwner, type ContinueConversation } from './reachOwner';
+import { OutsideWindowError } from '../channels/OutsideWindowError';
 import { UnreachableAddressError } from './UnreachableAddressError';
 
 export interface FollowUpSchedulerDeps {
@@ -74,6 +75,13 @@ export class FollowUpScheduler {
                 }
                 started = true;
             });
+            if (!outcome.ok && outcome.error instanceof OutsideWindowError) {
+                // The channel allows no message until the owner writes (WeChat's window): staff must call, and the ticket says why.
+                this.deps.logger.warn({ ticketId: ticket.id, reason: outcome.error.message }, 'follow-up due but blocked by the channel window; staff must call');
+                await this.deps.tickets.update(ticket.id, { note: `follow-up blocked by the channel's messaging window: ${outcome.error.message}` }, 'linli');
+                await this.deps.tickets.markFollowUpAsked(ticket.id);
+                continue;
+            }
             if (!outcome.ok && outcome.error instanceof UnreachableAddressError) {
                 this.deps.logger.warn({ ticketId: ticket.id, reason: outcome.error.message }, 'follow-up due but the owner cannot be reached; staff must call');
                 await this.deps.tickets.markFollowUpAsked(ticket.id);

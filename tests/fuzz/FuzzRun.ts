@@ -6,8 +6,8 @@ import { rssBytes } from '../helpers/processRss';
 import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redisKeys';
 import { spawnLinli, type LinliProcess } from '../helpers/spawnLinli';
 import { FuzzChannel } from './FuzzChannel';
-import type { FuzzTarget } from './fuzzRoutes';
-import { fuzzCase, type FuzzCase, type FuzzOptions } from './hostileRequests';
+import { FUZZ_WECHAT, type FuzzTarget } from './fuzzRoutes';
+import { XML_ATTACKS, fuzzCase, type FuzzCase, type FuzzOptions } from './hostileRequests';
 import { sendRaw, type RawOutcome } from './sendRaw';
 
 export type FuzzStore = 'sqlite' | 'redis';
@@ -34,7 +34,7 @@ export interface FuzzRunOptions {
 
 /** Something that must not happen, with what to replay. */
 export interface FuzzFinding {
-    kind: '5xx' | 'crash' | 'rss' | 'conversation';
+    kind: '5xx' | 'crash' | 'rss' | 'conversation' | 'answer';
     detail: string;
     /** The case that did it, when known (for a crash: the one that kills a fresh server alone). */
     cases: { index: number; route: string; attack: string; label: string }[];
@@ -159,6 +159,11 @@ export class FuzzRun {
             // High enough that the barrage reaches the handlers with a valid token rather than the limiter.
             AGENT_API_RATE_PER_MINUTE: '100000',
             LOG_LEVEL: 'info',
+            // The WeChat channel (plain mode), so /api/wechat is served; its API is a closed loopback port.
+            WECHAT_TOKEN: FUZZ_WECHAT.token,
+            WECHAT_APP_ID: FUZZ_WECHAT.appId,
+            WECHAT_APP_SECRET: FUZZ_WECHAT.secret,
+            WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
         };
         if (this.options.store === 'redis') {
             this.redisPrefix ??= uniquePrefix().replace('linli-test:', 'linli-fuzz:');
@@ -274,6 +279,11 @@ export class FuzzRun {
         else if (outcome.kind === 'dropped') this.count('closed without an answer');
         else {
             this.count(String(outcome.status));
+            // Broken, huge, entity-laden or wrongly shaped XML is never read as a message: refused, or `success` at most.
+            if (c.route.xml && XML_ATTACKS.has(c.attack) && !c.readable && outcome.status < 400 && outcome.body.trim() !== 'success') {
+                const detail = `${outcome.status} on ${c.route.method} ${c.route.path} for ${c.attack}: ${outcome.body.slice(0, 300)}`;
+                if (!this.findings.some((f) => f.kind === 'answer' && f.detail === detail)) this.findings.push({ kind: 'answer', detail, cases: [describeCase(c)] });
+            }
             if (outcome.status >= 500 && !this.contract5xx(outcome.status, outcome.body) && !(await this.transientStoreFailure(c, outcome.status, outcome.body))) {
                 // One finding per route and answer: the same fault met a hundred times is one fault, with a few cases.
                 const detail = `${outcome.status} on ${c.route.method} ${c.route.path}: ${outcome.body.slice(0, 300)}`;

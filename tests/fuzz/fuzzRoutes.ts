@@ -1,5 +1,9 @@
 import fc from 'fast-check';
+import { wechatSignature } from '../../adapters/wechat/WeChatCrypto';
 import { fieldValue, hostileId, oddString } from './hostileValues';
+
+/** The Official Account the fuzzed server is configured with (plain mode), so signed requests reach the XML parser. */
+export const FUZZ_WECHAT = { token: 'fuzzwechattoken01', appId: 'wx0123456789abcdef', secret: 'fuzz-wechat-secret' } as const;
 
 /** What the fuzz knows of the server it attacks: real ids (seeded before the barrage) and its loopback channel. */
 export interface FuzzTarget {
@@ -21,6 +25,8 @@ export interface FuzzRoute {
     staff: boolean;
     body?: (target: FuzzTarget) => fc.Arbitrary<Record<string, unknown>>;
     query?: (target: FuzzTarget) => fc.Arbitrary<Record<string, string>>;
+    /** The route reads WeChat's XML (text/xml) rather than JSON: plausible bodies go as XML, with that content type. */
+    xml?: boolean;
 }
 
 const someOf = <T>(values: readonly T[], fallback: T): fc.Arbitrary<T> => (values.length ? fc.constantFrom(...values) : fc.constant(fallback));
@@ -129,6 +135,37 @@ const handoffQuery = () =>
         })
         .map((q) => defined(q) as Record<string, string>);
 
+/** A WeChat message, mostly plausible (text, voice, location, image, events), every field sometimes hostile. */
+const wechatMessage = () =>
+    fc
+        .record({
+            ToUserName: fc.constantFrom('gh_fuzz', ''),
+            FromUserName: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('oFuzzOwner1', 'oFuzzOwner2') }, { weight: 1, arbitrary: hostileId(4096) }),
+            CreateTime: fc.constantFrom(String(Math.floor(Date.UTC(2026, 11, 1) / 1000)), '0', '-1', 'abc', '99999999999999999999'),
+            MsgType: fc.constantFrom('text', 'text', 'voice', 'image', 'location', 'event', 'video', 'link', 'bogus', ''),
+            Content: maybe(fc.oneof(fc.constantFrom('您好', '电梯坏了三天了', '我要转人工', '1', '１'), oddString)),
+            Recognition: maybe(fc.constantFrom('家里漏水了', '')),
+            MediaId: maybe(fc.constantFrom('media-1', '')),
+            PicUrl: maybe(fc.constantFrom('http://127.0.0.1:9/p.jpg', 'javascript:alert(1)')),
+            Label: maybe(fc.constantFrom('5号楼门口', '')),
+            Location_X: maybe(fc.constantFrom('31.2', 'NaN', '1e400')),
+            Event: maybe(fc.constantFrom('subscribe', 'unsubscribe', 'CLICK', 'VIEW', 'LOCATION', 'SCAN', 'bogus')),
+            EventKey: maybe(fc.constantFrom('repair', 'fee', 'nope', '')),
+            MsgId: maybe(fc.constantFrom('23456789012345678', '18446744073709551617', '-1', 'x')),
+        })
+        .map(defined);
+
+/** Signed as WeChat signs (token, timestamp, nonce), at the time of sending; or unsigned, forged, stale, or claiming aes. */
+const wechatQuery = () =>
+    fc.tuple(fc.constantFrom('signed', 'signed', 'signed', 'signed', 'signed', 'signed', 'unsigned', 'forged', 'stale', 'aes'), fc.integer({ min: 0, max: 2 ** 31 - 1 })).map(([how, n]) => {
+        const nonce = String(n);
+        const now = Math.floor(Date.now() / 1000);
+        const timestamp = String(how === 'stale' ? now - 3600 : now);
+        const signature = how === 'forged' ? '0'.repeat(40) : wechatSignature(FUZZ_WECHAT.token, timestamp, nonce);
+        if (how === 'unsigned') return { timestamp, nonce };
+        return { signature, timestamp, nonce, openid: 'oFuzzOwner1', ...(how === 'aes' ? { encrypt_type: 'aes', msg_signature: signature } : {}) };
+    });
+
 const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')) });
 
 /**
@@ -137,6 +174,7 @@ const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11'
  */
 export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'POST', path: '/api/messages', staff: false, body: activity },
+    { method: 'POST', path: '/api/wechat', staff: false, body: wechatMessage, query: wechatQuery, xml: true },
     { method: 'PATCH', path: '/api/tickets/:ticketId', staff: true, body: ticketPatch },
     { method: 'POST', path: '/api/reminders/payment', staff: true, body: reminder },
     { method: 'POST', path: '/api/handoffs/:conversationId/accept', staff: true },
@@ -153,6 +191,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/readyz', staff: false },
     { method: 'GET', path: '/metrics', staff: false },
     { method: 'GET', path: '/agent', staff: false },
+    { method: 'GET', path: '/api/wechat', staff: false, query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
 ];
 
 /** Percent-encodes any string, lone surrogates included (encodeURIComponent throws on those; they go as U+FFFD). */

@@ -31,6 +31,8 @@ export interface FuzzCase {
     label: string;
     /** The bytes the server may end up holding for it (a bomb's inflated size): the first suspects of RSS growth. */
     heft: number;
+    /** Still a message when read (see Draft.readable): an answer to it is no finding. */
+    readable: boolean;
     request: RawRequest;
 }
 
@@ -56,9 +58,31 @@ interface Draft {
     noHost?: boolean;
     /** What the body inflates to, when compressed. */
     inflated?: number;
+    /** An XML attack whose body is still a readable message (a long text, references left as text): it may be answered. */
+    readable?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
+const XML_TYPE = 'text/xml';
+
+/** WeChat's wrapping: `<xml>` with every field in CDATA (a `]]>` inside a value split across two sections). */
+function xmlOf(fields: Record<string, unknown>): string {
+    const cdata = (v: string) => `<![CDATA[${v.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+    return `<xml>${Object.entries(fields)
+        .map(([name, value]) => `<${name}>${cdata(typeof value === 'string' ? value : JSON.stringify(value) ?? '')}</${name}>`)
+        .join('')}</xml>`;
+}
+
+/** The route's plausible body as it goes on the wire: XML for WeChat's route, JSON for the rest. */
+function wire(route: FuzzRoute, body: Record<string, unknown>): Buffer {
+    return Buffer.from(route.xml ? xmlOf(body) : JSON.stringify(body));
+}
+
+/** The XML attacks: whatever they send, /api/wechat answers 4xx or `success` (checked by FuzzRun), never 5xx. */
+export const XML_ATTACKS: ReadonlySet<string> = new Set(['xmlBroken', 'xmlHuge', 'xmlEntityBomb', 'xmlWrongType']);
+
+/** A plausible WeChat text message, the frame the XML attacks twist. */
+const WECHAT_HEAD = '<xml><ToUserName><![CDATA[gh_fuzz]]></ToUserName><FromUserName><![CDATA[oFuzzOwner1]]></FromUserName><CreateTime>1764547200</CreateTime><MsgType><![CDATA[text]]></MsgType>';
 
 function kib(bytes: number): string {
     return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -88,7 +112,85 @@ const garbageBytes = fc.uint8Array({ minLength: 0, maxLength: 2048 }).map((a) =>
 
 /** The attacks, each a generator of drafts for any route; fast-check picks the details from the case's seed. */
 const ATTACKS: Record<string, (route: FuzzRoute, target: FuzzTarget, options: FuzzOptions) => fc.Arbitrary<Draft>> = {
-    plausible: (route, target) => plausibleBody(route, target).map((body) => ({ label: `plausible ${JSON.stringify(body).slice(0, 160)}`, body: Buffer.from(JSON.stringify(body)) })),
+    plausible: (route, target) => plausibleBody(route, target).map((body) => ({ label: `plausible ${JSON.stringify(body).slice(0, 160)}`, body: wire(route, body) })),
+
+    xmlBroken: () =>
+        fc.constantFrom('truncated', 'unclosed', 'mismatched', 'no-root', 'two-roots', 'cdata-open', 'garbage-after', 'invalid-utf8', 'bom', 'gbk-declaration', 'empty', 'text-only', 'json', 'attributes').map((how) => {
+            const whole = `${WECHAT_HEAD}<Content><![CDATA[电梯坏了]]></Content><MsgId>1</MsgId></xml>`;
+            const bodies: Record<string, Buffer> = {
+                truncated: Buffer.from(whole.slice(0, whole.length >> 1)),
+                unclosed: Buffer.from(`${WECHAT_HEAD}<Content><![CDATA[电梯坏了]]>`),
+                mismatched: Buffer.from(`${WECHAT_HEAD}<Content>电梯坏了</MsgType></xml>`),
+                'no-root': Buffer.from('<ToUserName>gh</ToUserName><FromUserName>o</FromUserName><MsgType>text</MsgType>'),
+                'two-roots': Buffer.from(`${whole}${whole}`),
+                'cdata-open': Buffer.from(`${WECHAT_HEAD}<Content><![CDATA[电梯坏了</Content></xml>`),
+                'garbage-after': Buffer.from(`${whole}<<<&&&]]>`),
+                'invalid-utf8': Buffer.concat([Buffer.from(`${WECHAT_HEAD}<Content>`), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff, 0xfe]), Buffer.from('</Content></xml>')]),
+                bom: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<xml><MsgType>'), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('</MsgType></xml>')]),
+                'gbk-declaration': Buffer.concat([Buffer.from('<?xml version="1.0" encoding="GBK"?><xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><MsgType>'), Buffer.from([0xc4, 0xfa]), Buffer.from('</MsgType></xml>')]),
+                empty: Buffer.alloc(0),
+                'text-only': Buffer.from('电梯坏了'),
+                json: Buffer.from('{"xml":{"MsgType":"text","Content":"您好"}}'),
+                attributes: Buffer.from(`<xml a="1" a="2" ${'b'.repeat(5000)}="x"><MsgType x=">" /></xml>`),
+            };
+            return { label: `broken XML (${how})`, contentType: XML_TYPE, body: bodies[how] ?? Buffer.alloc(0) };
+        }),
+
+    xmlHuge: (_route, _target, options) =>
+        fc.tuple(fc.constantFrom('content', 'many-fields', 'deep', 'just-under'), fc.double({ min: Math.log2(65 * 1024), max: Math.log2(Math.max(65 * 1024, options.maxBodyBytes)), noNaN: true }), fc.integer({ min: 9, max: 50_000 })).map(([how, log2, depth]) => {
+            const bytes = Math.round(2 ** log2);
+            if (how === 'deep') return { label: `XML nested ${depth} deep`, contentType: XML_TYPE, body: Buffer.from(`${WECHAT_HEAD}${'<a>'.repeat(depth)}x${'</a>'.repeat(depth)}</xml>`) };
+            // Under the 64 KiB cap: a message WeChat would never send (its text is capped at 2048 bytes), read in full.
+            if (how === 'just-under') return { label: 'XML Content of 60 KiB', contentType: XML_TYPE, readable: true, body: Buffer.from(`${WECHAT_HEAD}<Content><![CDATA[${'漏'.repeat(20_000)}]]></Content><MsgId>7</MsgId></xml>`) };
+            const huge: RepeatedBody =
+                how === 'content'
+                    ? { head: Buffer.from(`${WECHAT_HEAD}<Content><![CDATA[`), fill: Buffer.from('电梯坏了'), tail: Buffer.from(']]></Content></xml>'), bytes }
+                    : { head: Buffer.from(WECHAT_HEAD), fill: Buffer.from('<Field>x</Field>'), tail: Buffer.from('</xml>'), bytes };
+            return { label: `huge XML (${how}, ${kib(bytes)})`, contentType: XML_TYPE, body: huge };
+        }),
+
+    xmlEntityBomb: () =>
+        fc.constantFrom('billion-laughs', 'external-file', 'external-url', 'parameter-entity', 'doctype-only', 'undeclared-reference', 'many-references', 'gzip-laughs', 'lowercase-doctype').map((how) => {
+            const laughs = `<!DOCTYPE xml [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]>`;
+            const texts: Record<string, string> = {
+                'billion-laughs': `${laughs}${WECHAT_HEAD}<Content>&lol9;</Content></xml>`,
+                'external-file': `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${WECHAT_HEAD}<Content>&xxe;</Content></xml>`,
+                'external-url': `<!DOCTYPE xml SYSTEM "http://127.0.0.1:9/evil.dtd">${WECHAT_HEAD}<Content>x</Content></xml>`,
+                'parameter-entity': `<!DOCTYPE xml [<!ENTITY % p SYSTEM "file:///etc/hostname"> %p;]>${WECHAT_HEAD}</xml>`,
+                'doctype-only': `<!DOCTYPE xml>${WECHAT_HEAD}<Content>x</Content></xml>`,
+                'undeclared-reference': `${WECHAT_HEAD}<Content>&lol9;&xxe;&#xFFFFFFF;&#0;</Content></xml>`,
+                'many-references': `${WECHAT_HEAD}<Content>${'&amp;&#x4E00;&lt;'.repeat(2000)}</Content></xml>`,
+                'lowercase-doctype': `<!doctype xml [<!entity a "b">]>${WECHAT_HEAD}</xml>`,
+            };
+            if (how === 'gzip-laughs') {
+                // Compressed: the cap counts inflated bytes, and the DTD is refused before any parsing.
+                const text = `${laughs}${WECHAT_HEAD}<Content>${'&lol9;'.repeat(20_000)}</Content></xml>`;
+                return { label: 'gzipped billion laughs', contentType: XML_TYPE, headers: [['Content-Encoding', 'gzip']], body: gzipSync(Buffer.from(text)) };
+            }
+            // References without a DTD are never resolved: the message is read with them as its text.
+            const readable = how === 'undeclared-reference' || how === 'many-references';
+            return { label: `entity attack (${how})`, contentType: XML_TYPE, readable, body: Buffer.from(texts[how] ?? '') };
+        }),
+
+    xmlWrongType: () =>
+        // Elements where WeChat sends text, required fields missing or repeated, a root that is not one <xml>.
+        fc.constantFrom('msgtype-element', 'from-element', 'repeated-msgtype', 'missing-from', 'missing-msgtype', 'event-element', 'eventkey-element', 'root-text', 'root-repeated', 'other-root', 'empty-xml').map((how) => {
+            const base = '<ToUserName>gh_fuzz</ToUserName><CreateTime>1764547200</CreateTime>';
+            const texts: Record<string, string> = {
+                'msgtype-element': `<xml>${base}<FromUserName>oFuzzOwner1</FromUserName><MsgType><text>1</text></MsgType><Content>您好</Content></xml>`,
+                'from-element': `<xml>${base}<FromUserName><id>oFuzzOwner1</id></FromUserName><MsgType>text</MsgType><Content>您好</Content></xml>`,
+                'repeated-msgtype': `<xml>${base}<FromUserName>oFuzzOwner1</FromUserName><MsgType><a>x</a></MsgType><MsgType>text</MsgType><Content>您好</Content></xml>`,
+                'missing-from': `<xml>${base}<MsgType>text</MsgType><Content>您好</Content></xml>`,
+                'missing-msgtype': `<xml>${base}<FromUserName>oFuzzOwner1</FromUserName><Content>您好</Content></xml>`,
+                'event-element': `<xml>${base}<FromUserName>oFuzzOwner1</FromUserName><MsgType>event</MsgType><Event><subscribe/></Event></xml>`,
+                'eventkey-element': `<xml>${base}<FromUserName>oFuzzOwner1</FromUserName><MsgType>event</MsgType><Event>CLICK</Event><EventKey><k>repair</k></EventKey></xml>`,
+                'root-text': '<xml>您好</xml>',
+                'root-repeated': `<xml>${base}</xml><xml>${base}</xml>`,
+                'other-root': `<message>${base}<FromUserName>o</FromUserName><MsgType>text</MsgType></message>`,
+                'empty-xml': '<xml/>',
+            };
+            return { label: `XML of the wrong shape (${how})`, contentType: XML_TYPE, body: Buffer.from(texts[how] ?? '') };
+        }),
 
     wrongTypes: (route, target) =>
         fc.tuple(plausibleBody(route, target), fc.array(fc.tuple(fc.constantFrom('type', 'channelId', 'conversation', 'from', 'text', 'serviceUrl', 'status', 'note', 'followUp', 'conversationId', 'dueDate', 'remindAt', 'channelData', 'deliveryMode'), wrongType), { minLength: 1, maxLength: 4 })).map(([body, swaps]) => {
@@ -295,7 +397,7 @@ export function fuzzCase(seed: number, index: number, target: FuzzTarget, option
     // One fast-check sample per case, from a seed of its own: any case can be replayed alone (`--case`).
     const [[draft, path, search, [authLabel, auth]]] = fc.sample(arbitrary, { seed: (seed ^ Math.imul(index + 1, 0x9e3779b1)) | 0, numRuns: 1 }) as [[Draft, string, string, [string, string | null]]];
     const headers: [string, string][] = draft.noHost ? [] : [['Host', '127.0.0.1']];
-    const contentType = draft.contentType === undefined ? JSON_TYPE : draft.contentType;
+    const contentType = draft.contentType === undefined ? (route.xml ? XML_TYPE : JSON_TYPE) : draft.contentType;
     if (contentType !== null) headers.push(['Content-Type', contentType]);
     if (auth !== null) headers.push(['Authorization', auth]);
     headers.push(...(draft.headers ?? []));
@@ -307,6 +409,7 @@ export function fuzzCase(seed: number, index: number, target: FuzzTarget, option
         route,
         label: `${method} ${fullPath.slice(0, 120)}${fullPath.length > 120 ? '…' : ''} · ${authLabel} · ${draft.label}`,
         heft: draft.inflated ?? (Buffer.isBuffer(draft.body) ? draft.body.length : (draft.body?.bytes ?? 0)),
+        readable: draft.readable ?? false,
         request: { method, path: fullPath, headers, body: draft.body ?? Buffer.alloc(0), framing: draft.framing ?? 'length', hangs: draft.hangs ?? false },
     };
 }

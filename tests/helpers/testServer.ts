@@ -9,6 +9,7 @@ import { createCloudAdapter } from '../../bot/createCloudAdapter';
 import { Linli, type LinliOptions } from '../../bot/Linli';
 import { createLogger } from '../../bot/logger';
 import { makeServer } from '../../bot/server';
+import { attachWeChat } from '../../bot/composition/attachWeChat';
 
 export interface TestServer {
     url: string;
@@ -25,7 +26,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     const logger = createLogger(config.LOG_LEVEL, logTo);
     const linli = await Linli.create(config, logger, options);
     const adapter = linli.attach(createCloudAdapter(config, logger));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
+    const wechat = attachWeChat(linli, config, logger);
+    const server = makeServer({ linli, adapter, logger, wechat, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return {
