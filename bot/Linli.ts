@@ -39,6 +39,8 @@ import { ServiceUrlPolicy } from './http/ServiceUrlPolicy';
 import { OwnerChannel, type ProactiveAdapter } from './channels/OwnerChannel';
 import { BOT_FRAMEWORK_CHANNEL_IDS, OwnerChannelRegistry } from './channels/OwnerChannelRegistry';
 import { ProactiveStateWork } from './proactive/ProactiveStateWork';
+import type { ContinueConversation } from './proactive/reachOwner';
+import type { ConversationLog } from './webchat/ConversationLog';
 
 
 export interface LinliOptions extends StoreOverrides {
@@ -80,6 +82,9 @@ export class Linli {
     private readonly entities: EntityExtractor;
     private readonly lock: TurnLock;
     private readonly stores: Stores;
+    /** Web chat's conversations and activity logs (the Direct Line endpoint's store). */
+    readonly conversationLog: ConversationLog;
+    readonly phrases: Phrasebook;
     /** Where Linli may send (SERVICE_URL_ALLOWLIST): checked on every incoming activity and every proactive send. */
     readonly serviceUrls: ServiceUrlPolicy;
 
@@ -94,6 +99,7 @@ export class Linli {
         this.metrics = options.metrics ?? new Metrics();
         this.storage = stores.storage;
         this.lock = stores.lock;
+        this.conversationLog = stores.conversationLog;
 
         const content = new Content();
         const clock = options.clock ?? (() => new Date());
@@ -109,6 +115,7 @@ export class Linli {
         this.feed = stores.feed;
         this.reminderStore = stores.reminders;
         this.phrasebook = content.phrasebook;
+        this.phrases = content.phrasebook;
         this.entities = new EntityExtractor(clock);
 
         // botbuilder's key layout, with a cheaper change check (SnapshotBotState).
@@ -155,12 +162,7 @@ export class Linli {
      * the way back to owners on `channelIds`; without them, on the Bot Framework's channels and as the default.
      */
     attach<T extends BotAdapter>(adapter: T, channelIds?: readonly string[]): T {
-        adapter.use(new MetricsMiddleware(this.metrics));
-        adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
-        adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
-        adapter.use(new TypingIndicatorMiddleware(this.logger));
-        adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
-        adapter.use(this.router);
+        this.installPipeline(adapter);
         const channel = this.ownerChannelOf(adapter).continueConversation;
         if (channelIds) {
             this.ownerChannels.register(channelIds, channel);
@@ -168,8 +170,27 @@ export class Linli {
             this.ownerChannels.register(BOT_FRAMEWORK_CHANNEL_IDS, channel);
             this.ownerChannels.registerDefault(channel);
         }
-        adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
         return adapter;
+    }
+
+    /**
+     * Installs the pipeline on a channel Linli serves itself (web chat), reached back through `channel` rather than
+     * the Bot Framework connector: no serviceUrl is involved.
+     */
+    attachOwn<T extends BotAdapter>(adapter: T, channelIds: readonly string[], channel: ContinueConversation): T {
+        this.installPipeline(adapter);
+        this.ownerChannels.registerOwn(channelIds, channel);
+        return adapter;
+    }
+
+    private installPipeline(adapter: BotAdapter): void {
+        adapter.use(new MetricsMiddleware(this.metrics));
+        adapter.use(new TranscriptMiddleware(this.logger, this.transcripts));
+        adapter.use(new NormalizeMiddleware(this.phrasebook, this.config.MAX_MESSAGE_CHARS, this.logger));
+        adapter.use(new TypingIndicatorMiddleware(this.logger));
+        adapter.use(new ConversationLockMiddleware(this.lock, this.config.TURN_LOCK_TIMEOUT_MS, [this.conversationState, this.userState, this.router]));
+        adapter.use(this.router);
+        adapter.onTurnError = new TurnErrorHandler(this.conversationState, this.phrasebook, this.logger, this.metrics).handle;
     }
 
     /** The way back to owners through a channel adapter, refusing at once an address Linli may not send to. */
@@ -205,7 +226,7 @@ export class Linli {
             localDay: (at) => this.calendar.localDay(at),
             store: this.reminderStore,
             newId: () => `R-${randomUUID()}`,
-            addressRefusal: (serviceUrl) => this.serviceUrls.refusal(serviceUrl),
+            addressRefusal: (reference) => (this.ownerChannels.servesItself(reference.channelId) ? null : this.serviceUrls.refusal(reference.serviceUrl)),
         });
     }
 

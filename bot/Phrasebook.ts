@@ -53,6 +53,7 @@ export const PhraseKeys = z.enum([
     'ticket_not_recorded',
     'ticket_kept_storage_down',
     'emergency_no_ticket',
+    'web_chat_not_set_up',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

@@ -107,6 +107,28 @@ export const ConfigSchema = z
         BOT_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         EMULATOR_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
         AGENT_TOKENS: agentTokens,
+        /**
+         * The Direct Line site secret (at least 32 characters, as hard to guess as a 192-bit key): it signs every web
+         * chat token, and the estate's own server sends it to tokens/generate. Unset, web chat is off (404). Several
+         * instances share it, so a token from one is good on all.
+         */
+        DIRECT_LINE_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
+        /**
+         * Where owners' browsers reach Linli (https://chat.example.com), for the absolute streamUrl; without it the
+         * request's own host is used.
+         */
+        PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional()),
+        /** Origins (https://estate.example.com) whose pages may run Web Chat against Linli's Direct Line (CORS). */
+        CHAT_ALLOWED_ORIGINS: z.preprocess(
+            emptyToUndefined,
+            z
+                .string()
+                .default('')
+                .transform((raw) => raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+                .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+        ),
+        /** New or resumed page tokens (POST /chat/token) per address per minute: a page asks once per load. */
+        CHAT_TOKEN_RATE_PER_MINUTE: intInRange(1, 10_000, 30),
         LOG_LEVEL: z.preprocess(
             emptyToUndefined,
             z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const linli = await Linli.create(config, logger);
     survivesUnhandledRejections(process, logger, linli.metrics);
     const adapter = linli.attach(createCloudAdapter(config, logger));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY });
+    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     const followUps = linli.followUps();
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();

@@ -12,6 +12,8 @@ import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
 import { StorageUnavailableError } from './storage/StorageUnavailableError';
+import type { Config } from './config';
+import { mountWebChat, type WebChatOptions } from './composition/WebChat';
 
 /** Redis reconnects within ~2 s (its retry strategy); a few seconds is an honest wait before trying again. */
 const STORE_RETRY_AFTER_SECONDS = 5;
@@ -26,6 +28,9 @@ export interface ServerDeps {
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
     trustProxy?: boolean;
+    /** With the config, the web channel is mounted (Direct Line and /chat/token), or its absence said. */
+    config?: Config;
+    webChat?: WebChatOptions;
 }
 
 /** The staff API (tickets, handoffs, reports, reminders): everything under /api/ but the owners' channels. */
@@ -125,6 +130,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
     registerAgentConsoleRoutes(server, auth);
     registerHandoffRoutes(server, { handoffs: linli.handoffs, feed: linli.feed, suggestions: linli.suggestions, auth, logger, clock: linli.clock });
+    if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);
 
     return server;
 }

@@ -17,10 +17,21 @@ export const BOT_FRAMEWORK_CHANNEL_IDS: readonly string[] = Object.values(Channe
 export class OwnerChannelRegistry {
     private readonly channels = new Map<string, ContinueConversation>();
     private fallback: ContinueConversation | undefined;
+    private readonly own = new Set<string>();
 
     /** Conversations on these channelIds are reached through `channel` (a later registration of an id replaces it). */
     register(channelIds: readonly string[], channel: ContinueConversation): void {
         for (const id of channelIds) this.channels.set(id, channel);
+    }
+
+    /** Channels Linli serves itself (web chat): reached without a serviceUrl, so none is checked. */
+    registerOwn(channelIds: readonly string[], channel: ContinueConversation): void {
+        this.register(channelIds, channel);
+        for (const id of channelIds) this.own.add(id);
+    }
+
+    servesItself(channelId: string | undefined): boolean {
+        return channelId !== undefined && this.own.has(channelId);
     }
 
     /** The channel for channelIds nobody registered. */

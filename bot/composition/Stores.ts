@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { RedisConversationLog } from '../../adapters/directline/RedisConversationLog';
+import { SqliteConversationLog } from '../../adapters/directline/SqliteConversationLog';
 import { InProcessTurnLock } from '../../adapters/locks/InProcessTurnLock';
 import { RedisTurnLock } from '../../adapters/locks/RedisTurnLock';
 import { RedisHandoffStore } from '../../adapters/handoffs/RedisHandoffStore';
@@ -21,6 +23,7 @@ import type { ReminderStore } from '../proactive/ReminderStore';
 import { conversationTtl, type PingableStorage } from '../storage/PingableStorage';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { TranscriptStore } from '../transcripts/TranscriptStore';
+import type { ConversationLog } from '../webchat/ConversationLog';
 
 /** Stores given instead of the ones the config names (tests). */
 export interface StoreOverrides {
@@ -29,6 +32,8 @@ export interface StoreOverrides {
     ticketStore?: TicketStore;
     /** The live feed for agents; otherwise over Redis pub/sub when REDIS_URL is set, in-process if not. */
     feed?: HandoffFeed;
+    /** Web chat's conversations (tests give one that fails). */
+    conversationLog?: ConversationLog;
 }
 
 /**
@@ -44,6 +49,8 @@ export class Stores {
         readonly transcripts: TranscriptStore,
         readonly feed: HandoffFeed,
         readonly reminders: ReminderStore,
+        /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
+        readonly conversationLog: ConversationLog,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -76,7 +83,12 @@ export class Stores {
             ? new RedisTranscriptStore(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS)
             : new SqliteTranscriptStore(join(config.DATA_DIR, 'transcripts.sqlite'));
         const reminders = redis ? new RedisReminderStore(redis, config.REDIS_KEY_PREFIX) : new SqliteReminderStore(join(config.DATA_DIR, 'reminders.sqlite'));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, redis);
+        const conversationLog =
+            overrides.conversationLog ??
+            (redis
+            ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
+            : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, conversationLog, redis);
     }
 
     async close(): Promise<void> {
@@ -86,6 +98,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        await this.conversationLog.close();
         this.redis?.disconnect();
     }
 }

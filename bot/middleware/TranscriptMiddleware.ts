@@ -64,10 +64,14 @@ export class TranscriptMiddleware implements Middleware {
 
 function entry(from: TranscriptEntry['from'], activity: Partial<Activity>, at: string): TranscriptEntry | null {
     if (activity.type === ActivityTypes.Trace || activity.type === ActivityTypes.Typing) return null;
+    const files = (activity.attachments ?? []).flatMap((a) =>
+        typeof a.contentUrl === 'string' ? [{ contentType: a.contentType, contentUrl: a.contentUrl, ...(a.name ? { name: a.name } : {}) }] : [],
+    );
     return {
         at,
         from,
         ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
         ...(activity.type !== ActivityTypes.Message && typeof activity.name === 'string' && activity.name ? { event: activity.name } : {}),
+        ...(files.length > 0 ? { attachments: files } : {}),
     };
 }

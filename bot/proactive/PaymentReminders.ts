@@ -19,7 +19,7 @@ export interface PaymentReminderDeps {
     store: ReminderStore;
     newId: () => string;
     /** Why the owner's address may not be sent to (SERVICE_URL_ALLOWLIST), or null. */
-    addressRefusal: (serviceUrl: string | undefined) => string | null;
+    addressRefusal: (reference: Partial<ConversationReference>) => string | null;
 }
 
 export interface ReminderRequest {
@@ -43,7 +43,7 @@ export class PaymentReminders {
     async schedule(request: ReminderRequest, remindAt: Date, createdBy: string): Promise<ScheduledReminder | null> {
         const reference = await this.deps.references.get(request.channelId, request.conversationId);
         if (!reference) return null;
-        const refused = this.deps.addressRefusal(reference.serviceUrl);
+        const refused = this.deps.addressRefusal(reference);
         if (refused) throw new OwnerChannelError(request.channelId, request.conversationId, new UnreachableAddressError(request.channelId, request.conversationId, refused));
         const reminder: ScheduledReminder = { id: this.deps.newId(), ...request, remindAt: remindAt.toISOString(), createdBy, createdAt: this.deps.clock().toISOString() };
         await this.deps.store.schedule(reminder);

@@ -10,6 +10,8 @@ export const TranscriptEntry = z.object({
     text: z.string().optional(),
     /** An event's name (handoff.initiate, handoff.status) or an agent action (accepted, released, ticket moved). */
     event: z.string().optional(),
+    /** Files the owner sent (web chat's photos), each at a URL agents can open. */
+    attachments: z.array(z.object({ contentType: z.string(), contentUrl: z.string(), name: z.string().optional() })).optional(),
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 

@@ -23,6 +23,7 @@ import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { Tokenizer } from '../../bot/nlu/Tokenizer';
 import { MODEL_FILE } from '../../bot/nlu/trainModel';
 import { PROJECT_ROOT } from '../../bot/paths';
+import WebSocket from 'ws';
 
 /**
  * `npm run bench`: N concurrent simulated conversations over HTTP with expectReplies, against Linli on Redis and
@@ -149,6 +150,81 @@ async function turn(url: string, conversationId: string, text: string): Promise<
     return elapsed;
 }
 
+/** The bench's site secret for the Direct Line run (the server is the bench's own, on loopback). */
+const BENCH_SECRET = 'bench-direct-line-secret-0123456789abcdef';
+
+function call(url: string, method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+        const req = request(`${url}${path}`, {
+            method,
+            agent,
+            headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+        }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> }));
+        });
+        req.on('error', reject);
+        req.end(payload);
+    });
+}
+
+/** One owner's web conversation: its token and its stream, with the replies seen on it by the activity they answer. */
+class WebOwner {
+    private readonly answered = new Set<string>();
+    private readonly waiting = new Map<string, () => void>();
+
+    private constructor(
+        private readonly url: string,
+        private readonly conversationId: string,
+        private readonly token: string,
+        private readonly ws: WebSocket,
+    ) {
+        ws.on('message', (data) => {
+            for (const activity of (JSON.parse(String(data)) as { activities: Partial<Activity>[] }).activities) {
+                if (activity.type !== 'message' || activity.from?.role !== 'bot' || !activity.replyToId) continue;
+                this.answered.add(activity.replyToId);
+                this.waiting.get(activity.replyToId)?.();
+            }
+        });
+    }
+
+    static async open(url: string): Promise<WebOwner> {
+        const generated = await call(url, 'POST', '/v3/directline/tokens/generate', BENCH_SECRET, {});
+        const started = await call(url, 'POST', '/v3/directline/conversations', String(generated.json.token), {});
+        if (started.status !== 201) throw new Error(`direct line: conversation not started (${started.status})`);
+        const ws = new WebSocket(String(started.json.streamUrl));
+        await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+        return new WebOwner(url, String(started.json.conversationId), String(started.json.token), ws);
+    }
+
+    /** Post, then the bot's reply on the socket: the milliseconds until both are in. */
+    async turn(text: string): Promise<number> {
+        const started = performance.now();
+        const posted = await call(this.url, 'POST', `/v3/directline/conversations/${this.conversationId}/activities`, this.token, { type: 'message', from: { id: 'bench' }, text });
+        const id = String(posted.json.id ?? '');
+        if (posted.status !== 200 || !id) throw new Error(`direct line turn failed: ${posted.status}`);
+        if (!this.answered.has(id)) {
+            await new Promise<void>((resolve, reject) => {
+                const timer = setTimeout(() => reject(new Error('direct line: no reply on the socket within 15 s')), 15_000);
+                this.waiting.set(id, () => {
+                    clearTimeout(timer);
+                    resolve();
+                });
+            });
+            this.waiting.delete(id);
+        }
+        this.answered.delete(id);
+        return performance.now() - started;
+    }
+
+    close(): void {
+        this.ws.close();
+    }
+}
+
 interface Figures {
     turns: number;
     seconds: number;
@@ -161,7 +237,25 @@ function percentile(sorted: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function load(server: Server, run: string, byMessage?: Map<string, number[]>): Promise<Figures> {
+/** One owner's conversation: a turn function (the milliseconds of a turn), and what ends it. */
+interface OwnerConversation {
+    turn(text: string): Promise<number>;
+    close(): void;
+}
+
+/** expectReplies over /api/messages: the replies in the response body. */
+const expectRepliesConversation = (url: string, conversationId: string): Promise<OwnerConversation> =>
+    Promise.resolve({ turn: (text: string) => turn(url, conversationId, text), close: () => {} });
+
+/** Direct Line: post the activity, receive the reply on the conversation's WebSocket. */
+const directLineConversation = async (url: string): Promise<OwnerConversation> => WebOwner.open(url);
+
+async function load(
+    server: Server,
+    run: string,
+    byMessage?: Map<string, number[]>,
+    open: (url: string, conversationId: string) => Promise<OwnerConversation> = expectRepliesConversation,
+): Promise<Figures> {
     const latencies: number[] = [];
     const slowest = byMessage ? ([] as { at: number; ms: number; text: string }[]) : undefined;
     // Steady load: every owner keeps exactly one request in flight from start to end, so the measured window sees
@@ -171,10 +265,11 @@ async function load(server: Server, run: string, byMessage?: Map<string, number[
     let measureTo = Infinity;
     const owner = async (o: number) => {
         for (let conversationNo = 0; performance.now() < measureTo; conversationNo++) {
+            const conversation = await open(server.url, `${run}-${o}-${conversationNo}`);
             for (let t = 0; t < TURNS && performance.now() < measureTo; t++) {
                 const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
                 const sentAt = performance.now();
-                const ms = await turn(server.url, `${run}-${o}-${conversationNo}`, text);
+                const ms = await conversation.turn(text);
                 if (sentAt < measureFrom || sentAt >= measureTo) continue;
                 latencies.push(ms);
                 if (byMessage) {
@@ -184,6 +279,7 @@ async function load(server: Server, run: string, byMessage?: Map<string, number[
                 }
                 slowest?.push({ at: sentAt - measureFrom, ms, text });
             }
+            conversation.close();
         }
     };
     const started = performance.now();
@@ -281,9 +377,11 @@ async function main(): Promise<void> {
     const echoFigures = await load(echo, `${run}-echo`).finally(() => stop(echo));
     const profileDir = values['linli-cpu-prof'];
     const nodeArgs = [...RUNTIME_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['linli-node-args'].split(' ').filter(Boolean)];
-    const linli = await start('linli', 'bot/index.js', { ...env, LOG_LEVEL: values['linli-log-level'] }, nodeArgs, values['linli-stdout']);
+    const linli = await start('linli', 'bot/index.js', { ...env, LOG_LEVEL: values['linli-log-level'], DIRECT_LINE_SECRET: BENCH_SECRET }, nodeArgs, values['linli-stdout']);
     const byMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
     const linliFigures = await load(linli, `${run}-linli`, byMessage);
+    // The same server and load over its own Direct Line: post, and the reply pushed on the conversation's socket.
+    const directLineFigures = await load(linli, `${run}-dl`, undefined, directLineConversation);
     // A failed turn still answers (with an apology), so count Linli's own errors rather than trust the replies.
     const metrics = await (await fetch(`${linli.url}/metrics`)).text();
     await stop(linli);
@@ -296,10 +394,16 @@ async function main(): Promise<void> {
         samples.sort((a, b) => a - b);
         console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
     }
+    console.log(row('Linli Direct Line', directLineFigures));
     const p99Ratio = linliFigures.p99 / echoFigures.p99;
+    const directLineRatio = directLineFigures.p99 / linliFigures.p99;
     console.log(
         `ratio Linli/echo: p50 ${(linliFigures.p50 / echoFigures.p50).toFixed(2)}×  p99 ${p99Ratio.toFixed(2)}×  ` +
             `throughput ${(linliFigures.turnsPerSecond / echoFigures.turnsPerSecond).toFixed(2)}×  (goal: p99 ≤ 1.5×) ${p99Ratio <= 1.5 ? 'MET' : 'NOT MET'}`,
+    );
+    console.log(
+        `ratio Direct Line/expectReplies: p50 ${(directLineFigures.p50 / linliFigures.p50).toFixed(2)}×  p99 ${directLineRatio.toFixed(2)}×  ` +
+            `throughput ${(directLineFigures.turnsPerSecond / linliFigures.turnsPerSecond).toFixed(2)}×  (goal: p99 ≤ 1.3×) ${directLineRatio <= 1.3 ? 'MET' : 'NOT MET'}`,
     );
 }
 

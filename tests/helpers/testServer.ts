@@ -25,7 +25,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     const logger = createLogger(config.LOG_LEVEL, logTo);
     const linli = await Linli.create(config, logger, options);
     const adapter = linli.attach(createCloudAdapter(config, logger));
-    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY });
+    const server = makeServer({ linli, adapter, logger, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return {

@@ -1,0 +1,166 @@
+import type { Activity } from 'botbuilder';
+import type { Redis, Result } from 'ioredis';
+import { guarded } from '../../bot/storage/StorageUnavailableError';
+import {
+    activityId,
+    conversationLife,
+    MAX_ACTIVITIES_PER_CONVERSATION,
+    type ActivityPush,
+    type ActivitySet,
+    type ConversationLog,
+    type PushListener,
+    type StoredUpload,
+    type WebConversation,
+} from '../../bot/webchat/ConversationLog';
+import type { Logger } from '../../bot/logger';
+import { PushHub } from './PushHub';
+
+declare module 'ioredis' {
+    interface RedisCommander<Context> {
+        linliAppendActivity(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    }
+}
+
+/**
+ * Numbers, stores and publishes one activity atomically, so the sorted set is in sequence order whatever the
+ * concurrency, and no reader sees sequence n+1 before n. The member is `<seq>\n<json without id>` (the id is
+ * `<conversationId>|<seq>`, put back on read).
+ * KEYS: sequence, activities, conversation, channel. ARGV: activity JSON, cap, TTL seconds, conversation id.
+ */
+const APPEND = `
+local seq = redis.call('INCR', KEYS[1])
+local member = seq .. '\\n' .. ARGV[1]
+redis.call('ZADD', KEYS[2], seq, member)
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('PUBLISH', KEYS[4], ARGV[4] .. '\\n' .. member)
+return seq
+`;
+
+/**
+ * Direct Line conversations in Redis, shared by every instance: a conversation is a string key, its activities a
+ * sorted set by sequence, its uploads hashes, all expiring with it. Appends are published on one channel (and typing
+ * with sequence 0), which every instance's subscriber connection hands to its open sockets.
+ */
+export class RedisConversationLog implements ConversationLog {
+    private readonly hub = new PushHub();
+    private readonly channel: string;
+    private readonly subscriber: Redis;
+
+    constructor(
+        private readonly redis: Redis,
+        private readonly prefix: string,
+        private readonly ttlSeconds: number,
+        logger: Logger,
+    ) {
+        this.channel = `${prefix}dl:push`;
+        redis.defineCommand('linliAppendActivity', { lua: APPEND });
+        this.subscriber = redis.duplicate({ enableOfflineQueue: true });
+        this.subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'direct line push subscriber error'));
+        this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
+        void this.subscriber.subscribe(this.channel).catch((error: Error) => logger.error({ err: error }, 'direct line push not subscribed'));
+    }
+
+    async create(conversation: WebConversation): Promise<void> {
+        const created = await guarded('create conversation', () => this.redis.set(this.key('c', conversation.id), JSON.stringify(conversation), 'EX', this.life(conversation), 'NX'));
+        if (created !== 'OK') throw new Error(`conversation ${conversation.id} exists`);
+    }
+
+    async get(conversationId: string): Promise<WebConversation | null> {
+        const doc = await guarded('read conversation', () => this.redis.get(this.key('c', conversationId)));
+        return doc ? (JSON.parse(doc) as WebConversation) : null;
+    }
+
+    async update(conversation: WebConversation): Promise<void> {
+        const life = this.life(conversation);
+        await guarded('update conversation', () =>
+            this.redis
+                .multi()
+                .set(this.key('c', conversation.id), JSON.stringify(conversation), 'EX', life)
+                .expire(this.key('s', conversation.id), life)
+                .expire(this.key('a', conversation.id), life)
+                .exec(),
+        );
+    }
+
+    async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {
+        const { id: _none, ...rest } = activity;
+        const seq = await guarded('append activity', () =>
+            this.redis.linliAppendActivity(
+                4,
+                this.key('s', conversation.id),
+                this.key('a', conversation.id),
+                this.key('c', conversation.id),
+                this.channel,
+                JSON.stringify(rest),
+                String(MAX_ACTIVITIES_PER_CONVERSATION),
+                String(this.life(conversation)),
+                conversation.id,
+            ),
+        );
+        return { ...rest, id: activityId(conversation.id, seq) };
+    }
+
+    async list(conversationId: string, watermark = 0): Promise<ActivitySet> {
+        const members = await guarded('list activities', () => this.redis.zrangebyscore(this.key('a', conversationId), `(${watermark}`, '+inf'));
+        const activities = members.map((m) => RedisConversationLog.parse(conversationId, m));
+        const last = activities.length > 0 ? Number(members.at(-1)?.slice(0, members.at(-1)?.indexOf('\n'))) : watermark;
+        return { activities: activities.map((a) => a.activity), watermark: String(last) };
+    }
+
+    async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
+        await guarded('push typing', () => this.redis.publish(this.channel, `${conversationId}\n0\n${JSON.stringify(activity)}`));
+    }
+
+    listen(conversationId: string, listener: PushListener): () => void {
+        return this.hub.listen(conversationId, listener);
+    }
+
+    async saveUpload(conversation: WebConversation, upload: StoredUpload): Promise<void> {
+        const key = this.key('u', `${conversation.id}:${upload.id}`);
+        await guarded('save upload', () =>
+            this.redis.multi().hset(key, { contentType: upload.contentType, name: upload.name, data: upload.data }).expire(key, this.life(conversation)).exec(),
+        );
+    }
+
+    async getUpload(conversationId: string, uploadId: string): Promise<StoredUpload | null> {
+        const fields = await guarded('read upload', () => this.redis.hgetallBuffer(this.key('u', `${conversationId}:${uploadId}`)));
+        if (!fields.data || !fields.contentType) return null;
+        return { id: uploadId, contentType: fields.contentType.toString(), name: fields.name?.toString() ?? 'upload', data: fields.data };
+    }
+
+    async ping(): Promise<void> {
+        await guarded('ping', () => this.redis.ping());
+    }
+
+    /** The command connection belongs to whoever made it; the subscriber is this store's own. */
+    async close(): Promise<void> {
+        this.subscriber.disconnect();
+    }
+
+    private onMessage(message: string): void {
+        const newline = message.indexOf('\n');
+        if (newline < 0) return;
+        const conversationId = message.slice(0, newline);
+        const { activity, seq } = RedisConversationLog.parse(conversationId, message.slice(newline + 1));
+        const push: ActivityPush = seq > 0 ? { activities: [activity], watermark: String(seq) } : { activities: [activity] };
+        this.hub.deliver(conversationId, push);
+    }
+
+    private static parse(conversationId: string, member: string): { activity: Partial<Activity>; seq: number } {
+        const newline = member.indexOf('\n');
+        const seq = Number(member.slice(0, newline));
+        const body = JSON.parse(member.slice(newline + 1)) as Partial<Activity>;
+        return { activity: seq > 0 ? { ...body, id: activityId(conversationId, seq) } : body, seq };
+    }
+
+    private life(conversation: WebConversation): number {
+        return conversationLife(conversation, this.ttlSeconds);
+    }
+
+    private key(kind: 'c' | 's' | 'a' | 'u', id: string): string {
+        return `${this.prefix}dl:${kind}:${id}`;
+    }
+}

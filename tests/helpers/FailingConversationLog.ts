@@ -1,0 +1,38 @@
+import type { Activity } from 'botbuilder';
+import { SqliteConversationLog } from '../../adapters/directline/SqliteConversationLog';
+import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
+import type { StoredUpload, WebConversation } from '../../bot/webchat/ConversationLog';
+
+/** The embedded activity log, failing every call as a store that is down does while `down` is set. */
+export class FailingConversationLog extends SqliteConversationLog {
+    down = false;
+
+    private check(operation: string): void {
+        if (this.down) throw new StorageUnavailableError(operation, new Error('connection refused'));
+    }
+
+    override async create(c: WebConversation): Promise<void> {
+        this.check('create conversation');
+        return super.create(c);
+    }
+    override async get(id: string): Promise<WebConversation | null> {
+        this.check('read conversation');
+        return super.get(id);
+    }
+    override async update(c: WebConversation): Promise<void> {
+        this.check('update conversation');
+        return super.update(c);
+    }
+    override async append(c: WebConversation, a: Partial<Activity>): Promise<Partial<Activity>> {
+        this.check('append activity');
+        return super.append(c, a);
+    }
+    override async list(id: string, watermark?: number) {
+        this.check('list activities');
+        return super.list(id, watermark);
+    }
+    override async saveUpload(c: WebConversation, u: StoredUpload): Promise<void> {
+        this.check('save upload');
+        return super.saveUpload(c, u);
+    }
+}

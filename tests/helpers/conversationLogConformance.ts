@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, expect, it } from 'vitest';
+import { MAX_ACTIVITIES_PER_CONVERSATION, type ActivityPush, type ConversationLog, type WebConversation } from '../../bot/webchat/ConversationLog';
+
+const conversation = (): WebConversation => ({
+    id: randomUUID(),
+    ownerId: `dl_${randomUUID().replace(/-/g, '')}`,
+    started: false,
+    ownerSpoke: false,
+    createdAt: '2026-12-01T00:00:00.000Z',
+});
+
+const message = (text: string) => ({ type: 'message', text, from: { id: 'o', name: '', role: 'user' } });
+
+/** Waits until a push arrives (a Redis subscriber may still be subscribing when a test starts). */
+async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+        if (Date.now() > deadline) throw new Error('condition not met in time');
+        await new Promise((r) => setTimeout(r, 10));
+    }
+}
+
+/** What every ConversationLog (embedded, Redis) must do. */
+export function conversationLogConformance(create: () => ConversationLog): void {
+    const opened: ConversationLog[] = [];
+    const open = () => {
+        const log = create();
+        opened.push(log);
+        return log;
+    };
+    afterEach(async () => {
+        await Promise.all(opened.splice(0).map((log) => log.close()));
+    });
+
+    it('keeps conversations: created, read, updated; an unknown one is null', async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        expect(await log.get(c.id)).toEqual(c);
+        await log.update({ ...c, started: true });
+        expect(await log.get(c.id)).toMatchObject({ started: true });
+        expect(await log.get('no-such-conversation')).toBeNull();
+    });
+
+    it('numbers each conversation\'s activities by one sequence, and lists them from a watermark', async () => {
+        const log = open();
+        const a = conversation();
+        const b = conversation();
+        await log.create(a);
+        await log.create(b);
+        const first = await log.append(a, message('one'));
+        await log.append(b, message('other'));
+        const second = await log.append(a, message('two'));
+        expect(first.id).toBe(`${a.id}|0000001`);
+        expect(second.id).toBe(`${a.id}|0000002`);
+        expect(await log.list(a.id)).toEqual({ activities: [first, second], watermark: '2' });
+        expect(await log.list(a.id, 1)).toEqual({ activities: [second], watermark: '2' });
+        expect(await log.list(a.id, 2)).toEqual({ activities: [], watermark: '2' });
+        expect((await log.list(b.id)).activities.map((x) => x.text)).toEqual(['other']);
+        expect(await log.list('no-such-conversation')).toEqual({ activities: [], watermark: '0' });
+    });
+
+    it('gives concurrent appends distinct sequences, listed in order', async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        const stored = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(c, message(`m${i}`))));
+        const ids = stored.map((s) => s.id);
+        expect(new Set(ids).size).toBe(30);
+        const listed = (await log.list(c.id)).activities.map((x) => x.id);
+        expect(listed).toEqual([...ids].sort());
+    });
+
+    it(`keeps at most ${MAX_ACTIVITIES_PER_CONVERSATION} activities a conversation, the oldest dropped`, async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        await Promise.all(Array.from({ length: MAX_ACTIVITIES_PER_CONVERSATION + 5 }, (_, i) => log.append(c, message(`m${i}`))));
+        const { activities, watermark } = await log.list(c.id);
+        expect(activities).toHaveLength(MAX_ACTIVITIES_PER_CONVERSATION);
+        expect(activities[0]!.id).toBe(`${c.id}|0000006`);
+        expect(watermark).toBe(String(MAX_ACTIVITIES_PER_CONVERSATION + 5));
+    });
+
+    it('pushes appends (with their watermark) and typing (without, never stored) to the conversation\'s listeners only', async () => {
+        const log = open();
+        const c = conversation();
+        const other = conversation();
+        await log.create(c);
+        await log.create(other);
+        const heard: ActivityPush[] = [];
+        const elsewhere: ActivityPush[] = [];
+        const stop = log.listen(c.id, (push) => heard.push(push));
+        log.listen(other.id, (push) => elsewhere.push(push));
+        const typing = { type: 'typing', from: { id: 'linli', name: '', role: 'bot' } };
+        // Typing again until the first push arrives: a subscriber may still be subscribing.
+        for (let i = 0; i < 100 && heard.length === 0; i++) {
+            await log.pushTransient(c.id, typing);
+            await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(heard[0]).toEqual({ activities: [typing] });
+        const stored = await log.append(c, message('hi'));
+        await until(() => heard.some((p) => p.watermark !== undefined));
+        expect(heard.find((p) => p.watermark !== undefined)).toEqual({ activities: [stored], watermark: '1' });
+        expect((await log.list(c.id)).activities).toEqual([stored]);
+        stop();
+        await log.append(c, message('after'));
+        await new Promise((r) => setTimeout(r, 50));
+        expect(heard.filter((p) => p.watermark !== undefined)).toHaveLength(1);
+        expect(elsewhere).toEqual([]);
+    });
+
+    it('keeps uploads with their conversation', async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        const data = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+        await log.saveUpload(c, { id: 'u1', contentType: 'image/png', name: 'leak.png', data });
+        const read = await log.getUpload(c.id, 'u1');
+        expect(read?.contentType).toBe('image/png');
+        expect(read?.name).toBe('leak.png');
+        expect(read?.data.equals(data)).toBe(true);
+        expect(await log.getUpload(c.id, 'u2')).toBeNull();
+        expect(await log.getUpload('other', 'u1')).toBeNull();
+    });
+}
