@@ -54,6 +54,8 @@ export const PhraseKeys = z.enum([
     'ticket_kept_storage_down',
     'emergency_no_ticket',
     'web_chat_not_set_up',
+    'web_chat_large_text_offer',
+    'web_chat_cannot_connect',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 
