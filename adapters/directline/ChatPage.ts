@@ -105,7 +105,9 @@ export class ChatPage {
             "img-src 'self' data: blob:",
             "media-src 'self' blob:",
             "font-src 'self' data:",
-            `connect-src ${this.connectSources}`,
+            // Web Chat reads a chosen file through a blob: URL (and makes its thumbnail in a worker from one).
+            `connect-src ${this.connectSources} blob:`,
+            "worker-src blob:",
             `frame-ancestors ${this.frameAncestors}`,
             "base-uri 'none'",
             "form-action 'none'",
