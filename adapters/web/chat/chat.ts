@@ -13,6 +13,7 @@ interface Activity {
     text?: string;
     textFormat?: string;
     from?: { id?: string; role?: string };
+    attachments?: { contentType?: string; contentUrl?: string; thumbnailUrl?: string }[];
     channelData?: { linli?: { persona?: string } };
 }
 
@@ -116,6 +117,16 @@ function paragraphs(text: string): string {
 }
 
 /**
+ * Web Chat draws an owner's own upload as a photo only while it has a thumbnail (its local preview); Linli's copy
+ * comes back without one and would turn into a download link. The stored image is its own thumbnail.
+ */
+function showOwnPhotos(activity: Activity): void {
+    for (const attachment of activity.attachments ?? []) {
+        if (attachment.contentType?.startsWith('image/') && attachment.contentUrl && !attachment.thumbnailUrl) attachment.thumbnailUrl = attachment.contentUrl;
+    }
+}
+
+/**
  * Formats only Linli's own words (role bot) for Markdown, marks the owner's as plain text (before they are sent and
  * when they come back), and offers large text when Linli has recognised an elderly owner.
  */
@@ -129,6 +140,7 @@ const linliMiddleware: StoreMiddleware = () => (next) => (action) => {
                 if (activity.channelData?.linli?.persona === 'elderly' && !largeText) offer.hidden = false;
             } else {
                 activity.textFormat = 'plain';
+                showOwnPhotos(activity);
             }
         }
     }
