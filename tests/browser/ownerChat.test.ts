@@ -113,6 +113,8 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
         expect(paragraphs.length).toBeGreaterThan(2);
         expect(paragraphs.some((p) => /^依据：《[^》]+》第[^条]+条：“/.test(p))).toBe(true);
         expect(paragraphs.some((p) => /^《[^》]+》第[^条]+条：“/.test(p))).toBe(true);
+        // Timestamps under the messages (Web Chat's own, in Chinese).
+        await poll(() => page.locator('.webchat__stacked-layout__status').last().innerText()).toMatch(/\d{1,2}:\d{2}/);
         await shot('1-fee-answer');
         expect(await horizontalOverflow()).toEqual([]);
     }, 20_000);
@@ -212,6 +214,27 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
         expect(posted.slice(sentBefore)).toEqual(['物业电话']);
         expect(await page.locator(OWNER).last().innerText()).toBe('物业电话');
         await cdp.detach();
+    }, 20_000);
+
+    it('offers a young owner\'s follow-up questions as buttons, and a button asks its question', async () => {
+        // A new browser profile: a new conversation, whose owner writes like a young one.
+        const other = await browser.newContext({ viewport: { width: 375, height: 667 } });
+        const young = await other.newPage();
+        try {
+            await young.goto(`${server.url}/chat`);
+            await poll(() => young.locator(LINLI).count()).toBe(1);
+            await young.locator('.webchat__send-box-text-box__input').fill('哈哈 物业费怎么交呀');
+            await young.keyboard.press('Enter');
+            const buttons = young.locator('button.webchat__suggested-action');
+            await poll(() => buttons.count()).toBeGreaterThan(0);
+            const question = (await buttons.first().innerText()).trim();
+            await buttons.first().click();
+            await poll(() => young.locator(OWNER).last().innerText()).toBe(question);
+            await poll(() => young.locator(LINLI).count()).toBe(3);
+            await young.screenshot({ path: join(SCREENSHOTS, '7-suggested-actions.png') });
+        } finally {
+            await other.close();
+        }
     }, 20_000);
 
     it('logged no error in the page (a CSP refusal would be one)', () => {

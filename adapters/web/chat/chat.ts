@@ -48,7 +48,7 @@ const LARGE_TEXT_KEY = 'linli.chat.largeText';
 const LINLI_GREEN = '#2f6f4f';
 const FONTS = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
-/** Linli's look: its green, its initial, timestamps on every message, suggested actions as buttons. */
+/** Linli's look: its green, its initial, timestamps, suggested actions as buttons. */
 const STANDARD_STYLE = {
     accent: LINLI_GREEN,
     primaryFont: FONTS,
@@ -73,7 +73,8 @@ const STANDARD_STYLE = {
     suggestedActionTextColor: LINLI_GREEN,
     suggestedActionBorderRadius: 16,
     timestampFormat: 'absolute',
-    groupTimestamp: false,
+    // A time under each run of messages within a minute (false would hide them all).
+    groupTimestamp: 60_000,
     sendBoxButtonColor: LINLI_GREEN,
     uploadAccept: 'image/jpeg,image/png,image/gif,image/webp',
     uploadMultiple: false,
