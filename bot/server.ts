@@ -87,6 +87,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
                 sendError(res, 400, 'invalid_activity', describeIssues(parsed.error));
                 return;
             }
+            // A channel Linli serves itself (web chat) is spoken only there, where the owner's id is the token's: on this
+            // open endpoint anyone could claim a web owner's id and read their tickets.
+            if (linli.ownerChannels.servesItself(parsed.data.channelId)) {
+                linli.metrics.turns.inc({ channel: 'unknown', outcome: 'rejected' });
+                sendError(res, 400, 'channel_served_here', `channel ${parsed.data.channelId} is served by Linli's own Direct Line (/v3/directline), not here`);
+                return;
+            }
             // Before the adapter: nothing is sent to (nor waited on) an address the client chose.
             const refused = parsed.data.serviceUrl ? linli.serviceUrls.refusal(parsed.data.serviceUrl) : null;
             if (refused) {

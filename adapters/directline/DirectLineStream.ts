@@ -36,14 +36,20 @@ export class DirectLineStream {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
             const match = STREAM_PATH.exec(req.url ?? '');
             if (!match) {
-                // Nobody else takes upgrades: a socket left unanswered would hang until the client gives up.
-                if (server.listenerCount('upgrade') === 1) socket.destroy();
+                // Linli has no other WebSocket endpoint (restify only relays the event): an upgrade left unanswered
+                // would hang until the client gives up.
+                socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
                 return;
             }
             socket.on('error', () => socket.destroy());
             void this.upgrade(req, socket, head, decodeURIComponent(match[1] ?? ''));
         });
-        server.on('close', () => this.close());
+        // server.close() waits for every connection to end, and a stream never ends by itself: close them first.
+        const closeServer = server.close.bind(server);
+        server.close = (callback?: (error?: Error) => void) => {
+            this.close();
+            return closeServer(callback);
+        };
     }
 
     close(): void {

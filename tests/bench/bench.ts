@@ -134,7 +134,8 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 async function turn(url: string, conversationId: string, text: string): Promise<number> {
     const body = JSON.stringify({
         type: 'message',
-        channelId: 'webchat',
+        // Azure's Direct Line channel: `webchat` is Linli's own (its Direct Line run), refused on /api/messages.
+        channelId: 'directline',
         deliveryMode: 'expectReplies',
         serviceUrl: 'http://127.0.0.1:1',
         conversation: { id: conversationId },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentApi } from '../helpers/agentApi';
 import { activities, dl, isBotMessage, openConversation, post, SECRET, StreamSocket, upgradeStatus, type OpenedConversation } from '../helpers/directLine';
-import { startTestServer, type TestServer } from '../helpers/testServer';
+import { say, startTestServer, type TestServer } from '../helpers/testServer';
 
 const STAFF = 'alice-token-0123456789';
 /** Moved forward by tests that need a token to expire (no waiting 30 minutes). */
@@ -62,6 +62,13 @@ describe('Direct Line 3.0: credentials', () => {
         skewMs += 1801 * 1000;
         expect((await dl(url, 'POST', '/tokens/refresh', stale, {})).status).toBe(403);
         expect((await dl(url, 'GET', `/conversations/${c.conversationId}/activities`, stale)).status).toBe(403);
+    });
+
+    it('refuses channel webchat on /api/messages, where anyone could claim a web owner\'s id', async () => {
+        const c = await openConversation(url, { id: 'estate-user-77' });
+        const spoofed = await say(url, '我的报修怎么样了', { channelId: 'webchat', userId: 'estate-user-77', conversationId: c.conversationId });
+        expect(spoofed.status).toBe(400);
+        expect((await say(url, '您好', { channelId: 'emulator', conversationId: 'emulator-still-fine' })).status).toBe(200);
     });
 
     it('answers CORS preflights for the allowed origins only', async () => {
@@ -169,6 +176,21 @@ describe('Direct Line 3.0: conversations and activities', () => {
         two.close();
     });
 
+    it('holds at most 5 sockets a conversation: a sixth closes the oldest, and the rest still hear every push', async () => {
+        const c = await openConversation(url);
+        const sockets: StreamSocket[] = [];
+        for (let i = 0; i < 6; i++) {
+            const reconnect = await dl(url, 'GET', `/conversations/${c.conversationId}`, c.token);
+            sockets.push(await StreamSocket.open(String(reconnect.json.streamUrl)));
+        }
+        const deadline = Date.now() + 2000;
+        while (!sockets[0]!.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(sockets.map((s) => s.closed)).toEqual([true, false, false, false, false, false]);
+        const posted = await post(url, c, { type: 'message', text: '你好' });
+        for (const socket of sockets.slice(1)) await socket.waitFor((a) => a.id === posted.json.id);
+        for (const socket of sockets) socket.close();
+    });
+
     it('a post before the socket opens still reaches the socket, from the conversation\'s start', async () => {
         const c = await openConversation(url);
         const posted = await post(url, c, { type: 'message', text: '你好' });
@@ -186,6 +208,7 @@ describe('Direct Line 3.0: conversations and activities', () => {
         expect(await upgradeStatus(base)).toBe(401);
         expect(await upgradeStatus(`${base}?t=forged.token`)).toBe(403);
         expect(await upgradeStatus(`${base}?${b.streamUrl.split('?')[1]}`)).toBe(403);
+        expect(await upgradeStatus(`${url.replace('http', 'ws')}/somewhere/else`)).toBe(404);
         skewMs += 61_000;
         expect(await upgradeStatus(a.streamUrl)).toBe(403);
     });
@@ -200,6 +223,21 @@ describe('Direct Line 3.0: conversations and activities', () => {
         expect((await agent.call('POST', `/api/handoffs/${c.conversationId}/messages`, { text: '您好，我是客服小王，马上帮您处理' })).status).toBe(200);
         await socket.waitFor((a) => a.type === 'message' && a.text === '您好，我是客服小王，马上帮您处理');
         expect((await activities(url, c)).activities.some((a) => a.text === '您好，我是客服小王，马上帮您处理' && a.channelId === 'webchat')).toBe(true);
+        socket.close();
+    });
+
+    it('delivers staff payment reminders to a web owner, now or scheduled (no serviceUrl is needed on this channel)', async () => {
+        const c = await openConversation(url);
+        const socket = await StreamSocket.open(c.streamUrl);
+        await post(url, c, { type: 'message', text: '你好' });
+        const before = (await activities(url, c)).activities.filter(isBotMessage).length;
+        const staff = new AgentApi(url, STAFF);
+        const now = await staff.call('POST', '/api/reminders/payment', { channelId: 'webchat', conversationId: c.conversationId, dueDate: '2026-12-31' });
+        expect(now.status).toBe(202);
+        await socket.waitFor((a) => isBotMessage(a) && a.text !== undefined && /12月31日|2026-12-31|缴/.test(a.text) && !a.replyToId);
+        expect((await activities(url, c)).activities.filter(isBotMessage).length).toBe(before + 1);
+        const later = await staff.call('POST', '/api/reminders/payment', { channelId: 'webchat', conversationId: c.conversationId, dueDate: '2026-12-31', remindAt: '2026-12-30T10:00:00+08:00' });
+        expect(later.status).toBe(202);
         socket.close();
     });
 
