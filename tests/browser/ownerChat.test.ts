@@ -139,6 +139,13 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
         const words = '您好，我是物业的小王，电梯的事我来跟进。';
         expect((await agent.call('POST', `/api/handoffs/${encodeURIComponent(id)}/messages`, { text: words })).status).toBe(200);
         await poll(() => linliTexts()).toContain(words);
+        // An agent's words come from Linli's side too: Markdown yes (no quotes here: it curls them), HTML never.
+        const pasted = '单号见附件 <img src=x onerror=window.__ran=1>';
+        await page.evaluate('window.__ran = 0');
+        expect((await agent.call('POST', `/api/handoffs/${encodeURIComponent(id)}/messages`, { text: pasted })).status).toBe(200);
+        await poll(() => linliTexts()).toContain(pasted);
+        expect(await page.locator('#webchat img[src="x"]').count()).toBe(0);
+        expect(await page.evaluate('window.__ran')).toBe(0);
 
         // Web Chat's upload button: choose a file, then send.
         await page.locator('input[type="file"]').setInputFiles({ name: 'lift-panel.png', mimeType: 'image/png', buffer: png(IMAGE_SIDE) });
@@ -203,6 +210,11 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
         await sendBox().click();
         await cdp.send('Input.imeSetComposition', { text: 'wu', selectionStart: 2, selectionEnd: 2 });
         await cdp.send('Input.imeSetComposition', { text: 'wu ye', selectionStart: 5, selectionEnd: 5 });
+        await page.waitForTimeout(300);
+        expect(posted.length).toBe(sentBefore);
+        // Enter while the composition is open (what a pinyin IME's keyboard sends): still nothing goes out.
+        await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229 });
+        await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229 });
         await page.waitForTimeout(300);
         expect(posted.length).toBe(sentBefore);
         await cdp.send('Input.insertText', { text: '物业电话' });
