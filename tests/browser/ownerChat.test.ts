@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -78,6 +80,23 @@ async function horizontalOverflow(): Promise<number[]> {
 /** The computed font size of the last element matching `selector`. */
 async function fontSize(selector: string): Promise<number> {
     return page.evaluate<number>(`parseFloat(getComputedStyle([...document.querySelectorAll(${JSON.stringify(selector)})].at(-1)).fontSize)`);
+}
+
+interface EstateSite {
+    server: Server;
+    origin: string;
+    embed(url: string): void;
+}
+
+/** A stand-in for the estate's own site: one page with /chat in an iframe. */
+async function estateSite(): Promise<EstateSite> {
+    let frame = '';
+    const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="zh-CN"><body><h1>阳光花园业主之家</h1><iframe src="${frame}" title="邻里" style="width:100%;height:560px;border:0"></iframe></body></html>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, embed: (url) => (frame = url) };
 }
 
 describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a phone-size screen', () => {
@@ -246,6 +265,30 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
             await young.screenshot({ path: join(SCREENSHOTS, '7-suggested-actions.png') });
         } finally {
             await other.close();
+        }
+    }, 20_000);
+
+    it('embeds in an iframe on the estate\'s site (CHAT_ALLOWED_ORIGINS), and in no other site\'s', async () => {
+        // Two stand-in estate sites on loopback ports: one listed, one not.
+        const sites = await Promise.all([0, 1].map(() => estateSite()));
+        const [listed, unlisted] = sites as [EstateSite, EstateSite];
+        const linli = await startTestServer({ DIRECT_LINE_SECRET: SECRET, CHAT_ALLOWED_ORIGINS: listed.origin });
+        const other = await browser.newContext({ viewport: { width: 375, height: 667 } });
+        try {
+            listed.embed(`${linli.url}/chat`);
+            unlisted.embed(`${linli.url}/chat`);
+            const estate = await other.newPage();
+            await estate.goto(listed.origin);
+            await poll(() => estate.frameLocator('iframe').locator(LINLI).count()).toBe(1);
+            await estate.screenshot({ path: join(SCREENSHOTS, '8-embedded-on-estate-site.png') });
+            const refused = await other.newPage();
+            await refused.goto(unlisted.origin);
+            await refused.waitForTimeout(500);
+            expect(await refused.frameLocator('iframe').locator('#webchat').count()).toBe(0);
+        } finally {
+            await other.close();
+            await linli.close();
+            for (const site of sites) site.server.close();
         }
     }, 20_000);
 
