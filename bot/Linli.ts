@@ -18,6 +18,7 @@ import { MetricsMiddleware } from './middleware/MetricsMiddleware';
 import { TranscriptMiddleware } from './middleware/TranscriptMiddleware';
 import { NormalizeMiddleware } from './middleware/NormalizeMiddleware';
 import { TypingIndicatorMiddleware } from './middleware/TypingIndicatorMiddleware';
+import { ReplyPersonaMiddleware } from './middleware/ReplyPersonaMiddleware';
 import { EntityExtractor } from './nlu/EntityExtractor';
 import { SnapshotBotState } from './SnapshotBotState';
 import { Phrasebook } from './Phrasebook';
@@ -188,6 +189,8 @@ export class Linli {
      */
     attachOwn<T extends BotAdapter>(adapter: T, channelIds: readonly string[], channel: ContinueConversation): T {
         this.installPipeline(adapter);
+        // Linli's own pages read who they are talking to (the owner page offers large text to an elderly owner).
+        adapter.use(new ReplyPersonaMiddleware());
         this.ownerChannels.registerOwn(channelIds, channel);
         return adapter;
     }

@@ -76,6 +76,8 @@ export const PhraseKeys = z.enum([
     // A flow offers the place an owner gave before instead of asking it again.
     'place_offer',
     'web_chat_not_set_up',
+    'web_chat_large_text_offer',
+    'web_chat_cannot_connect',
 ]);
 export type PhraseKey = z.infer<typeof PhraseKeys>;
 

@@ -5,6 +5,7 @@ import { DirectLineRoutes } from '../../adapters/directline/DirectLineRoutes';
 import { DirectLineStream } from '../../adapters/directline/DirectLineStream';
 import { DirectLineTokens } from '../../adapters/directline/DirectLineTokens';
 import { WebConversations } from '../../adapters/directline/WebConversations';
+import { ChatPage } from '../../adapters/directline/ChatPage';
 import { registerChatTokenRoute } from '../../adapters/directline/ChatTokenRoute';
 import { registerChatUnavailable } from '../../adapters/directline/ChatUnavailablePage';
 import type { Config } from '../config';
@@ -26,7 +27,7 @@ export interface WebChat {
 
 /**
  * The web channel, wired in one place: Linli's own Direct Line endpoint (routes, WebSocket stream, the adapter that
- * runs its turns, registered as channel `webchat` for every proactive message) and the page's token route. Without
+ * runs its turns, registered as channel `webchat` for every proactive message), the owner page and its token route. Without
  * DIRECT_LINE_SECRET, one start-up line says web chat is off, /chat says so and /v3/directline answers 404.
  */
 export function mountWebChat(server: Server, linli: Linli, config: Config, logger: Logger, options: WebChatOptions = {}): WebChat | null {
@@ -58,5 +59,10 @@ export function mountWebChat(server: Server, linli: Linli, config: Config, logge
         cookieSeconds: config.CONVERSATION_TTL_SECONDS,
         secure: (config.PUBLIC_BASE_URL ?? '').startsWith('https:'),
     });
+    new ChatPage({
+        phrases: { web_chat_large_text_offer: linli.phrases.say('web_chat_large_text_offer'), web_chat_cannot_connect: linli.phrases.say('web_chat_cannot_connect') },
+        allowedOrigins: config.CHAT_ALLOWED_ORIGINS,
+        publicBaseUrl: config.PUBLIC_BASE_URL ?? null,
+    }).register(server);
     return { conversations, tokens };
 }
