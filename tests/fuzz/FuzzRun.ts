@@ -6,7 +6,7 @@ import { rssBytes } from '../helpers/processRss';
 import { dropPrefix, reachableRedis, uniquePrefix } from '../helpers/redisKeys';
 import { spawnLinli, type LinliProcess } from '../helpers/spawnLinli';
 import { FuzzChannel } from './FuzzChannel';
-import { FUZZ_WECHAT, type FuzzTarget } from './fuzzRoutes';
+import { FUZZ_DIRECT_LINE_SECRET, FUZZ_WECHAT, type FuzzTarget } from './fuzzRoutes';
 import { XML_ATTACKS, fuzzCase, type FuzzCase, type FuzzOptions } from './hostileRequests';
 import { sendRaw, type RawOutcome } from './sendRaw';
 
@@ -98,7 +98,7 @@ export class FuzzRun {
     private linli: LinliProcess | undefined;
     private dataDir: string | undefined;
     private redisPrefix: string | undefined;
-    private target: FuzzTarget = { ticketIds: [], conversationIds: [], serviceUrls: [] };
+    private target: FuzzTarget = { ticketIds: [], conversationIds: [], serviceUrls: [], webConversationIds: [], directLineToken: '', chatConversationIds: [], chatCookie: '', rehearsalIds: [], scenarioIds: [] };
     private readonly inFlight = new Map<number, FuzzCase>();
     /** Cases answered lately, newest last, and whether the server closed on them without an answer. */
     private readonly recent: { at: number; c: FuzzCase; dropped: boolean }[] = [];
@@ -125,7 +125,8 @@ export class FuzzRun {
         try {
             await this.startServer();
             await this.seedTarget();
-            log(`fuzz ${this.options.store}: seed ${this.options.seed}, server pid ${this.linli?.child.pid}, ${this.target.ticketIds.length} ticket(s) and ${this.target.conversationIds.length} handoff(s) seeded`);
+            const t = this.target;
+            log(`fuzz ${this.options.store}: seed ${this.options.seed}, server pid ${this.linli?.child.pid}, seeded ${t.ticketIds.length} ticket(s), ${t.conversationIds.length} handoff(s), ${t.webConversationIds.length} Direct Line and ${t.chatConversationIds.length} page conversation(s), ${t.rehearsalIds.length} rehearsal(s)`);
             if (this.options.cases) await this.replay(this.options.cases);
             else await this.barrage(started, log);
             // A server dying of the last requests (out of memory takes a moment) is a crash, not a failed conversation.
@@ -164,6 +165,9 @@ export class FuzzRun {
             WECHAT_APP_ID: FUZZ_WECHAT.appId,
             WECHAT_APP_SECRET: FUZZ_WECHAT.secret,
             WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
+            // Web chat on, so /v3/directline and /chat/token are served; page tokens limited no more than staff calls.
+            DIRECT_LINE_SECRET: FUZZ_DIRECT_LINE_SECRET,
+            CHAT_TOKEN_RATE_PER_MINUTE: '10000',
         };
         if (this.options.store === 'redis') {
             this.redisPrefix ??= uniquePrefix().replace('linli-test:', 'linli-fuzz:');
@@ -184,9 +188,9 @@ export class FuzzRun {
         return Number(new URL(this.linli?.url ?? 'http://127.0.0.1:0').port);
     }
 
-    private async post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-        const res = await fetch(`${this.linli?.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
-        return { status: res.status, json: await res.json().catch(() => null) };
+    private async post(path: string, body: unknown, bearer = TOKEN): Promise<{ status: number; json: unknown; cookie: string }> {
+        const res = await fetch(`${this.linli?.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) });
+        return { status: res.status, json: await res.json().catch(() => null), cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
     }
 
     private async get(path: string): Promise<unknown> {
@@ -194,7 +198,11 @@ export class FuzzRun {
         return res.json();
     }
 
-    /** An emergency opens a ticket and a handoff: real ids for the staff routes to be attacked with. */
+    /**
+     * Real records for the attacks to reach the handlers with: an emergency opens a ticket and a handoff; the estate's
+     * server opens a Direct Line conversation (its token); an owner page its own (its resume cookie); a trainee two
+     * rehearsals.
+     */
     private async seedTarget(): Promise<void> {
         for (const [i, text] of ['电梯里有人被困，快来人', '我要转人工'].entries()) {
             await this.post('/api/messages', {
@@ -212,6 +220,25 @@ export class FuzzRun {
         const handoffs = (await this.get('/api/handoffs?status=queued')) as { handoffs?: { conversationId: string }[] };
         this.target.ticketIds = (tickets.tickets ?? []).map((t) => t.id);
         this.target.conversationIds = (handoffs.handoffs ?? []).map((h) => h.conversationId);
+
+        const generated = (await this.post('/v3/directline/tokens/generate', { user: { id: `fuzz-web-${this.options.seed}` } }, FUZZ_DIRECT_LINE_SECRET)).json as { conversationId?: string; token?: string } | null;
+        if (generated?.conversationId && generated.token) {
+            await this.post('/v3/directline/conversations', {}, generated.token);
+            this.target.webConversationIds = [generated.conversationId];
+            this.target.directLineToken = generated.token;
+        }
+        const page = await this.post('/chat/token', {});
+        const chat = page.json as { conversationId?: string } | null;
+        if (chat?.conversationId && page.cookie) {
+            this.target.chatConversationIds = [chat.conversationId];
+            this.target.chatCookie = page.cookie;
+        }
+        const scenarios = (await this.get('/api/rehearsals/scenarios')) as { id: string }[];
+        this.target.scenarioIds = Array.isArray(scenarios) ? scenarios.map((s) => s.id) : [];
+        for (const scenario of this.target.scenarioIds.slice(0, 2)) {
+            const started = (await this.post('/api/rehearsals', { scenario })).json as { id?: string } | null;
+            if (started?.id) this.target.rehearsalIds.push(started.id);
+        }
     }
 
     private fuzzOptions(): FuzzOptions {

@@ -5,28 +5,49 @@ import { fieldValue, hostileId, oddString } from './hostileValues';
 /** The Official Account the fuzzed server is configured with (plain mode), so signed requests reach the XML parser. */
 export const FUZZ_WECHAT = { token: 'fuzzwechattoken01', appId: 'wx0123456789abcdef', secret: 'fuzz-wechat-secret' } as const;
 
+/** The Direct Line site secret of the fuzzed server (DIRECT_LINE_SECRET, at least 32 characters), so web chat is on. */
+export const FUZZ_DIRECT_LINE_SECRET = 'fuzz-direct-line-secret-0123456789abcdef';
+
 /** What the fuzz knows of the server it attacks: real ids (seeded before the barrage) and its loopback channel. */
 export interface FuzzTarget {
     ticketIds: string[];
     conversationIds: string[];
     /** serviceUrls on the fuzz's own loopback channel: answering at once, slowly, or with errors. */
     serviceUrls: string[];
+    /** The seeded Direct Line conversation (one: its token is good for it alone). */
+    webConversationIds: string[];
+    /** The Direct Line token of that conversation. */
+    directLineToken: string;
+    /** The owner page's conversation (POST /chat/token) and the resume cookie that page holds for it (name=value). */
+    chatConversationIds: string[];
+    chatCookie: string;
+    rehearsalIds: string[];
+    scenarioIds: string[];
 }
 
 /**
- * One route under attack. `path` may hold `:ticketId` or `:conversationId` (filled with real and hostile ids);
+ * What a route's valid variant presents (its attacks also get missing, wrong and malformed ones): a staff bearer
+ * token, the Direct Line site secret, the seeded conversation's Direct Line token, or the page's resume cookie.
+ */
+export type FuzzCredential = 'staff' | 'directLineSecret' | 'directLineToken' | 'chatCookie';
+
+/**
+ * One route under attack. `path` may hold `:ticketId`, `:conversationId`, `:webConversationId` or `:rehearsalId`
+ * (filled with real and hostile ids);
  * `body` gives a plausible body the attacks then twist (absent: the route reads none, and gets one anyway);
  * `query` gives plausible query parameters.
  */
 export interface FuzzRoute {
     method: string;
     path: string;
-    /** Staff routes get valid, missing, wrong and malformed bearer tokens. */
-    staff: boolean;
+    /** The credential the route asks for (absent: none). */
+    credential?: FuzzCredential;
     body?: (target: FuzzTarget) => fc.Arbitrary<Record<string, unknown>>;
     query?: (target: FuzzTarget) => fc.Arbitrary<Record<string, string>>;
     /** The route reads WeChat's XML (text/xml) rather than JSON: plausible bodies go as XML, with that content type. */
     xml?: boolean;
+    /** The route reads a multipart upload (Web Chat's): plausible bodies go as an activity part and an image. */
+    multipart?: boolean;
 }
 
 const someOf = <T>(values: readonly T[], fallback: T): fc.Arbitrary<T> => (values.length ? fc.constantFrom(...values) : fc.constant(fallback));
@@ -166,32 +187,103 @@ const wechatQuery = () =>
         return { signature, timestamp, nonce, openid: 'oFuzzOwner1', ...(how === 'aes' ? { encrypt_type: 'aes', msg_signature: signature } : {}) };
     });
 
+/** tokens/generate as the estate's server calls it: the owner's id and profile, every field sometimes hostile. */
+const tokenRequest = () =>
+    fc
+        .record({
+            user: maybe(fieldValue(fc.record({ id: maybe(fieldValue(fc.constantFrom('owner-5-2-1502', 'a'.repeat(65), 'bad id'))), name: maybe(fieldValue(fc.constantFrom('张三', '李'))) }).map(defined))),
+            profile: maybe(
+                fieldValue(
+                    fc
+                        .record({
+                            name: maybe(fieldValue(fc.constantFrom('张三', '李'.repeat(65)))),
+                            phone: maybe(fieldValue(fc.constantFrom('13812345678', '１３８１２３４５６７８'))),
+                            building: maybe(fieldValue(fc.constant('5'))),
+                            unit: maybe(fieldValue(fc.constant('2'))),
+                            room: maybe(fieldValue(fc.constant('1502'))),
+                        })
+                        .map(defined),
+                ),
+            ),
+        })
+        .map(defined);
+
+/** An activity as Web Chat posts it: message, event or typing mostly, with its own client ids. */
+const webActivity = () =>
+    fc
+        .record({
+            type: fieldValue(fc.constantFrom('message', 'message', 'message', 'event', 'typing', 'conversationUpdate', 'invoke', 'endOfConversation')),
+            text: maybe(fieldValue(fc.constantFrom('您好', '电梯坏了三天了', '家里漏水了', '我要转人工', '算了'))),
+            textFormat: maybe(fieldValue(fc.constantFrom('plain', 'markdown'))),
+            locale: maybe(fieldValue(fc.constantFrom('zh-CN', 'en-US'))),
+            name: maybe(fieldValue(fc.constantFrom('webchat/join', 'handoff.initiate'))),
+            value: maybe(fc.jsonValue({ maxDepth: 3 })),
+            channelData: maybe(fieldValue(fc.record({ clientActivityID: maybe(fieldValue(fc.uuid())), clientTimestamp: maybe(fieldValue(fc.constant('2026-12-01T08:00:00Z'))) }).map(defined))),
+            from: maybe(account(fc.constantFrom('owner-1', 'linli'))),
+        })
+        .map(defined);
+
+/** The activity part of an upload (its text and channelData). */
+const uploadActivity = () =>
+    fc.record({ type: fc.constant('message'), text: maybe(fieldValue(fc.constantFrom('漏水的照片', ''))), channelData: maybe(fieldValue(fc.record({ clientActivityID: fc.uuid() }))) }).map(defined);
+
+const chatTokenRequest = (t: FuzzTarget) => fc.record({ conversationId: maybe(fieldValue(fc.oneof(someOf(t.chatConversationIds, 'none'), someOf(t.webConversationIds, 'none')))) }).map(defined);
+
+const rehearsalStart = (t: FuzzTarget) =>
+    fc
+        .record({
+            scenario: fieldValue(someOf(t.scenarioIds, 'none')),
+            persona: maybe(fieldValue(fc.constantFrom('default', 'elderly', 'young', 'robot'))),
+            seed: maybe(fieldValue(fc.oneof(fc.integer(), fc.constantFrom(1.5, -0, 2 ** 53, Number.MAX_VALUE)))),
+        })
+        .map(defined);
+
+const rehearsalTurn = () => fc.record({ text: fieldValue(fc.constantFrom('您好，请问有什么可以帮您？', '我们马上派人去看', '这个不归我们管', ' ', '好'.repeat(1001))) });
+
+const watermarkQuery = () => fc.record({ watermark: maybe(queryValue(fc.integer({ min: -5, max: 5000 }).map(String))) }).map((q) => defined(q) as Record<string, string>);
+
+const traineeQuery = () => fc.record({ trainee: maybe(queryValue(fc.constantFrom('fuzz', ''))) }).map((q) => defined(q) as Record<string, string>);
+
 const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')) });
 
 /**
- * Every route the server has, read from bot/server.ts and bot/http/*. New routes (Direct Line under /v3/directline,
- * /api/wechat, /chat/token, rehearsals) get a row here, with a plausible body if they read one.
+ * Every route the server has, read from bot/server.ts, bot/http/* and adapters/*: a new route gets a row here, with a
+ * plausible body if it reads one. The body-reading routes come first (see fuzzCase).
  */
 export const FUZZ_ROUTES: FuzzRoute[] = [
-    { method: 'POST', path: '/api/messages', staff: false, body: activity },
-    { method: 'POST', path: '/api/wechat', staff: false, body: wechatMessage, query: wechatQuery, xml: true },
-    { method: 'PATCH', path: '/api/tickets/:ticketId', staff: true, body: ticketPatch },
-    { method: 'POST', path: '/api/reminders/payment', staff: true, body: reminder },
-    { method: 'POST', path: '/api/handoffs/:conversationId/accept', staff: true },
-    { method: 'POST', path: '/api/handoffs/:conversationId/messages', staff: true, body: agentMessage },
-    { method: 'POST', path: '/api/handoffs/:conversationId/release', staff: true },
-    { method: 'GET', path: '/api/tickets', staff: true, query: ticketQuery },
-    { method: 'GET', path: '/api/tickets/:ticketId', staff: true },
-    { method: 'GET', path: '/api/handoffs', staff: true, query: handoffQuery },
-    { method: 'GET', path: '/api/handoffs/:conversationId/transcript', staff: true },
-    { method: 'GET', path: '/api/handoffs/feed', staff: true },
-    { method: 'GET', path: '/api/reports/complaints', staff: true, query: monthQuery },
-    { method: 'GET', path: '/api/staff/me', staff: true },
-    { method: 'GET', path: '/healthz', staff: false },
-    { method: 'GET', path: '/readyz', staff: false },
-    { method: 'GET', path: '/metrics', staff: false },
-    { method: 'GET', path: '/agent', staff: false },
-    { method: 'GET', path: '/api/wechat', staff: false, query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
+    { method: 'POST', path: '/api/messages', body: activity },
+    { method: 'POST', path: '/api/wechat', body: wechatMessage, query: wechatQuery, xml: true },
+    { method: 'PATCH', path: '/api/tickets/:ticketId', credential: 'staff', body: ticketPatch },
+    { method: 'POST', path: '/api/reminders/payment', credential: 'staff', body: reminder },
+    { method: 'POST', path: '/api/handoffs/:conversationId/accept', credential: 'staff' },
+    { method: 'POST', path: '/api/handoffs/:conversationId/messages', credential: 'staff', body: agentMessage },
+    { method: 'POST', path: '/api/handoffs/:conversationId/release', credential: 'staff' },
+    { method: 'POST', path: '/v3/directline/tokens/generate', credential: 'directLineSecret', body: tokenRequest },
+    { method: 'POST', path: '/v3/directline/tokens/refresh', credential: 'directLineToken' },
+    { method: 'POST', path: '/v3/directline/conversations', credential: 'directLineToken' },
+    { method: 'POST', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', body: webActivity },
+    { method: 'POST', path: '/v3/directline/conversations/:webConversationId/upload', credential: 'directLineToken', body: uploadActivity, multipart: true },
+    { method: 'POST', path: '/chat/token', credential: 'chatCookie', body: chatTokenRequest },
+    { method: 'POST', path: '/api/rehearsals', credential: 'staff', body: rehearsalStart },
+    { method: 'POST', path: '/api/rehearsals/:rehearsalId/turns', credential: 'staff', body: rehearsalTurn },
+    { method: 'POST', path: '/api/rehearsals/:rehearsalId/finish', credential: 'staff' },
+    { method: 'GET', path: '/api/tickets', credential: 'staff', query: ticketQuery },
+    { method: 'GET', path: '/api/tickets/:ticketId', credential: 'staff' },
+    { method: 'GET', path: '/api/handoffs', credential: 'staff', query: handoffQuery },
+    { method: 'GET', path: '/api/handoffs/:conversationId/transcript', credential: 'staff' },
+    { method: 'GET', path: '/api/handoffs/feed', credential: 'staff' },
+    { method: 'GET', path: '/api/reports/complaints', credential: 'staff', query: monthQuery },
+    { method: 'GET', path: '/api/staff/me', credential: 'staff' },
+    { method: 'GET', path: '/v3/directline/conversations/:webConversationId', credential: 'directLineToken', query: watermarkQuery },
+    { method: 'GET', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', query: watermarkQuery },
+    { method: 'GET', path: '/api/rehearsals', credential: 'staff', query: traineeQuery },
+    { method: 'GET', path: '/api/rehearsals/scenarios', credential: 'staff' },
+    { method: 'GET', path: '/api/rehearsals/:rehearsalId', credential: 'staff' },
+    { method: 'GET', path: '/healthz' },
+    { method: 'GET', path: '/readyz' },
+    { method: 'GET', path: '/metrics' },
+    { method: 'GET', path: '/agent' },
+    { method: 'GET', path: '/api/wechat', query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
 ];
 
 /** Percent-encodes any string, lone surrogates included (encodeURIComponent throws on those; they go as U+FFFD). */
@@ -208,5 +300,7 @@ export function filledPath(route: FuzzRoute, target: FuzzTarget): fc.Arbitrary<s
             // Raw: what a client that does not encode sends (slashes, dots, percent signs as they are).
             { weight: 1, arbitrary: fc.constantFrom('../../etc/passwd', '..%2f..%2f', '%', '%zz', '*', '__proto__', 'a/b/c', '%00', '.') },
         );
-    return fc.tuple(param(target.ticketIds), param(target.conversationIds)).map(([ticket, conversation]) => route.path.replace(':ticketId', ticket).replace(':conversationId', conversation));
+    return fc
+        .tuple(param(target.ticketIds), param(target.conversationIds), param(target.webConversationIds), param(target.rehearsalIds))
+        .map(([ticket, conversation, web, rehearsal]) => route.path.replace(':ticketId', ticket).replace(':conversationId', conversation).replace(':webConversationId', web).replace(':rehearsalId', rehearsal));
 }

@@ -1,6 +1,6 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { filledPath, FUZZ_ROUTES, type FuzzRoute, type FuzzTarget } from './fuzzRoutes';
+import { filledPath, FUZZ_DIRECT_LINE_SECRET, FUZZ_ROUTES, type FuzzCredential, type FuzzRoute, type FuzzTarget } from './fuzzRoutes';
 import { hostileId, oddString, wrongType } from './hostileValues';
 
 /** A body too big to build in memory: `head`, then `fill` repeated up to `bytes` in all, then `tail`. */
@@ -64,6 +64,20 @@ interface Draft {
 
 const JSON_TYPE = 'application/json';
 const XML_TYPE = 'text/xml';
+const MULTIPART_BOUNDARY = 'fuzz-boundary-7d3f';
+const MULTIPART_TYPE = `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`;
+/** The smallest valid PNG (1×1): the image part of a plausible upload. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/** Web Chat's upload: the activity as one part, an image as another. */
+function multipartOf(activity: Record<string, unknown>): Buffer {
+    const part = (headers: string, data: Buffer) => Buffer.concat([Buffer.from(`--${MULTIPART_BOUNDARY}\r\n${headers}\r\n\r\n`), data, Buffer.from('\r\n')]);
+    return Buffer.concat([
+        part('Content-Disposition: form-data; name="activity"; filename="blob"\r\nContent-Type: application/vnd.microsoft.activity', Buffer.from(JSON.stringify(activity))),
+        part('Content-Disposition: form-data; name="file"; filename="leak.png"\r\nContent-Type: image/png', PNG),
+        Buffer.from(`--${MULTIPART_BOUNDARY}--\r\n`),
+    ]);
+}
 
 /** WeChat's wrapping: `<xml>` with every field in CDATA (a `]]>` inside a value split across two sections). */
 function xmlOf(fields: Record<string, unknown>): string {
@@ -73,8 +87,9 @@ function xmlOf(fields: Record<string, unknown>): string {
         .join('')}</xml>`;
 }
 
-/** The route's plausible body as it goes on the wire: XML for WeChat's route, JSON for the rest. */
+/** The route's plausible body as it goes on the wire: XML for WeChat's route, multipart for uploads, JSON for the rest. */
 function wire(route: FuzzRoute, body: Record<string, unknown>): Buffer {
+    if (route.multipart) return multipartOf(body);
     return Buffer.from(route.xml ? xmlOf(body) : JSON.stringify(body));
 }
 
@@ -354,26 +369,52 @@ const ATTACKS: Record<string, (route: FuzzRoute, target: FuzzTarget, options: Fu
 
 export const ATTACK_NAMES = Object.keys(ATTACKS);
 
-/** What a staff route is sent as credentials: mostly the valid token (to reach the handler), else every wrong kind. */
-function authorization(route: FuzzRoute, token: string): fc.Arbitrary<[string, string | null]> {
-    const variants: [string, string | null][] = route.staff
-        ? [
-              ['valid token', `Bearer ${token}`],
-              ['valid token', `Bearer ${token}`],
-              ['valid token', `Bearer ${token}`],
-              ['no token', null],
-              ['wrong token', 'Bearer wrong-token-0000000000'],
-              ['lower-case scheme', `bearer ${token}`],
-              ['extra spaces', `Bearer   ${token}  `],
-              ['basic auth', 'Basic YWxpY2U6cGFzcw=='],
-              ['8 KB token', `Bearer ${'A'.repeat(8000)}`],
-              ['empty bearer', 'Bearer '],
-          ]
-        : [
-              ['no token', null],
-              ['no token', null],
-              ['junk JWT', 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'],
-          ];
+/** The valid credential of each kind, as the request carries it (a header name and value). */
+function credentialHeader(credential: FuzzCredential, target: FuzzTarget, options: FuzzOptions): [string, string] {
+    switch (credential) {
+        case 'staff':
+            return ['Authorization', `Bearer ${options.token}`];
+        case 'directLineSecret':
+            return ['Authorization', `Bearer ${FUZZ_DIRECT_LINE_SECRET}`];
+        case 'directLineToken':
+            return ['Authorization', `Bearer ${target.directLineToken}`];
+        case 'chatCookie':
+            return ['Cookie', target.chatCookie];
+    }
+}
+
+/**
+ * What a route is sent as credentials: mostly its valid one (to reach the handler), else every wrong kind, the
+ * other valid kinds included (a staff token on Direct Line, the secret where a token is due).
+ */
+function authorization(route: FuzzRoute, target: FuzzTarget, options: FuzzOptions): fc.Arbitrary<[string, [string, string] | null]> {
+    if (!route.credential) {
+        return fc.constantFrom<[string, [string, string] | null]>(['no credential', null], ['no credential', null], ['junk JWT', ['Authorization', 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.']]);
+    }
+    const valid = credentialHeader(route.credential, target, options);
+    const [name, value] = valid;
+    const others = (['staff', 'directLineSecret', 'directLineToken'] as const).filter((c) => c !== route.credential).map((c): [string, [string, string]] => [`${c} instead`, credentialHeader(c, target, options)]);
+    const variants: [string, [string, string] | null][] = [
+        ['valid credential', valid],
+        ['valid credential', valid],
+        ['valid credential', valid],
+        ['no credential', null],
+        ...others,
+        ['wrong token', ['Authorization', 'Bearer wrong-token-0000000000']],
+        ['8 KB token', ['Authorization', `Bearer ${'A'.repeat(8000)}`]],
+        ['empty bearer', ['Authorization', 'Bearer ']],
+        ['basic auth', ['Authorization', 'Basic YWxpY2U6cGFzcw==']],
+        ...(name === 'Authorization'
+            ? ([
+                  ['lower-case scheme', [name, value.replace(/^Bearer/, 'bearer')]],
+                  ['extra spaces', [name, value.replace(/^Bearer /, 'Bearer   ') + '  ']],
+                  ['tampered token', [name, `${value.slice(0, -2)}${value.endsWith('A') ? 'B' : 'A'}=`]],
+              ] as [string, [string, string]][])
+            : ([
+                  ['wrong cookie', [name, 'linli_chat_resume=not-the-key']],
+                  ['cookie twice', [name, `${value}; ${value.replace(/=.*/, '=x')}`]],
+              ] as [string, [string, string]][])),
+    ];
     return fc.constantFrom(...variants);
 }
 
@@ -393,13 +434,13 @@ export function fuzzCase(seed: number, index: number, target: FuzzTarget, option
     const attack = ATTACK_NAMES[index % ATTACK_NAMES.length] as string;
     const route = FUZZ_ROUTES[Math.floor(index / ATTACK_NAMES.length) % FUZZ_ROUTES.length] as FuzzRoute;
     const make = ATTACKS[attack] as (typeof ATTACKS)[string];
-    const arbitrary = fc.tuple(make(route, target, options), filledPath(route, target), query(route, target), authorization(route, options.token));
+    const arbitrary = fc.tuple(make(route, target, options), filledPath(route, target), query(route, target), authorization(route, target, options));
     // One fast-check sample per case, from a seed of its own: any case can be replayed alone (`--case`).
-    const [[draft, path, search, [authLabel, auth]]] = fc.sample(arbitrary, { seed: (seed ^ Math.imul(index + 1, 0x9e3779b1)) | 0, numRuns: 1 }) as [[Draft, string, string, [string, string | null]]];
+    const [[draft, path, search, [authLabel, auth]]] = fc.sample(arbitrary, { seed: (seed ^ Math.imul(index + 1, 0x9e3779b1)) | 0, numRuns: 1 }) as [[Draft, string, string, [string, [string, string] | null]]];
     const headers: [string, string][] = draft.noHost ? [] : [['Host', '127.0.0.1']];
-    const contentType = draft.contentType === undefined ? (route.xml ? XML_TYPE : JSON_TYPE) : draft.contentType;
+    const contentType = draft.contentType === undefined ? (route.xml ? XML_TYPE : route.multipart ? MULTIPART_TYPE : JSON_TYPE) : draft.contentType;
     if (contentType !== null) headers.push(['Content-Type', contentType]);
-    if (auth !== null) headers.push(['Authorization', auth]);
+    if (auth !== null) headers.push(auth);
     headers.push(...(draft.headers ?? []));
     const method = draft.method ?? route.method;
     const fullPath = `${path}${search}`;
