@@ -62,6 +62,19 @@ type Work =
  * inside WeChat's 5-second window: passively when the turn is ready within the budget, otherwise `success` at once
  * and the answer as customer-service messages.
  */
+
+/** Decodes strictly: null for bytes that are not UTF-8. */
+const UTF8 = {
+    decoder: new TextDecoder('utf-8', { fatal: true }),
+    decode(bytes: Buffer): string | null {
+        try {
+            return this.decoder.decode(bytes);
+        } catch {
+            return null;
+        }
+    },
+};
+
 export class WeChatWebhook {
     private readonly crypto: WeChatCrypto | null;
     private readonly xml = new WeChatXml();
@@ -115,7 +128,12 @@ export class WeChatWebhook {
             sendError(res, 401, 'stale_timestamp', `timestamp is more than ${MAX_CLOCK_SKEW_S} s from now`);
             return null;
         }
-        const body = req.body instanceof Buffer ? req.body.toString('utf8') : '';
+        // WeChat sends UTF-8 only: other bytes would be read as replacement characters and answered as some message.
+        const body = req.body instanceof Buffer ? UTF8.decode(req.body) : '';
+        if (body === null) {
+            sendError(res, 400, 'invalid_xml', 'the body is not UTF-8, which is all WeChat sends');
+            return null;
+        }
         try {
             let fields = this.xml.parse(body);
             if (aes) {

@@ -17,6 +17,9 @@ export type WeChatFields = Record<string, string>;
  */
 const DECLARATIONS = /<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
 
+/** The encoding an XML declaration names (`<?xml version="1.0" encoding="GBK"?>`). */
+const DECLARED_ENCODING = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i;
+
 /** Nesting WeChat uses is two levels (`<xml>` and e.g. `<ScanCodeInfo>`); anything much deeper is hostile. */
 const MAX_DEPTH = 8;
 
@@ -43,6 +46,8 @@ export class WeChatXml {
     /** The flat fields of `<xml>…</xml>` (nested elements, rare, are flattened as `Parent.Child`). */
     parse(text: string): WeChatFields {
         if (DECLARATIONS.test(text)) throw new WeChatXmlError('DTDs and entity declarations are refused');
+        const encoding = DECLARED_ENCODING.exec(text)?.[1];
+        if (encoding && !/^utf-?8$/i.test(encoding)) throw new WeChatXmlError(`encoding ${encoding.slice(0, 20)} is refused: WeChat sends UTF-8`);
         const valid = XMLValidator.validate(text);
         if (valid !== true) throw new WeChatXmlError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
         let parsed: unknown;

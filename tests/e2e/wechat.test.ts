@@ -75,6 +75,19 @@ describe('WeChat messages in each mode', () => {
         expect(transcript).toEqual([]);
     });
 
+    it('refuses a body that is not UTF-8, or declares another encoding, with 400 (WeChat sends UTF-8 only)', async () => {
+        const openid = newOwner();
+        const xml = (type: string) => `<xml><ToUserName>gh</ToUserName><FromUserName>${openid}</FromUserName><CreateTime>1</CreateTime><MsgType>${type}</MsgType><Content>x</Content><MsgId>${newMsgId()}</MsgId></xml>`;
+        const gbkBytes = Buffer.from([0xc4, 0xe3, 0xba, 0xc3]); // 你好 in GBK: not valid UTF-8
+        const [head, tail] = xml('@@').split('@@') as [string, string];
+        const gbk = await postRaw(account, signedQuery(account), Buffer.concat([Buffer.from(head), gbkBytes, Buffer.from(tail)]));
+        expect(gbk.status).toBe(400);
+        const declared = await postRaw(account, signedQuery(account), `<?xml version="1.0" encoding="GBK"?>${xml('text')}`);
+        expect(declared.status).toBe(400);
+        const utf8 = await postRaw(account, signedQuery(account), `<?xml version="1.0" encoding="UTF-8"?>${xml('text')}`);
+        expect(utf8.status).toBe(200);
+    });
+
     it('refuses DTDs and entities (400), bodies over 64 KiB (413), and never answers 500 to hostile XML', async () => {
         const openid = newOwner();
         const bomb = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><xml><ToUserName>gh</ToUserName><FromUserName>${openid}</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&c;</Content><MsgId>1</MsgId></xml>`;
