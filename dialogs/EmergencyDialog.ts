@@ -111,13 +111,20 @@ export class EmergencyDialog extends Dialog {
             state.hazards = [...state.hazards, ...fresh];
         }
         const location = address ? this.composer.describePlace(address) : undefined;
+        // What the owner adds is said to be on the ticket only once the ticket took it.
+        let recorded = false;
         if (state.ticketId) {
             const { contact } = fitContact({ phone, building: address?.building, unit: address?.unit, room: address?.room });
-            await this.tickets
+            recorded = await this.tickets
                 .amend(state.ticketId, { contact, ...(location ? { location } : {}), ...(location || phone ? {} : { note: reading.text }) }, 'owner')
-                .catch((error: unknown) => this.logger.error({ err: error, conversationId: dc.context.activity.conversation.id, ticketId }, 'the emergency ticket could not be updated'));
+                .then((ticket) => ticket !== null)
+                .catch((error: unknown) => {
+                    this.logger.error({ err: error, conversationId: dc.context.activity.conversation.id, ticketId }, 'the emergency ticket could not be updated');
+                    return false;
+                });
         }
-        if (location) replies.push(this.phrasebook.say('emergency_location_noted', persona, { location, ticketId }));
+        if (!recorded && (location || !answer)) replies.push(this.phrasebook.say('emergency_no_ticket', persona));
+        else if (location) replies.push(this.phrasebook.say('emergency_location_noted', persona, { location, ticketId }));
         else if (!answer) replies.push(this.phrasebook.say('emergency_still_coming', persona, { ticketId }));
         await dc.context.sendActivity(replies.join('\n'));
         return Dialog.EndOfTurn;

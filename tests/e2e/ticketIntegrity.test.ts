@@ -176,6 +176,15 @@ describe('an emergency whose ticket cannot be written', () => {
         expect(queued).toMatchObject({ priority: 1, ticketId: null });
         expect(logLines().some((l) => l.level === 50 && l.conversationId === 'emergency-down')).toBe(true);
     });
+
+    it('does not say the place was added to an emergency ticket that was never written', async () => {
+        tickets.failInserts = true;
+        await say(server.url, '厨房煤气味很重，好像漏气了', { conversationId: 'emergency-no-ticket', userId: 'owner-no-ticket', channelId: 'webchat' });
+        tickets.failInserts = false;
+        const heard = all(await say(server.url, '5号楼2单元1502', { conversationId: 'emergency-no-ticket', userId: 'owner-no-ticket', channelId: 'webchat' }));
+        expect(heard).not.toMatch(/工单/);
+        expect(heard).toContain(HOTLINE);
+    });
 });
 
 describe('a state save that fails after the ticket was written', () => {
