@@ -80,9 +80,11 @@ export class TurnReader {
         const queued = where.handoffStatus === 'queued';
         const asksKnowledge = understanding.intent === 'faq' || (understanding.intent === 'fee_arrears' && understanding.sub === 'misconception');
         // A follow-up on the last answer ("那个APP在哪下载") is looked up among the entries that answer named first.
-        const knowledge = asksKnowledge || where.lastAnswer ? this.deps.knowledge.lookup(text, where.lastAnswer) : null;
-        // Only a reading that would otherwise brush the owner off gives way to the follow-up (a complaint stays one).
-        if (!asksKnowledge && knowledge?.followUp && shape === null && (understanding.intent === 'out_of_scope' || understanding.intent === 'greeting')) {
+        // Only a reading that would otherwise brush the owner off gives way to the follow-up (a complaint stays one), so
+        // only then is a follow-up looked for: a repair or complaint after an answer costs no retrieval.
+        const mayFollowUp = !asksKnowledge && where.lastAnswer !== null && shape === null && (understanding.intent === 'out_of_scope' || understanding.intent === 'greeting');
+        const knowledge = asksKnowledge || mayFollowUp ? this.deps.knowledge.lookup(text, where.lastAnswer) : null;
+        if (mayFollowUp && knowledge?.followUp) {
             understanding.intent = 'faq';
             understanding.sub = null;
         }
