@@ -76,14 +76,14 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         // A store that does not answer is the contract's 503 with Retry-After on every route, not a 500: the client
         // may try again, and nothing is wrong with the request.
         if (err instanceof StorageUnavailableError && !res.headersSent) {
-            logger.warn({ err, url: req.url }, 'store unavailable');
+            logger.warn({ err, path: req.getPath() }, 'store unavailable');
             res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
             sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');
             return callback();
         }
         if ((err.statusCode ?? 500) >= 500) {
             linli.metrics.errors.inc({ kind: 'http' });
-            logger.error({ err, url: req.url }, 'request failed');
+            logger.error({ err, path: req.getPath() }, 'request failed');
         }
         callback();
     });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ActivityTypes, type Activity } from 'botbuilder';
 import type { Next, Request, RequestHandler, Response, Server } from 'restify';
@@ -243,7 +243,10 @@ export class DirectLineRoutes {
         const uploadId = String(req.params?.uploadId ?? '');
         const signature = typeof req.query?.sig === 'string' ? req.query.sig : '';
         if (!signature) return sendError(res, 401, 'unauthorized', 'the URL carries no signature');
-        if (signature !== this.uploadSignature(conversationId, uploadId)) return sendError(res, 403, 'forbidden', 'the signature does not match');
+        const given = Buffer.from(signature);
+        const expected = Buffer.from(this.uploadSignature(conversationId, uploadId));
+        // Compared in constant time: the signature is the image's only lock.
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) return sendError(res, 403, 'forbidden', 'the signature does not match');
         const upload = await this.deps.conversations.log.getUpload(conversationId, uploadId);
         if (!upload) return sendError(res, 404, 'not_found', 'no such upload (or its conversation has ended)');
         res.setHeader('Content-Type', upload.contentType);

@@ -42,7 +42,18 @@ export class DirectLineStream {
                 return;
             }
             socket.on('error', () => socket.destroy());
-            void this.upgrade(req, socket, head, decodeURIComponent(match[1] ?? ''));
+            let conversationId: string;
+            try {
+                conversationId = decodeURIComponent(match[1] ?? '');
+            } catch {
+                // `%E0` and the like: this runs outside any request handler, so a throw here would end the process.
+                refuse(socket, 400, 'Bad Request');
+                return;
+            }
+            this.upgrade(req, socket, head, conversationId).catch((error: unknown) => {
+                this.logger.error({ err: error }, 'web chat stream: upgrade failed');
+                socket.destroy();
+            });
         });
         // server.close() waits for every connection to end, and a stream never ends by itself: close them first.
         const closeServer = server.close.bind(server);

@@ -201,6 +201,11 @@ describe('Direct Line 3.0: conversations and activities', () => {
         socket.close();
     });
 
+    it('answers 400 to a stream path whose conversation id does not decode, and stays up', async () => {
+        expect(await upgradeStatus(`${url.replace('http', 'ws')}/v3/directline/conversations/%E0%A4%A/stream?t=x`)).toBe(400);
+        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    });
+
     it('refuses a stream without its credential (401), with a wrong or expired one (403), or another conversation\'s (403)', async () => {
         const a = await openConversation(url);
         const b = await openConversation(url);
