@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TicketKind } from '../../bot/tickets/Ticket';
@@ -40,6 +42,16 @@ describe('the working calendar', () => {
         expect(calendar.isWorkingDay('2026-11-28')).toBe(false); // an ordinary Saturday
         expect(calendar.isWorkingDay('2027-01-01')).toBe(false); // New Year's Day, the data file's override
         expect(calendar.isWorkingDay('2027-02-08')).toBe(true); // uncovered: weekends only
+    });
+
+    it('refuses at start-up hours that reach into the quiet hours, naming the field', () => {
+        const file = join(mkdtempSync(join(tmpdir(), 'linli-calendar-')), 'calendar.json');
+        const data = JSON.parse(readFileSync(join(KNOWLEDGE_DIR, 'calendar.json'), 'utf8')) as { nightDuty: { until: string }; serviceHours: { restDay: { open: string } } };
+        data.nightDuty.until = '23:30';
+        data.serviceHours.restDay.open = '06:30';
+        writeFileSync(file, JSON.stringify(data));
+        expect(() => WorkingCalendar.fromFile(file)).toThrow(/serviceHours\.restDay\.open: 06:30 lies in the quiet hours/);
+        expect(() => WorkingCalendar.fromFile(file)).toThrow(/nightDuty\.until: 23:30 lies in the quiet hours/);
     });
 
     it('names the years it can only guess, so start-up can warn', () => {
