@@ -72,6 +72,9 @@ export interface CreateOptions {
 
 /** Tickets as staff and the bot use them: creation with SLA deadlines, lifecycle moves, history, breaches. */
 export class TicketService {
+    /** The service promises counted on the estate's hours (knowledge/calendar.json). */
+    private readonly deadlines: SlaDeadlines;
+
     constructor(
         private readonly store: TicketStore,
         private readonly calendar: WorkingCalendar,
@@ -79,9 +82,6 @@ export class TicketService {
     ) {
         this.deadlines = new SlaDeadlines(calendar);
     }
-
-    /** The service promises counted on the estate's hours (knowledge/calendar.json). */
-    private readonly deadlines: SlaDeadlines;
 
     /**
      * Opens a ticket. With an idempotency key (a conversation step: the same step retried gives the same key), a key

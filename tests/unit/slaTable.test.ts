@@ -54,6 +54,12 @@ describe('the working calendar', () => {
         expect(() => WorkingCalendar.fromFile(file)).toThrow(/nightDuty\.until: 23:30 lies in the quiet hours/);
     });
 
+    it('asks for the follow-up within the desk’s hours: 24 or 72 hours after a 23:10 ticket fall at night, so the close before', () => {
+        expect(sla.followUpDue(local('2026-11-24 23:10'), false).toISOString()).toBe(local('2026-11-27 18:00').toISOString());
+        expect(sla.followUpDue(local('2026-11-24 23:10'), true).toISOString()).toBe(local('2026-11-25 18:00').toISOString());
+        expect(sla.followUpDue(local('2026-11-24 10:00'), true).toISOString()).toBe(local('2026-11-25 10:00').toISOString());
+    });
+
     it('names the years it can only guess, so start-up can warn', () => {
         expect(calendar.uncoveredYears([2025, 2026, 2027])).toEqual([2027]);
     });
