@@ -83,9 +83,20 @@ export type CalendarFile = z.infer<typeof CalendarFile>;
  * date in the server's own time zone and is a day off west of UTC (Monday 2026-10-12 came out a rest day under
  * TZ=America/New_York).
  */
-const HolidayData = z.object({ holidays: z.record(Day, z.string()), workdays: z.record(Day, z.string()) });
-const LIBRARY = HolidayData.parse(chineseDays);
+const LIBRARY = holidayData(chineseDays);
 const LIBRARY_YEARS = new Set(Object.keys(LIBRARY.holidays).map((day) => Number(day.slice(0, 4))));
+
+/**
+ * The package's data checked by hand: its shape is what the lookups need, and a zod parse of its seven hundred days
+ * cost ~35 ms of the start-up budget (2 s to the first answer).
+ */
+function holidayData(data: unknown): { holidays: Record<string, string>; workdays: Record<string, string> } {
+    const isDays = (value: unknown): value is Record<string, string> =>
+        typeof value === 'object' && value !== null && Object.entries(value).every(([day, name]) => /^\d{4}-\d{2}-\d{2}$/.test(day) && typeof name === 'string');
+    const { holidays, workdays } = (data ?? {}) as { holidays?: unknown; workdays?: unknown };
+    if (!isDays(holidays) || !isDays(workdays)) throw new Error('chinese-days/dist/chinese-days.json: expected {holidays, workdays} keyed by YYYY-MM-DD');
+    return { holidays, workdays };
+}
 
 const DAY_MS = 24 * 3600 * 1000;
 const MINUTE_MS = 60_000;
