@@ -4,8 +4,8 @@ import type { TicketKind } from '../../bot/tickets/Ticket';
  * The SLA rules as a table, against the estate's data (knowledge/calendar.json) and chinese-days:
  * service hours 08:00–18:00 on working days and 09:00–17:00 on rest days and holidays; the repair duty takes calls
  * until 22:00; emergencies run on the clock. Promises: 15-minute response, 24-hour feedback, a reply within one
- * working day for spoken complaints (phone, visit) and three for written ones (a letter, and typed chat on web or
- * WeChat). All times are Beijing time, whatever TZ the process runs in.
+ * working day for spoken complaints (phone, visit, and chat on web or WeChat, which is answered the same way) and
+ * three for written ones (a letter). All times are Beijing time, whatever TZ the process runs in.
  */
 export const local = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
@@ -23,13 +23,13 @@ export interface SlaRow {
 // 2027-02-05 Fri.
 export const SLA_TABLE: SlaRow[] = [
     {
-        why: 'a complaint in office hours: 15 minutes on the clock, 24 hours on the clock, three working days (typed chat is written)',
+        why: 'a complaint in office hours: 15 minutes on the clock, 24 hours on the clock, one working day (chat is answered like a call)',
         at: '2026-11-24 10:00',
         kind: 'complaint',
         medium: 'chat',
         response: '2026-11-24 10:15',
         feedback: '2026-11-25 10:00',
-        reply: '2026-11-27 10:00',
+        reply: '2026-11-25 10:00',
     },
     {
         why: 'a complaint at 23:10 on a working day: response at opening + 15 min; the 24 hours end at night, so feedback is due at the close before; the reply counts from the next opening',
@@ -38,16 +38,16 @@ export const SLA_TABLE: SlaRow[] = [
         medium: 'chat',
         response: '2026-11-25 08:15',
         feedback: '2026-11-25 18:00',
-        reply: '2026-11-30 08:00',
+        reply: '2026-11-26 08:00',
     },
     {
-        why: 'the same complaint by phone is spoken: one working day',
+        why: 'the same complaint in a letter is written: three working days',
         at: '2026-11-24 23:10',
         kind: 'complaint',
-        medium: 'phone',
+        medium: 'written',
         response: '2026-11-25 08:15',
         feedback: '2026-11-25 18:00',
-        reply: '2026-11-26 08:00',
+        reply: '2026-11-30 08:00',
     },
     {
         why: 'an emergency at 23:10 runs on the clock: 15 minutes, 24 hours',
@@ -56,7 +56,7 @@ export const SLA_TABLE: SlaRow[] = [
         medium: 'chat',
         response: '2026-11-24 23:25',
         feedback: '2026-11-25 23:10',
-        reply: '2026-11-30 08:00',
+        reply: '2026-11-26 08:00',
     },
     {
         why: 'a repair at 20:30 is covered by the night duty (until 22:00)',
@@ -65,7 +65,7 @@ export const SLA_TABLE: SlaRow[] = [
         medium: 'chat',
         response: '2026-11-24 20:45',
         feedback: '2026-11-25 20:30',
-        reply: '2026-11-30 08:00',
+        reply: '2026-11-26 08:00',
     },
     {
         why: 'a repair at 21:50: ten minutes of duty left, the other five after the next opening',
@@ -101,7 +101,7 @@ export const SLA_TABLE: SlaRow[] = [
         medium: 'chat',
         response: '2026-11-28 09:15',
         feedback: '2026-11-28 17:00',
-        reply: '2026-12-03 08:00',
+        reply: '2026-12-01 08:00',
     },
     {
         why: 'a Saturday worked in lieu (2026-10-10) keeps working-day hours and counts as a working day; Sunday 08:20 is before the rest-day opening, so feedback is due at its close',
@@ -128,7 +128,7 @@ export const SLA_TABLE: SlaRow[] = [
         medium: 'chat',
         response: '2026-10-01 10:15',
         feedback: '2026-10-02 10:00',
-        reply: '2026-10-12 08:00',
+        reply: '2026-10-09 08:00',
     },
     {
         why: 'into a year chinese-days does not cover: 2027-01-01 is a rest day by the data file’s override, the rest by weekends only',

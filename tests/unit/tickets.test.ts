@@ -85,8 +85,8 @@ describe('TicketService', () => {
         expect(spoken.sla.replyDueAt).toBe('2026-11-30T08:00:00.000Z');
         const written = await service.create({ ...complaint, medium: 'written' });
         expect(written.sla.replyDueAt).toBe('2026-12-02T08:00:00.000Z');
-        // Typed chat stays on the ticket like a letter: written.
-        expect((await service.create(complaint)).sla.replyDueAt).toBe('2026-12-02T08:00:00.000Z');
+        // Chat is answered in the chat or by phone, as a spoken complaint is: one working day.
+        expect((await service.create(complaint)).sla.replyDueAt).toBe('2026-11-30T08:00:00.000Z');
         const leak = await service.create({ ...complaint, kind: 'repair', leak: true });
         expect(leak.followUp).toMatchObject({ dueAt: null, trigger: 'after_first_rain' });
         const urgent = await service.create({ ...complaint, kind: 'repair', urgent: true });
