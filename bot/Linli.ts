@@ -146,7 +146,7 @@ export class Linli {
         this.conversationState = new SnapshotBotState(this.storage, (context) => storageKey(conversationKeys.getStorageKey(context), 'conversation'));
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         this.references = new ConversationReferences(this.storage);
-        this.suggestions = new SuggestedReplies(content.scripts);
+        this.suggestions = new SuggestedReplies(content.scripts, content.handoffSettings.urgentReplies);
         const announcePresence = async ({ account, status }: AgentPresence) => this.feed.publish({ type: 'agent.presence', agent: { name: account.name, displayName: account.displayName, status } });
         this.staff = new StaffDirectory({
             store: stores.staff,

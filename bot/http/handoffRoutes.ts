@@ -1,7 +1,8 @@
 import type { Next, Request, Response, Server } from 'restify';
 import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import { z } from 'zod';
-import { HandoffConflictError, HandoffPosition, HandoffStatuses, type Handoff } from '../handoff/Handoff';
+import { HandoffConflictError, HandoffPosition, HandoffStatuses, URGENT_PRIORITY, type Handoff } from '../handoff/Handoff';
+import type { ReplyCase } from '../handoff/SuggestedReplies';
 import { decodeCursor, encodeCursor } from '../paging/PageCursor';
 import { BAD_CURSOR, PageQuery } from './pageQuery';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from '../handoff/HandoffErrors';
@@ -28,6 +29,8 @@ export interface HandoffRouteDeps {
     heartbeatMs: number;
     /** Told when an agent's console connects (offers are made at once). */
     onAgentConnected?: () => void;
+    /** The handoff's linked ticket (its kind and place shape the suggested replies). */
+    ticket?: (id: string) => Promise<{ kind: string; location: string | null } | null>;
     /** What the owner's channel adds to a queue entry (WeChat: `wechat: {remaining, windowClosesAt}`). */
     channelStatus?: (handoff: Handoff) => Promise<Record<string, unknown>>;
 }
@@ -38,6 +41,9 @@ const NoteBody = MessageBody;
 const TransferBody = z.object({ to: z.string().min(1).max(64), note: z.string().trim().max(2000).nullish() }).strict();
 /** Lines of the transcript shown with each queue entry. */
 const LAST_MESSAGES = 5;
+
+/** Reasons that make a conversation a complaint even without a complaint ticket (the owner's words may be restated). */
+const COMPLAINT_REASONS: ReadonlySet<string> = new Set(['repeated_anger', 'legal_threat', 'abuse', 'unresolved']);
 
 /** Who may read the queue, and who may act on a conversation. */
 const READERS: readonly StaffRole[] = ['agent', 'supervisor'];
@@ -167,6 +173,21 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     });
     const toConsole = async (event: FeedEvent) => ('handoff' in event ? { ...event, handoff: await entry(event.handoff) } : event);
 
+    /** What the case is for its suggested replies: urgent or not, a complaint or not, and what fills the lines. */
+    const replyCase = async (h: Handoff): Promise<ReplyCase> => {
+        const ticket = h.ticketId && deps.ticket ? await deps.ticket(h.ticketId).catch(() => null) : null;
+        // 3 → 3栋, 2 → 2单元; a part the owner wrote with its word already stays as written.
+        const part = (value: string | undefined, word: string) => (value && /^\d+$/.test(value) ? `${value}${word}` : value);
+        const room = [part(h.owner?.building, '栋'), part(h.owner?.unit, '单元'), h.owner?.room].filter(Boolean).join('');
+        const place = ticket?.location || room;
+        const values: Record<string, string> = {
+            ...(place ? { place } : {}),
+            ...(h.ticketId ? { ticketId: h.ticketId } : {}),
+            ...(h.owner?.name ? { name: h.owner.name } : {}),
+        };
+        return { urgent: h.priority <= URGENT_PRIORITY, complaint: ticket?.kind === 'complaint' || COMPLAINT_REASONS.has(h.reason), values };
+    };
+
     server.get('/api/handoffs/:conversationId/transcript', async (req: Request, res: Response) => {
         if (!(await member(req, res, READERS))) return;
         const handoff = await deps.handoffs.get(id(req));
@@ -178,7 +199,7 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
             handoff: await entry(handoff),
             entries,
             // Beyond the contract: replies from the training scripts in the owner's register, for the console.
-            suggestions: deps.suggestions.for(handoff.persona, lastOwnerWords),
+            suggestions: deps.suggestions.for(handoff.persona, lastOwnerWords, await replyCase(handoff)),
         });
     });
 
