@@ -66,7 +66,7 @@ describe('handoff to a person, on the embedded store', () => {
 
         // Alice answers on the owner's channel; Bob may not speak in her conversation.
         expect((await alice.call('POST', '/api/handoffs/handoff-1/messages', { text: '您好，我马上安排电梯师傅过去' })).status).toBe(200);
-        expect(channel.to('handoff-1').some((d) => d.text === '您好，我马上安排电梯师傅过去')).toBe(true);
+        expect(channel.to('handoff-1').some((d) => d.text === 'alice：您好，我马上安排电梯师傅过去')).toBe(true);
         expect((await bob.call('POST', '/api/handoffs/handoff-1/messages', { text: '我也来' })).status).toBe(409);
         expect((await alice.call('POST', '/api/handoffs/handoff-1/messages', { text: '' })).status).toBe(400);
 
