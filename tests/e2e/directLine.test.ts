@@ -226,8 +226,9 @@ describe('Direct Line 3.0: conversations and activities', () => {
         const agent = new AgentApi(url, STAFF);
         expect((await agent.call('POST', `/api/handoffs/${c.conversationId}/accept`)).status).toBe(200);
         expect((await agent.call('POST', `/api/handoffs/${c.conversationId}/messages`, { text: '您好，我是客服小王，马上帮您处理' })).status).toBe(200);
-        await socket.waitFor((a) => a.type === 'message' && a.text === '您好，我是客服小王，马上帮您处理');
-        expect((await activities(url, c)).activities.some((a) => a.text === '您好，我是客服小王，马上帮您处理' && a.channelId === 'webchat')).toBe(true);
+        // The owner reads the words signed with the agent's display name (a token account's is its name).
+        await socket.waitFor((a) => a.type === 'message' && a.text === 'alice：您好，我是客服小王，马上帮您处理');
+        expect((await activities(url, c)).activities.some((a) => a.text === 'alice：您好，我是客服小王，马上帮您处理' && a.channelId === 'webchat')).toBe(true);
         socket.close();
     });
 
