@@ -9,6 +9,7 @@ import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { registerRehearsalRoutes } from './http/rehearsalRoutes';
+import { registerReportRoutes } from './http/reportRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
@@ -146,13 +147,13 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
 
     registerTicketRoutes(server, {
         tickets: linli.tickets,
-        reports: linli.reports,
         auth,
         logger,
         reminders: linli.paymentReminders(),
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
     registerAgentConsoleRoutes(server, auth);
+    registerReportRoutes(server, { reports: linli.reports, supervisor: linli.supervisor, auth });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {
         handoffs: linli.handoffs,

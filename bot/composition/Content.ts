@@ -38,6 +38,8 @@ export class Content {
     readonly evidence: ReadingEvidence;
     /** How tickets are written: descriptions, places, requests (knowledge/tickets.json). */
     readonly composer: TicketComposer;
+    /** jieba with the estate's words (the knowledge gaps' top terms use it too). */
+    readonly tokenizer: Tokenizer;
 
     constructor(root: string = PROJECT_ROOT) {
         const knowledgeDir = join(root, 'knowledge');
@@ -45,6 +47,7 @@ export class Content {
         this.base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(root, 'scripts', 'phrases.json'), this.base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
+        this.tokenizer = tokenizer;
         const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, this.base.entries, tokenizer);
         // The retriever's own match is one of the signals understanding weighs (a strong match is evidence for faq).
         this.evidence = ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
