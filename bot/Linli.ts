@@ -129,7 +129,7 @@ export class Linli {
         this.outcomeStore = stores.outcomes;
         this.outcomes = new OutcomeRecorder(stores.outcomes, logger, clock);
         this.tickets.observe((before, after) => this.outcomes.ticketChanged(before, after));
-        this.reports = new ComplaintReporter(this.tickets, calendar, { outcomes: stores.outcomes, gaps: new KnowledgeGapReport(content.knowledge, content.tokenizer) });
+        this.reports = new ComplaintReporter(this.tickets, calendar, { outcomes: stores.outcomes, gaps: new KnowledgeGapReport(content.knowledge, content.tokenizer, content.gapSettings) });
         this.metrics.watchTickets(() => this.tickets.countByStatus());
         this.handoffStore = stores.handoffs;
         this.transcripts = stores.transcripts;

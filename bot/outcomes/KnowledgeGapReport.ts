@@ -1,14 +1,16 @@
+import { z } from 'zod';
 import type { KnowledgeService } from '../knowledge/KnowledgeService';
 import { STOPWORDS } from '../knowledge/KnowledgeRetriever';
 import type { Tokenizer } from '../nlu/Tokenizer';
 import type { GapKind, KnowledgeGap } from './Outcome';
 
-/**
- * How near a message must come to an entry to be filed under it. Quoting needs 30 (KnowledgeRetriever's calibrated
- * minimum); here a weaker match still says which answer the owner was after. Below about one shared content word
- * (a score near 10) the match is a stray character pair, and the message is filed by its words instead.
- */
-const NEAREST_FLOOR = 10;
+/** knowledge/knowledge-gaps.json: how near is near enough to an entry, and the words that name no subject. */
+export const KnowledgeGapsFile = z.object({
+    reason: z.string().min(1),
+    nearestFloor: z.number().min(0),
+    stopwords: z.array(z.string().min(1)),
+});
+export type KnowledgeGapSettings = z.infer<typeof KnowledgeGapsFile>;
 /** Examples shown per group: enough to see what owners ask without reading them all. */
 const EXAMPLES = 3;
 const TOP_TERMS = 5;
@@ -38,13 +40,18 @@ export interface GapSummary {
  * nearest to, or else by its most common word (jieba), with counts, top terms and a few examples.
  */
 export class KnowledgeGapReport {
+    private readonly stopwords: ReadonlySet<string>;
+
     constructor(
         private readonly knowledge: KnowledgeService,
         private readonly tokenizer: Tokenizer,
-    ) {}
+        private readonly settings: KnowledgeGapSettings,
+    ) {
+        this.stopwords = new Set([...STOPWORDS, ...settings.stopwords]);
+    }
 
     summarise(gaps: KnowledgeGap[]): GapSummary {
-        const read = gaps.map((gap) => ({ gap, near: this.knowledge.nearest(gap.text, NEAREST_FLOOR), terms: this.terms(gap.text) }));
+        const read = gaps.map((gap) => ({ gap, near: this.knowledge.nearest(gap.text, this.settings.nearestFloor), terms: this.terms(gap.text) }));
         // Words across the messages near no entry: each such message is filed under its most common one.
         const looseCounts = new Map<string, number>();
         for (const r of read) if (!r.near) for (const t of new Set(r.terms)) looseCounts.set(t, (looseCounts.get(t) ?? 0) + 1);
@@ -75,9 +82,12 @@ export class KnowledgeGapReport {
         return { total: gaps.length, byKind: countKinds(gaps), groups: summary };
     }
 
-    /** Content words of a message: no stopwords, no single characters, no digits or masks. */
+    /**
+     * Content words of a message, a long word with its parts (股市行情 → 股市, 行情, 股市行情: two messages about 股市
+     * share it): no stopwords, no single characters, no digits or masks.
+     */
     private terms(text: string): string[] {
-        return this.tokenizer.words(text).filter((w) => [...w].length >= 2 && !STOPWORDS.has(w) && !/^[\d*＊]+$/.test(w));
+        return this.tokenizer.searchWords(text).filter((w) => [...w].length >= 2 && !this.stopwords.has(w) && !/^[\d*＊]+$/.test(w));
     }
 }
 

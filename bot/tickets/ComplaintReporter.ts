@@ -26,8 +26,8 @@ export interface ComplaintReport {
     closeHours: { median: number | null; closed: number };
     /** The complaints' follow-up ratings, 1 to 5. */
     satisfactionScores: Record<'1' | '2' | '3' | '4' | '5', number>;
-    /** The call-back tickets on their own line, by status. */
-    callbackTickets: { total: number; byStatus: Record<Status, number> };
+    /** The call-back tickets (`callbacks` of them) by status, on their own line. */
+    callbackTickets: { byStatus: Record<Status, number> };
     /** Every conversation begun in the month, from the outcome records. */
     conversations: {
         total: number;
@@ -120,7 +120,7 @@ export class ComplaintReporter {
             replyHours: { median: median(replies), replied: replies.length },
             closeHours: { median: median(closes), closed: closes.length },
             satisfactionScores,
-            callbackTickets: { total: callbacks.length, byStatus: countBy(callbacks, TicketStatuses.options, (t) => t.status) },
+            callbackTickets: { byStatus: countBy(callbacks, TicketStatuses.options, (t) => t.status) },
             conversations: {
                 total: outcomes.length,
                 firstBotReplySeconds: { median: median(botReplies), answered: botReplies.length },
