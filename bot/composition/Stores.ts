@@ -44,6 +44,8 @@ export interface StoreOverrides {
     expiringKeys?: ExpiringKeys;
     /** Web chat's conversations (tests give one that fails). */
     conversationLog?: ConversationLog;
+    /** Outcome records and knowledge gaps (tests give one that fails). */
+    outcomes?: OutcomeStore;
 }
 
 /**
@@ -103,7 +105,7 @@ export class Stores {
             (redis
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
             : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
-        const outcomes = redis ? new RedisOutcomeStore(redis, config.REDIS_KEY_PREFIX) : new SqliteOutcomeStore(join(config.DATA_DIR, 'outcomes.sqlite'));
+        const outcomes = overrides.outcomes ?? (redis ? new RedisOutcomeStore(redis, config.REDIS_KEY_PREFIX) : new SqliteOutcomeStore(join(config.DATA_DIR, 'outcomes.sqlite')));
         return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, outcomes, redis);
     }
 
