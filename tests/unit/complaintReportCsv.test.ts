@@ -36,5 +36,7 @@ describe('the monthly report as CSV', () => {
         expect(csv).toContain('首次响应（分钟） · 中位数,firstResponseMinutes.median,,');
         const gapRow = csv.split('\r\n').find((line) => line.includes('knowledgeGaps.groups.0.count'));
         expect(gapRow).toBe(`知识缺口 · 无相近条目 · 关键词：股市,knowledgeGaps.groups.0.count,2,"高频词：股市(2)；示例：=HYPERLINK(""http://x"",""点我"") | 股市,涨了吗\n""真的"""`);
+        // A cell that begins like a formula is kept as text.
+        expect(new ComplaintReportCsv({ total: '=1+1' }).render(report)).toContain("\r\n'=1+1,total,0,\r\n");
     });
 });
