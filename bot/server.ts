@@ -10,6 +10,7 @@ import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { registerRehearsalRoutes } from './http/rehearsalRoutes';
 import { registerReportRoutes } from './http/reportRoutes';
+import { registerStaffRoutes } from './http/staffRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
@@ -26,8 +27,6 @@ export interface ServerDeps {
     linli: Linli;
     adapter: CloudAdapter;
     logger: Logger;
-    /** AGENT_TOKENS: token → staff name. */
-    staffTokens: Map<string, string>;
     /** Staff API requests per token (or address) per minute. */
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
@@ -141,7 +140,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
 
     // The staff API: rate limit and token checked from the headers, before any route reads a body.
-    const auth = new StaffAuth(deps.staffTokens);
+    const auth = new StaffAuth(linli.staff);
     const gate = new StaffGate(auth, new ClientAddress(deps.trustProxy ?? false), deps.staffRatePerMinute ?? 600);
     server.use((req, res, next) => (STAFF_API.test(req.url ?? '') ? gate.handler(req, res, next) : next()));
 
@@ -151,9 +150,12 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         logger,
         reminders: linli.paymentReminders(),
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
+        conversation: (conversationId) => linli.handoffs.get(conversationId),
+        onCreated: (ticket, staff) => linli.handoffs.ticketOpened(ticket, staff),
     });
     registerAgentConsoleRoutes(server, auth);
     registerReportRoutes(server, { reports: linli.reports, supervisor: linli.supervisor, auth });
+    registerStaffRoutes(server, { auth, handoffs: linli.handoffs, logger, onAvailable: () => linli.offers.kick() });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {
         handoffs: linli.handoffs,
@@ -162,6 +164,9 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         auth,
         logger,
         clock: linli.clock,
+        words: linli.handoffWords,
+        heartbeatMs: linli.staffHeartbeatMs,
+        onAgentConnected: () => linli.offers.kick(),
         channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
     });
     if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);

@@ -1,4 +1,7 @@
 import type { RehearsalStore } from '../rehearsal/RehearsalStore';
+import type { StaffStore } from '../staff/StaffStore';
+import { RedisStaffStore } from '../../adapters/staff/RedisStaffStore';
+import { SqliteStaffStore } from '../../adapters/staff/SqliteStaffStore';
 import { openRehearsalStore } from '../../adapters/rehearsals/openRehearsalStore';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -67,6 +70,8 @@ export class Stores {
         readonly conversationLog: ConversationLog,
         /** What happened in each conversation and the messages Linli could not answer (the monthly report's figures). */
         readonly outcomes: OutcomeStore,
+        /** Staff accounts, sessions and presence. */
+        readonly staff: StaffStore,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -106,7 +111,8 @@ export class Stores {
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
             : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
         const outcomes = overrides.outcomes ?? (redis ? new RedisOutcomeStore(redis, config.REDIS_KEY_PREFIX) : new SqliteOutcomeStore(join(config.DATA_DIR, 'outcomes.sqlite')));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, outcomes, redis);
+        const staff = redis ? new RedisStaffStore(redis, config.REDIS_KEY_PREFIX) : new SqliteStaffStore(join(config.DATA_DIR, 'staff.sqlite'));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, outcomes, staff, redis);
     }
 
     async close(): Promise<void> {
@@ -116,6 +122,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        if (this.staff instanceof SqliteStaffStore) this.staff.close();
         if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
         if (this.outcomes instanceof SqliteOutcomeStore) this.outcomes.close();
         this.rehearsals.close?.();

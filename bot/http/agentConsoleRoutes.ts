@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PROJECT_ROOT } from '../paths';
 import type { StaffAuth } from './StaffAuth';
-import { staffName } from './apiErrors';
+import { staffMember } from './apiErrors';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/agent': { file: join(PROJECT_ROOT, 'adapters', 'web', 'agent', 'index.html'), type: 'text/html; charset=utf-8' },
@@ -16,7 +16,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-sr
 
 /**
  * The agent console (`GET /agent`): a static page and its script, served by Linli itself; the page signs in with a
- * staff token and uses the agent API. `GET /api/staff/me` tells it whose token it holds.
+ * staff token and uses the agent API. `GET /api/staff/me` tells it whose token it holds
+ * (account, roles, when the session ends, presence).
  */
 export function registerAgentConsoleRoutes(server: Server, auth: StaffAuth): void {
     // Read once: the files are part of the build; a missing one is a broken build and should say so at start-up.
@@ -28,7 +29,9 @@ export function registerAgentConsoleRoutes(server: Server, auth: StaffAuth): voi
         });
     }
     server.get('/api/staff/me', async (req: Request, res: Response) => {
-        const name = staffName(auth, req, res);
-        if (name) res.json({ name });
+        const member = await staffMember(auth, req, res);
+        if (!member) return;
+        const presence = await auth.directory.presenceOf(member.account);
+        res.json({ ...member.account, expiresAt: member.expiresAt, presence: presence.status });
     });
 }

@@ -39,10 +39,11 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-sr
  */
 export function registerReportRoutes(server: Server, deps: ReportRouteDeps): void {
     const csv = ComplaintReportCsv.fromFile(join(PROJECT_ROOT, 'knowledge', 'report-labels.json'));
-    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
+    // The figures are the supervisors' (the contract: a role that may not use a route gets 403).
+    const supervisor = (req: Request, res: Response) => staffName(deps.auth, req, res, ['supervisor']);
 
     const report = (forced?: 'csv') => async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await supervisor(req, res))) return;
         const query = MonthQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         const figures = await deps.reports.month(query.data.month);
@@ -61,7 +62,7 @@ export function registerReportRoutes(server: Server, deps: ReportRouteDeps): voi
     server.get('/api/reports/complaints.csv', report('csv'));
 
     server.get('/api/supervisor', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await supervisor(req, res))) return;
         res.json(await deps.supervisor.snapshot());
     });
 

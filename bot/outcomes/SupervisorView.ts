@@ -1,4 +1,5 @@
 import type { HandoffService } from '../handoff/HandoffService';
+import type { AgentPresence, PresenceStatus } from '../staff/StaffDirectory';
 import type { EscalationReason } from '../nlu/NluResult';
 import type { TicketService } from '../tickets/TicketService';
 import type { WorkingCalendar } from '../tickets/WorkingCalendar';
@@ -22,11 +23,11 @@ export interface SupervisorSnapshot {
     };
     active: { total: number; handoffs: { conversationId: string; agent: string | null; acceptedAt: string | null; priority: number; reason: EscalationReason; minutesWithAgent: number | null }[] };
     /**
-     * Agents as the handoffs show them: whoever holds a conversation now (its load) or accepted one today. Who is signed
-     * in but idle needs the agents' own presence, which the handoffs cannot tell.
+     * Every agent account with its presence (online, away, offline), how many conversations it holds now against its
+     * capacity, and how many it accepted today; online first. Someone holding a conversation without an agent account
+     * (an account since removed) is listed too, with status null.
      */
-    agents: { name: string; active: number; acceptedToday: number }[];
-    agentsSource: 'handoffs';
+    agents: { name: string; displayName: string; status: PresenceStatus | null; lastSeenAt: string | null; capacity: number | null; active: number; acceptedToday: number }[];
     breachesToday: {
         total: number;
         byKind: { response: number; feedback: number; reply: number };
@@ -40,7 +41,11 @@ export interface SupervisorViewDeps {
     outcomes: OutcomeStore;
     calendar: WorkingCalendar;
     clock: () => Date;
+    /** The agent accounts with their presence (the staff directory's roster). */
+    roster: () => Promise<AgentPresence[]>;
 }
+
+const STATUS_ORDER: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
 
 /** What a supervisor watches during the day: the queue by priority and its waits, the agents' load, today's SLA breaches. */
 export class SupervisorView {
@@ -49,16 +54,21 @@ export class SupervisorView {
     async snapshot(): Promise<SupervisorSnapshot> {
         const now = this.deps.clock();
         const today = this.startOfToday(now);
-        const [queued, active, recent, started] = await Promise.all([
+        const [queued, active, recent, started, roster] = await Promise.all([
             this.deps.handoffs.page('queued', QUEUE_SHOWN, null),
             this.deps.handoffs.page('active', ACTIVE_READ, null),
             this.deps.tickets.list({ createdFrom: new Date(today.getTime() - BREACH_LOOKBACK_DAYS * DAY_MS) }, 100_000),
             // Conversations of the last day: an agent's accept today belongs to a conversation begun since yesterday at most (or earlier, rarely).
             this.deps.outcomes.list(new Date(today.getTime() - DAY_MS), new Date(now.getTime() + 1)),
+            this.deps.roster(),
         ]);
         const minutes = (from: string) => Math.max(0, Math.round((now.getTime() - Date.parse(from)) / 60_000));
-        const agents = new Map<string, { name: string; active: number; acceptedToday: number }>();
-        const agent = (name: string) => agents.get(name) ?? agents.set(name, { name, active: 0, acceptedToday: 0 }).get(name)!;
+        type Row = SupervisorSnapshot['agents'][number];
+        const agents = new Map<string, Row>(
+            roster.map((p) => [p.account.name, { name: p.account.name, displayName: p.account.displayName, status: p.status, lastSeenAt: p.lastSeenAt, capacity: p.account.capacity, active: 0, acceptedToday: 0 }]),
+        );
+        const agent = (name: string) =>
+            agents.get(name) ?? agents.set(name, { name, displayName: name, status: null, lastSeenAt: null, capacity: null, active: 0, acceptedToday: 0 }).get(name)!;
         for (const h of active.handoffs) if (h.agent) agent(h.agent).active += 1;
         for (const o of started) if (o.agent && o.acceptedAt && Date.parse(o.acceptedAt) >= today.getTime()) agent(o.agent).acceptedToday += 1;
         const breaches: SupervisorSnapshot['breachesToday']['tickets'] = [];
@@ -82,8 +92,7 @@ export class SupervisorView {
                 total: active.total,
                 handoffs: active.handoffs.map((h) => ({ conversationId: h.conversationId, agent: h.agent, acceptedAt: h.acceptedAt, priority: h.priority, reason: h.reason, minutesWithAgent: h.acceptedAt ? minutes(h.acceptedAt) : null })),
             },
-            agents: [...agents.values()].sort((a, b) => b.active - a.active || a.name.localeCompare(b.name)),
-            agentsSource: 'handoffs',
+            agents: [...agents.values()].sort((a, b) => (a.status ? STATUS_ORDER[a.status] : 3) - (b.status ? STATUS_ORDER[b.status] : 3) || b.active - a.active || a.name.localeCompare(b.name)),
             breachesToday: {
                 total: breaches.length,
                 byKind: {

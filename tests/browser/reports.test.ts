@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PROJECT_ROOT } from '../../bot/paths';
 import type { NewTicket } from '../../bot/tickets/TicketService';
 import { AgentApi } from '../helpers/agentApi';
@@ -122,6 +122,15 @@ async function seedMonth(): Promise<void> {
     advance(60);
     await patch(fixed.id, { status: 'closed' });
     advance(2 * 24 * 60);
+}
+
+/** An agent without the supervisor role, signed in (so online): carol. Returns her session token. */
+async function signInCarol(): Promise<string> {
+    const created = await alice.call('POST', '/api/accounts', { name: 'carol', displayName: '王小花', password: 'carol-password-1', roles: ['agent'] });
+    expect(created.status).toBe(201);
+    const session = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'carol', password: 'carol-password-1' }) });
+    expect(session.status).toBe(201);
+    return ((await session.json()) as { token: string }).token;
 }
 
 async function seedToday(): Promise<void> {
@@ -249,21 +258,35 @@ describe.skipIf(!browserSuitesRun())('the monthly report and the supervisor boar
         expect(problems.join('\n')).toBe('');
     }, 30_000);
 
-    it("shows the supervisor today's queue by priority, the agents' load and the breaches", async () => {
+    it("shows the supervisor today's queue by priority, the agents with their presence and load, and the breaches", async () => {
         await seedToday();
+        const carol = new AgentApi(server.url, await signInCarol());
+        // Bob's console holds the live feed: he is seen, so online.
+        const feed = await bob.feed();
+        onTestFinished(() => feed.close());
+        // The figures are the supervisors': an agent's account is refused with 403, no token with 401.
+        expect((await carol.call('GET', '/api/supervisor')).status).toBe(403);
+        expect((await carol.call('GET', `/api/reports/complaints?month=${MONTH}`)).status).toBe(403);
+        expect((await fetch(`${server.url}/api/supervisor`)).status).toBe(401);
         const res = await bob.call('GET', '/api/supervisor');
         expect(res.status).toBe(200);
         const snapshot = res.json as {
             queue: { total: number; countsByPriority: Record<string, number>; oldestWaitMinutes: number; handoffs: { conversationId: string; priority: number; waitMinutes: number }[] };
             active: { total: number };
-            agents: { name: string; active: number; acceptedToday: number }[];
+            agents: { name: string; displayName: string; status: string | null; active: number; acceptedToday: number; capacity: number | null }[];
             breachesToday: { total: number; tickets: { id: string; breach: string }[] };
         };
         expect(snapshot.queue.handoffs.map((h) => h.conversationId)).toEqual(['s-urgent', 's-waiting']);
         expect(snapshot.queue.handoffs[0]!.priority).toBe(1);
         expect(snapshot.queue.oldestWaitMinutes).toBe(28);
         expect(snapshot.active.total).toBe(1);
-        expect(snapshot.agents).toEqual([{ name: 'bob', active: 1, acceptedToday: 1 }]);
+        // Every agent account with its presence (the staff directory's, whatever it is on this clock): carol holding
+        // nothing yet, bob holding the one he accepted today.
+        const carolRow = snapshot.agents.find((a) => a.name === 'carol');
+        expect(carolRow).toMatchObject({ name: 'carol', displayName: '王小花', active: 0, acceptedToday: 0 });
+        expect(['online', 'away', 'offline']).toContain(carolRow?.status);
+        expect(snapshot.agents[0]).toMatchObject({ name: 'bob', status: 'online', active: 1, acceptedToday: 1 });
+        expect(snapshot.agents.map((a) => a.name).sort()).toEqual(['alice', 'bob', 'carol']);
         expect(snapshot.breachesToday.tickets.some((t) => t.breach === 'response')).toBe(true);
 
         await page.goto(`${server.url}/supervisor`);
@@ -272,14 +295,20 @@ describe.skipIf(!browserSuitesRun())('the monthly report and the supervisor boar
         await poll(() => page.getByTestId('queue').locator('tr').count()).toBe(2);
         expect(await page.getByTestId('queue').locator('tr').first().getAttribute('class')).toBe('urgent');
         expect(await page.getByTestId('queue').locator('tr[data-conversation=s-waiting] td').nth(3).textContent()).toBe('28');
-        expect(await page.getByTestId('agents').locator('tr[data-agent=bob] td').nth(1).textContent()).toBe('1');
+        const bobRow = page.getByTestId('agents').locator('tr[data-agent=bob] td');
+        expect(await bobRow.nth(2).textContent()).toMatch(/^1( \/ \d+)?$/);
+        expect(await bobRow.nth(3).textContent()).toBe('1');
+        const words: Record<string, string> = { online: '在线', away: '离开', offline: '离线' };
+        expect(await page.getByTestId('agents').locator('tr[data-agent=carol] td').nth(1).textContent()).toBe(words[carolRow!.status!]);
+        expect(await page.getByTestId('agents').locator('tr[data-agent=carol] td').first().textContent()).toBe('王小花（carol）');
+        expect(await page.getByTestId('agents').locator('tr').count()).toBe(3);
         expect(await page.getByTestId('breaches').locator('tr').count()).toBe(snapshot.breachesToday.total);
         const cards = Object.fromEntries((await page.$$eval('[data-key]', (els) => els.map((e) => [(e as unknown as { dataset: { key: string } }).dataset.key, e.textContent ?? '']))) as [string, string][]);
         expect(cards).toEqual({
             'queue.total': String(snapshot.queue.total),
             'queue.oldestWaitMinutes': '28',
             'active.total': '1',
-            'agents.length': '1',
+            'agents.online': String(snapshot.agents.filter((a) => a.status === 'online').length),
             'breachesToday.total': String(snapshot.breachesToday.total),
         });
         expect(await page.getByTestId('priority-chart').getAttribute('data-values')).toBe(['1', '2', '3', '4', '5'].map((p) => snapshot.queue.countsByPriority[p]).join(','));

@@ -106,7 +106,7 @@ async function load(month: string): Promise<void> {
     const res = await api(`/api/reports/complaints?month=${encodeURIComponent(month)}`);
     const body = (await res.json().catch(() => ({}))) as Figures & { reason?: string };
     if (res.status !== 200) {
-        byId('report-error').textContent = typeof body.reason === 'string' ? body.reason : String(res.status);
+        byId('report-error').textContent = res.status === 403 ? label('forbidden') : typeof body.reason === 'string' ? body.reason : String(res.status);
         return;
     }
     byId('report-error').textContent = '';

@@ -11,7 +11,7 @@ interface Snapshot {
         handoffs: { conversationId: string; channelId: string; priority: number; reason: string; since: string; waitMinutes: number; ticketId: string | null }[];
     };
     active: { total: number };
-    agents: { name: string; active: number; acceptedToday: number }[];
+    agents: { name: string; displayName: string; status: 'online' | 'away' | 'offline' | null; lastSeenAt: string | null; capacity: number | null; active: number; acceptedToday: number }[];
     breachesToday: { total: number; tickets: { id: string; kind: string; category: string; status: string; breach: string; dueAt: string }[] };
 }
 
@@ -75,6 +75,7 @@ async function refresh(): Promise<void> {
     try {
         const res = await api('/api/supervisor');
         if (res.status === 200) render((await res.json()) as Snapshot);
+        byId('board-error').textContent = res.status === 403 ? label('forbidden') : '';
     } finally {
         timer = window.setTimeout(() => void refresh(), REFRESH_MS);
     }
@@ -87,7 +88,7 @@ function render(s: Snapshot): void {
         ['queued', 'queue.total', s.queue.total, false],
         ['oldest', 'queue.oldestWaitMinutes', s.queue.oldestWaitMinutes, false],
         ['active', 'active.total', s.active.total, false],
-        ['agents', 'agents.length', s.agents.length, false],
+        ['agents', 'agents.online', s.agents.filter((a) => a.status === 'online').length, false],
         ['breaches', 'breachesToday.total', s.breachesToday.total, s.breachesToday.total > 0],
     ];
     byId('summary').replaceChildren(
@@ -113,7 +114,16 @@ function render(s: Snapshot): void {
         ...s.agents.map((a) => {
             const tr = element('tr');
             tr.dataset.agent = a.name;
-            tr.append(element('td', a.name), element('td', String(a.active), 'num'), element('td', String(a.acceptedToday), 'num'));
+            tr.dataset.status = a.status ?? 'unknown';
+            // Full (or over) capacity stands out: the queue waits for someone else.
+            if (a.capacity !== null && a.active >= a.capacity) tr.className = 'urgent';
+            tr.append(
+                element('td', a.displayName === a.name ? a.name : `${a.displayName}（${a.name}）`),
+                element('td', label(a.status ?? 'unknown')),
+                element('td', a.capacity === null ? String(a.active) : `${a.active} / ${a.capacity}`, 'num'),
+                element('td', String(a.acceptedToday), 'num'),
+                element('td', a.lastSeenAt ? localTime(a.lastSeenAt) : '—'),
+            );
             return tr;
         }),
     );
