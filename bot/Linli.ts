@@ -142,6 +142,7 @@ export class Linli {
         this.outcomes = new OutcomeRecorder(stores.outcomes, logger, clock);
         this.tickets.observe((before, after) => this.outcomes.ticketChanged(before, after));
         this.reports = new ComplaintReporter(this.tickets, calendar, { outcomes: stores.outcomes, gaps: new KnowledgeGapReport(content.knowledge, content.tokenizer, content.gapSettings) });
+        this.watchCalendar(calendar, clock);
         this.metrics.watchTickets(() => this.tickets.countByStatus());
         this.handoffStore = stores.handoffs;
         this.transcripts = stores.transcripts;
@@ -209,6 +210,24 @@ export class Linli {
             outcomes: this.outcomes,
             clock,
         });
+    }
+
+    /**
+     * Deadlines this year and next (three working days can cross New Year) count on the holiday library; a year it does
+     * not cover yet falls back to weekends only: said once at start-up and kept on /metrics.
+     */
+    private watchCalendar(calendar: WorkingCalendar, clock: () => Date): void {
+        const years = () => {
+            const year = Number(calendar.localDay(clock()).slice(0, 4));
+            return [year, year + 1].map((y) => ({ year: y, fallback: !calendar.coversYear(y) }));
+        };
+        this.metrics.watchCalendarFallback(years);
+        const uncovered = years().filter((y) => y.fallback);
+        if (uncovered.length > 0)
+            this.logger.warn(
+                { years: uncovered.map((y) => y.year), overriddenDays: calendar.overriddenDays(uncovered.map((y) => y.year)) },
+                'holidays for these years are not in chinese-days yet: working days fall back to weekends only, with the single days knowledge/calendar.json overrides; update chinese-days when the State Council publishes the arrangement',
+            );
     }
 
     /** Builds Linli on the store the config names; with REDIS_URL, waits briefly for the connection. */

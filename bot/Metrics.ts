@@ -21,6 +21,22 @@ export class Metrics {
         this.watchByStatus('linli_handoffs', 'Handoffs to people by status (queued, active)', count);
     }
 
+    /**
+     * Years whose working days are guessed from weekends alone (the holiday library does not cover them yet): 1 for
+     * such a year, 0 for a covered one, for this year and the next, read at each scrape.
+     */
+    watchCalendarFallback(years: () => { year: number; fallback: boolean }[]): void {
+        new Gauge({
+            name: 'linli_working_calendar_fallback',
+            help: 'Years whose holidays are unknown to the holiday library, so working days fall back to weekends only (1) or not (0)',
+            labelNames: ['year'],
+            registers: [this.registry],
+            collect() {
+                for (const { year, fallback } of years()) this.set({ year: String(year) }, fallback ? 1 : 0);
+            },
+        });
+    }
+
     private watchByStatus(name: string, help: string, count: () => Promise<Record<string, number>>): void {
         new Gauge({
             name,

@@ -1,4 +1,4 @@
-import { toHalfWidth } from './middleware/NormalizeMiddleware';
+import { toHalfWidth } from './nlu/normalizeText';
 
 /**
  * Masks personal data before it reaches logs or transcripts shown outside the agent API.

@@ -312,8 +312,8 @@ export class ScriptDialog extends WaterfallDialog implements DialogPrompts {
         const placeholders = {
             ticketId: ticket.id,
             department,
-            responseDue: this.deps.calendar.describe(new Date(ticket.sla.responseDueAt), now),
-            feedbackDue: this.deps.calendar.describe(new Date(ticket.sla.feedbackDueAt), now),
+            responseDue: this.deps.calendar.describe(new Date(ticket.sla.responseDueAt), now, ticket.kind),
+            feedbackDue: this.deps.calendar.describe(new Date(ticket.sla.feedbackDueAt), now, ticket.kind),
         };
         const closing = (['resolve', 'follow_up'] as const)
             .map((purpose) => this.lines(purpose))

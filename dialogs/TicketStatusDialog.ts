@@ -47,6 +47,6 @@ export class TicketStatusDialog extends Dialog {
                     ? ['deadline_follow_up', ticket.followUp.dueAt]
                     : null;
         if (!next || !next[1]) return '';
-        return this.phrasebook.say('ticket_next_deadline', 'default', { what: this.phrasebook.say(next[0]), due: this.calendar.describe(new Date(next[1]), now) });
+        return this.phrasebook.say('ticket_next_deadline', 'default', { what: this.phrasebook.say(next[0]), due: this.calendar.describe(new Date(next[1]), now, ticket.kind) });
     }
 }

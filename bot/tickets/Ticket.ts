@@ -8,8 +8,12 @@ export type TicketKind = z.infer<typeof TicketKinds>;
 export const TicketCategories = z.enum(['facility', 'service', 'fee', 'emergency']);
 export const TicketStatuses = z.enum(['received', 'in_progress', 'replied', 'revisited', 'closed']);
 export type TicketStatus = z.infer<typeof TicketStatuses>;
-/** How the complaint reached us: a spoken one is answered within one working day, a written one within three. */
+/**
+ * How the complaint reached us. Its reply deadline in working days is data (knowledge/calendar.json, promises): spoken
+ * (phone, visit) one, written (a letter, typed chat on the web or WeChat) three.
+ */
 export const TicketMedia = z.enum(['chat', 'phone', 'visit', 'written']);
+export type TicketMedium = z.infer<typeof TicketMedia>;
 
 const Iso = z.iso.datetime({ offset: true });
 

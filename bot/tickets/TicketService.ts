@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Ticket, TicketStatuses, ticketPosition, type HistoryEntry, type TicketFilter, type TicketPosition, type TicketStatus } from './Ticket';
 import type { TicketStore } from './TicketStore';
+import { SlaDeadlines } from './SlaDeadlines';
 import type { WorkingCalendar } from './WorkingCalendar';
 
 /** The moves the lifecycle allows: forward one step, or back to work when a reply or the follow-up shows it is not fixed. */
@@ -22,16 +23,6 @@ export class IllegalTransitionError extends Error {
         this.name = 'IllegalTransitionError';
     }
 }
-
-export interface SlaPolicy {
-    responseMinutes: number;
-    feedbackHours: number;
-    /** Reply deadlines in working days by how the complaint reached us. */
-    replyWorkingDays: { spoken: number; written: number };
-    followUpHours: { urgent: number; normal: number };
-}
-
-export const DEFAULT_SLA: SlaPolicy = { responseMinutes: 15, feedbackHours: 24, replyWorkingDays: { spoken: 1, written: 3 }, followUpHours: { urgent: 24, normal: 72 } };
 
 export const NewTicket = Ticket.pick({
     kind: true,
@@ -85,13 +76,16 @@ export type TicketObserver = (before: Ticket, after: Ticket) => Promise<void>;
 /** Tickets as staff and the bot use them: creation with SLA deadlines, lifecycle moves, history, breaches. */
 export class TicketService {
     private readonly observers: TicketObserver[] = [];
+    /** The service promises counted on the estate's hours (knowledge/calendar.json). */
+    private readonly deadlines: SlaDeadlines;
 
     constructor(
         private readonly store: TicketStore,
         private readonly calendar: WorkingCalendar,
         private readonly clock: () => Date = () => new Date(),
-        private readonly sla: SlaPolicy = DEFAULT_SLA,
-    ) {}
+    ) {
+        this.deadlines = new SlaDeadlines(calendar);
+    }
 
     /**
      * Opens a ticket. With an idempotency key (a conversation step: the same step retried gives the same key), a key
@@ -101,8 +95,7 @@ export class TicketService {
         const data = NewTicket.parse(input);
         const now = this.clock();
         const day = this.calendar.localDay(now).replace(/-/g, '');
-        const spoken = data.medium !== 'written';
-        const followUpHours = data.urgent || data.kind === 'emergency' ? this.sla.followUpHours.urgent : this.sla.followUpHours.normal;
+        const due = this.deadlines.forTicket(now, data.kind, data.medium);
         const draft: Ticket = {
             // Numbered by the store as it is written (one round trip rather than two).
             id: `TS-${day}-0000`,
@@ -124,14 +117,14 @@ export class TicketService {
             receivedBy: data.receivedBy,
             handledBy: null,
             sla: {
-                responseDueAt: new Date(now.getTime() + this.sla.responseMinutes * 60_000).toISOString(),
-                feedbackDueAt: new Date(now.getTime() + this.sla.feedbackHours * 3_600_000).toISOString(),
-                replyDueAt: this.calendar.addWorkingDays(now, spoken ? this.sla.replyWorkingDays.spoken : this.sla.replyWorkingDays.written).toISOString(),
+                responseDueAt: due.responseDueAt.toISOString(),
+                feedbackDueAt: due.feedbackDueAt.toISOString(),
+                replyDueAt: due.replyDueAt.toISOString(),
                 firstResponseAt: null,
                 breaches: [],
             },
             followUp: {
-                dueAt: data.leak ? null : new Date(now.getTime() + followUpHours * 3_600_000).toISOString(),
+                dueAt: data.leak ? null : this.deadlines.followUpDue(now, data.urgent || data.kind === 'emergency').toISOString(),
                 trigger: data.leak ? 'after_first_rain' : 'scheduled',
                 askedAt: null,
                 doneAt: null,

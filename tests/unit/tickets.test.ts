@@ -27,11 +27,12 @@ describe('WorkingCalendar', () => {
         expect(calendar.localDay(new Date('2026-11-24T17:00:00Z'))).toBe('2026-11-25');
     });
 
-    it("says a deadline in the calendar file's words, in local time", () => {
+    it("says a deadline in the calendar file's words, in local time, never at night but for an emergency", () => {
         const now = new Date('2026-11-24T02:00:00Z'); // 10:00 in Beijing
-        expect(calendar.describe(new Date('2026-11-24T08:30:00Z'), now)).toBe('今天16:30');
-        expect(calendar.describe(new Date('2026-11-24T17:15:00Z'), now)).toBe('明天01:15');
-        expect(calendar.describe(new Date('2026-11-28T08:30:00Z'), now)).toBe('11月28日16:30');
+        expect(calendar.describe(new Date('2026-11-24T08:30:00Z'), now)).toBe('今天下午4点半');
+        expect(calendar.describe(new Date('2026-11-24T17:15:00Z'), now)).toBe('今天晚上10点');
+        expect(calendar.describe(new Date('2026-11-24T17:15:00Z'), now, 'emergency')).toBe('明天凌晨1点15分');
+        expect(calendar.describe(new Date('2026-11-28T08:30:00Z'), now)).toBe('11月28日（周六）下午4点半');
     });
 });
 
@@ -77,13 +78,15 @@ describe('TicketService', () => {
 
     it('sets SLA deadlines from the policy and the calendar, and a readable id in local time', async () => {
         const service = new TicketService(store(), calendar, at('2026-11-27T08:00:00Z'));
-        const spoken = await service.create(complaint);
+        const spoken = await service.create({ ...complaint, medium: 'phone' });
         expect(spoken.id).toBe('TS-20261127-0001');
         expect(spoken.sla.responseDueAt).toBe('2026-11-27T08:15:00.000Z');
         expect(spoken.sla.feedbackDueAt).toBe('2026-11-28T08:00:00.000Z');
         expect(spoken.sla.replyDueAt).toBe('2026-11-30T08:00:00.000Z');
         const written = await service.create({ ...complaint, medium: 'written' });
         expect(written.sla.replyDueAt).toBe('2026-12-02T08:00:00.000Z');
+        // Chat is answered in the chat or by phone, as a spoken complaint is: one working day.
+        expect((await service.create(complaint)).sla.replyDueAt).toBe('2026-11-30T08:00:00.000Z');
         const leak = await service.create({ ...complaint, kind: 'repair', leak: true });
         expect(leak.followUp).toMatchObject({ dueAt: null, trigger: 'after_first_rain' });
         const urgent = await service.create({ ...complaint, kind: 'repair', urgent: true });
