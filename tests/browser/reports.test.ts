@@ -171,6 +171,8 @@ describe.skipIf(!browserSuitesRun())('the monthly report and the supervisor boar
     it('counts the seeded month: complaints apart from call-backs, times, ratings, handoffs and masked knowledge gaps', async () => {
         expect((await fetch(`${server.url}/api/reports/complaints?month=${MONTH}`)).status).toBe(401);
         expect((await alice.call('GET', '/api/reports/complaints?month=2026-13')).status).toBe(400);
+        expect((await alice.call('GET', `/api/reports/complaints?month=${MONTH}&format=xml`)).json).toMatchObject({ error: 'invalid_query' });
+        expect((await alice.call('GET', '/api/reports/complaints.csv')).status).toBe(400);
         const res = await alice.call('GET', `/api/reports/complaints?month=${MONTH}`);
         expect(res.status).toBe(200);
         report = res.json;
