@@ -18,6 +18,8 @@ import type { OutcomeRecorder } from '../outcomes/OutcomeRecorder';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
 export const AGENT_SPEAKING = Symbol('linli.agentSpeaking');
+/** Turn-state key: the agent's words as typed, for the transcript (the owner reads them signed; the line names the agent). */
+export const AGENT_WORDS = Symbol('linli.agentWords');
 
 export interface HandoffServiceDeps {
     store: HandoffStore;
@@ -245,21 +247,39 @@ export class HandoffService {
      * refused: the dispatcher gave it to them. `displayName` is what the owner is told (客服小王).
      */
     async accept(conversationId: string, agent: string, displayName = agent): Promise<HandoffChange> {
-        const current = await this.require(conversationId, 'queued');
-        const nowDate = this.deps.clock();
-        if (current.offeredTo && current.offeredTo !== agent && this.offerStands(current, nowDate)) {
-            throw new HandoffStateError(`handoff ${conversationId} is offered to ${current.offeredTo} until ${this.offerExpiresAt(current)}`);
-        }
-        const now = nowDate.toISOString();
-        const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, offeredTo: null, offeredAt: null, version: current.version + 1 };
-        await this.deps.store.replace(handoff);
+        const handoff = await this.take(conversationId, agent);
+        const now = handoff.acceptedAt ?? this.deps.clock().toISOString();
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
         await this.deps.outcomes?.handoffAccepted(handoff);
         const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
             await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent: displayName }));
         });
+        // The agent's offer is taken: what they held on offer may go to someone else, if they are full now.
+        this.deps.onQueueChanged?.();
         return { handoff, ownerNotified };
+    }
+
+    /**
+     * Writes the accept. A write the queue's own bookkeeping overtook (an offer made, the owner's words added to the
+     * summary) is tried again on what is stored now, so the agent does not get a 409 for nothing; another agent's
+     * accept still wins, and the read after it answers 409.
+     */
+    private async take(conversationId: string, agent: string): Promise<Handoff> {
+        for (let attempt = 1; ; attempt++) {
+            const current = await this.require(conversationId, 'queued');
+            const now = this.deps.clock();
+            if (current.offeredTo && current.offeredTo !== agent && this.offerStands(current, now)) {
+                throw new HandoffStateError(`handoff ${conversationId} is offered to ${current.offeredTo} until ${this.offerExpiresAt(current)}`);
+            }
+            const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now.toISOString(), offeredTo: null, offeredAt: null, version: current.version + 1 };
+            try {
+                await this.deps.store.replace(handoff);
+                return handoff;
+            } catch (error) {
+                if (!(error instanceof HandoffConflictError) || attempt >= 3) throw error;
+            }
+        }
     }
 
     /** Whether an offer made to one agent still keeps the others from accepting. */
@@ -332,17 +352,17 @@ export class HandoffService {
     async sendAgentMessage(conversationId: string, agent: string, text: string, displayName = agent): Promise<void> {
         const handoff = await this.require(conversationId, 'active');
         if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
-        // What the owner reads, and what the transcript and the feed keep: the words as the owner saw them.
+        // What the owner reads: the words signed with the agent's display name. Staff see them as typed, under the agent's name.
         const signed = fillLine(this.deps.settings.signature, { agent: displayName, text });
         // The agent must know when the words did not arrive: nothing is recorded as said, and the caller hears why.
-        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, signed));
+        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, signed, text));
         if (!outcome.ok) {
             this.deps.logger.warn({ err: outcome.error, conversationId, channelId: handoff.channelId }, 'agent message not delivered');
             // A channel with a messaging window (WeChat) that is closed: not a fault, the owner must write first.
             if (outcome.error instanceof OutsideWindowError) throw outcome.error;
             throw new OwnerUnreachableError(conversationId);
         }
-        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text: signed } });
+        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
         // Only the first reply of a handoff is a figure; later ones cost no write.
         if (!this.replied.has(handoffKey(handoff))) {
             await this.deps.outcomes?.agentReplied(handoff);
@@ -540,8 +560,9 @@ export class HandoffService {
         return outcome.ok;
     }
 
-    private async speakAs(context: TurnContext, agent: string, text: string): Promise<void> {
+    private async speakAs(context: TurnContext, agent: string, text: string, words = text): Promise<void> {
         context.turnState.set(AGENT_SPEAKING, agent);
+        context.turnState.set(AGENT_WORDS, words);
         await context.sendActivity(text);
     }
 }
