@@ -57,26 +57,38 @@ export const GridUtterancesFile = z.object({
 export interface TrainingUtterance {
     label: string;
     text: string;
+    /** The file under knowledge/nlu it was read from, so an evaluation can report each file apart. */
+    source: string;
     /** The grid row (`rowKey`) it was written for; null for the first hand-picked sentences. */
     row: string | null;
     voice: Voice | null;
     form: Form | null;
 }
 
+/**
+ * The files of sentences written per grid row, in the schema of GridUtterancesFile. More than one so that sentences
+ * written for one purpose (grid-utterances-extra.json: the boundaries an evaluation found misread) can be written and
+ * reviewed while the main file is being edited; all are trained on alike.
+ */
+export const GRID_UTTERANCE_FILES = ['grid-utterances.json', 'grid-utterances-extra.json'] as const;
+
 /** The files under knowledge/nlu the model is trained from (its fingerprint covers them all). */
-export const TRAINING_FILES = ['utterances.json', 'grid-utterances.json', 'domain-dict.txt'] as const;
+export const TRAINING_FILES = ['utterances.json', ...GRID_UTTERANCE_FILES, 'domain-dict.txt'] as const;
 
 /** A grid row's name: its full label (intent, or intent/sub) and topic. */
 export function rowKey(label: string, topic: string): string {
     return `${label} ${topic}`;
 }
 
-/** Every training sentence from both files, in file order. */
+/** Every training sentence from all the files, in file order. */
 export function loadTrainingUtterances(knowledgeDir: string): TrainingUtterance[] {
     const first = loadDataFile(join(knowledgeDir, 'nlu', 'utterances.json'), UtterancesFile);
-    const grid = loadDataFile(join(knowledgeDir, 'nlu', 'grid-utterances.json'), GridUtterancesFile);
     return [
-        ...Object.entries(first).flatMap(([label, texts]) => texts.map((text) => ({ label, text, row: null, voice: null, form: null }))),
-        ...grid.rows.flatMap((row) => row.utterances.map((u) => ({ label: row.label, text: u.text, row: rowKey(row.label, row.topic), voice: u.voice, form: u.form }))),
+        ...Object.entries(first).flatMap(([label, texts]) => texts.map((text) => ({ label, text, source: 'utterances.json', row: null, voice: null, form: null }))),
+        ...GRID_UTTERANCE_FILES.flatMap((source) =>
+            loadDataFile(join(knowledgeDir, 'nlu', source), GridUtterancesFile).rows.flatMap((row) =>
+                row.utterances.map((u) => ({ label: row.label, text: u.text, source, row: rowKey(row.label, row.topic), voice: u.voice, form: u.form })),
+            ),
+        ),
     ];
 }

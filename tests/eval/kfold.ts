@@ -66,8 +66,8 @@ const confusions = new Map<string, number>();
 // Misreads the classifier alone got right: the lexicon rules on top of it changed the reading.
 const overridden = new Map<string, number>();
 const byRow = new Map<string, { right: number; total: number }>();
-// Intent read right, apart for the hand-picked sentences and the grid's, so a run with the grid compares with one without.
-const bySource = { 'hand-picked (utterances.json)': { right: 0, total: 0 }, 'grid (grid-utterances.json)': { right: 0, total: 0 } };
+// Intent read right, apart for each training file, so a run with a file added compares with one without it.
+const bySource = new Map<string, { right: number; total: number }>();
 const results: { intent: number; sub: number; subTotal: number; total: number }[] = [];
 const started = performance.now();
 for (let k = 0; k < FOLDS; k++) {
@@ -82,7 +82,8 @@ for (let k = 0; k < FOLDS; k++) {
         const [intent, sub = null] = u.label.split('/');
         const got = read.sub ? `${read.intent}/${read.sub}` : read.intent;
         if (read.intent === intent) result.intent++;
-        const source = bySource[u.row === null ? 'hand-picked (utterances.json)' : 'grid (grid-utterances.json)'];
+        const source = bySource.get(u.source) ?? { right: 0, total: 0 };
+        bySource.set(u.source, source);
         source.total++;
         if (read.intent === intent) source.right++;
         if (sub) {
@@ -113,7 +114,7 @@ console.log(
         `(${Math.round(performance.now() - started)} ms)`,
 );
 console.log(`  asked to clarify (intent counted as the most likely reading): ${pct(clarified, utterances.length)} of ${utterances.length}`);
-for (const [source, r] of Object.entries(bySource)) if (r.total > 0) console.log(`  intent on ${source}: ${pct(r.right, r.total)} of ${r.total}`);
+for (const [source, r] of bySource) console.log(`  intent on ${source}: ${pct(r.right, r.total)} of ${r.total}`);
 console.log(`\nconfusions (expected → read), most frequent first:`);
 for (const [pair, count] of [...confusions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${String(count).padStart(4)}  ${pair}`);
 console.log(`\nmisreads the classifier alone had right, by the rule that changed them:`);

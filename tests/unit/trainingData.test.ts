@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataFile } from '../../bot/dataFile';
-import { CoverageGridFile, GridUtterancesFile, loadTrainingUtterances, rowKey, TrainingLabel } from '../../bot/nlu/TrainingData';
+import { CoverageGridFile, GRID_UTTERANCE_FILES, GridUtterancesFile, loadTrainingUtterances, rowKey, TrainingLabel } from '../../bot/nlu/TrainingData';
 import { normalizeText } from '../../bot/nlu/normalizeText';
 import { findNearDuplicates } from '../eval/nearDuplicates';
 import { KNOWLEDGE_DIR } from '../helpers/knowledge';
@@ -9,7 +9,7 @@ import { KNOWLEDGE_DIR } from '../helpers/knowledge';
 // The training data against the coverage grid's quotas (issue 11): every row written in enough voices and forms,
 // labels the contract knows, and no sentence written twice under one label.
 const grid = loadDataFile(join(KNOWLEDGE_DIR, 'nlu', 'coverage-grid.json'), CoverageGridFile);
-const written = loadDataFile(join(KNOWLEDGE_DIR, 'nlu', 'grid-utterances.json'), GridUtterancesFile);
+const written = GRID_UTTERANCE_FILES.flatMap((file) => loadDataFile(join(KNOWLEDGE_DIR, 'nlu', file), GridUtterancesFile).rows);
 const all = loadTrainingUtterances(KNOWLEDGE_DIR);
 
 /** The grid's quotas: at least this many sentences a row, over this many of its voices and of its forms. */
@@ -24,7 +24,7 @@ const gridRows = grid.rows.map((row) => ({ ...row, key: rowKey(row.sub ? `${row.
 describe('grid training data', () => {
     it('writes only for rows of the grid, with labels the contract knows', () => {
         const keys = new Set(gridRows.map((row) => row.key));
-        for (const row of written.rows) expect(keys, rowKey(row.label, row.topic)).toContain(rowKey(row.label, row.topic));
+        for (const row of written) expect(keys, rowKey(row.label, row.topic)).toContain(rowKey(row.label, row.topic));
         for (const u of all) expect(TrainingLabel.safeParse(u.label).success, u.label).toBe(true);
     });
 
@@ -43,7 +43,7 @@ describe('grid training data', () => {
         expect(all.filter((u) => u.row !== null).length).toBeGreaterThanOrEqual(MIN_GRID_SENTENCES);
     });
 
-    it('has no near-duplicates within a label, across both files', () => {
+    it('has no near-duplicates within a label, across all the files', () => {
         // Compared as they are read: a sentence rewritten in Traditional characters is the same sentence.
         const lines = all.map((u, i) => ({ id: `${i}:${u.text}`, label: u.label, text: normalizeText(u.text) }));
         expect(findNearDuplicates(lines)).toEqual([]);
