@@ -83,11 +83,15 @@ export class KnowledgeGapReport {
     }
 
     /**
-     * Content words of a message, a long word with its parts (股市行情 → 股市, 行情, 股市行情: two messages about 股市
-     * share it): no stopwords, no single characters, no digits or masks.
+     * Content words of a message, a long word with the parts it starts or ends with (股市行情 → 股市行情, 股市, 行情: two
+     * messages about 股市 share it; a part from its middle, 市行, says nothing): no stopwords, no single characters, no
+     * digits or masks.
      */
     private terms(text: string): string[] {
-        return this.tokenizer.searchWords(text).filter((w) => [...w].length >= 2 && !this.stopwords.has(w) && !/^[\d*＊]+$/.test(w));
+        const words = this.tokenizer.words(text).flatMap((w) =>
+            [...w].length > 2 ? [w, ...this.tokenizer.searchWords(w).filter((p) => p !== w && (w.startsWith(p) || w.endsWith(p)))] : [w],
+        );
+        return words.filter((w) => [...w].length >= 2 && !this.stopwords.has(w) && !/^[\d*＊]+$/.test(w));
     }
 }
 
