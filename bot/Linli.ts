@@ -48,6 +48,10 @@ import type { RehearsalStore } from './rehearsal/RehearsalStore';
 import type { ContinueConversation } from './proactive/reachOwner';
 import type { ConversationLog } from './webchat/ConversationLog';
 import type { ExpiringKeys } from './storage/ExpiringKeys';
+import { OutcomeRecorder } from './outcomes/OutcomeRecorder';
+import { KnowledgeGapReport } from './outcomes/KnowledgeGapReport';
+import { SupervisorView } from './outcomes/SupervisorView';
+import type { OutcomeStore } from './outcomes/OutcomeStore';
 
 
 export interface LinliOptions extends StoreOverrides {
@@ -74,6 +78,11 @@ export class Linli {
     readonly clock: () => Date;
     private readonly calendar: WorkingCalendar;
     readonly reports: ComplaintReporter;
+    /** Records what happens in conversations (bot/outcomes), read by the report and the supervisor view. */
+    readonly outcomes: OutcomeRecorder;
+    readonly outcomeStore: OutcomeStore;
+    /** The supervisor's view of the day: queue, agents' load, SLA breaches. */
+    readonly supervisor: SupervisorView;
     private readonly ticketStore: TicketStore;
     readonly handoffs: HandoffService;
     /** Replies from the training scripts that agents can send with one click. */
@@ -129,7 +138,10 @@ export class Linli {
         this.calendar = calendar;
         this.ticketStore = stores.tickets;
         this.tickets = new TicketService(this.ticketStore, calendar, clock);
-        this.reports = new ComplaintReporter(this.tickets, calendar);
+        this.outcomeStore = stores.outcomes;
+        this.outcomes = new OutcomeRecorder(stores.outcomes, logger, clock);
+        this.tickets.observe((before, after) => this.outcomes.ticketChanged(before, after));
+        this.reports = new ComplaintReporter(this.tickets, calendar, { outcomes: stores.outcomes, gaps: new KnowledgeGapReport(content.knowledge, content.tokenizer, content.gapSettings) });
         this.watchCalendar(calendar, clock);
         this.metrics.watchTickets(() => this.tickets.countByStatus());
         this.handoffStore = stores.handoffs;
@@ -176,12 +188,14 @@ export class Linli {
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
             settings: content.handoffSettings,
             logger,
+            outcomes: this.outcomes,
         });
         this.handoffWords = content.handoffSettings.words;
         this.staffHeartbeatMs = config.STAFF_HEARTBEAT_SECONDS * 1000;
         this.offers = new HandoffDispatcher(this.handoffs, this.staff, logger, clock, announcePresence);
         this.offers.useRound(new PeriodicRound('handoff-offers', this.lock, logger, () => this.offers.round()));
         this.router = new HandoffRoutingMiddleware(this.handoffs);
+        this.supervisor = new SupervisorView({ handoffs: this.handoffs, tickets: this.tickets, outcomes: stores.outcomes, calendar, clock, roster: () => this.staff.roster() });
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         this.dialog = buildMainDialog({ content, tickets: this.tickets, handoffs: this.handoffs, references: this.references, entities: this.entities, clock, logger });
         this.readerParts = { recognizer: content.recognizer, knowledge: content.knowledge, escalation: content.escalation, shapes: content.shapes };
@@ -193,7 +207,10 @@ export class Linli {
             dialog: this.dialog,
             phrasebook: this.phrasebook,
             references: this.references,
-        });    }
+            outcomes: this.outcomes,
+            clock,
+        });
+    }
 
     /**
      * Deadlines this year and next (three working days can cross New Year) count on the holiday library; a year it does

@@ -5,6 +5,7 @@ import type { MainDialog } from '../dialogs/MainDialog';
 import type { Phrasebook } from './Phrasebook';
 import { TurnTickets } from './tickets/TurnTickets';
 import type { TurnReader } from './TurnReader';
+import type { OutcomeRecorder } from './outcomes/OutcomeRecorder';
 
 export interface LinliBotDeps {
     conversationState: BotState;
@@ -13,6 +14,9 @@ export interface LinliBotDeps {
     dialog: MainDialog;
     phrasebook: Phrasebook;
     references: ConversationReferences;
+    /** Records a conversation's start and first reply, and the messages Linli had no answer for. */
+    outcomes?: OutcomeRecorder;
+    clock?: () => Date;
 }
 
 /** Turn-state key: store writes started during the turn, awaited with the state save. */
@@ -83,18 +87,29 @@ export class LinliBot extends ActivityHandlerBase {
             await context.sendActivity(this.deps.phrasebook.say('location_shared', persona, { label: String(shared.label ?? '') }));
             return;
         }
-        const { nlu, turn, escalation, memory } = await this.deps.reader.read(context);
+        const clock = this.deps.clock ?? (() => new Date());
+        const startedAt = clock();
+        const { nlu, turn, escalation, memory, gap, text } = await this.deps.reader.read(context);
+        const pending: Promise<void>[] = [];
+        context.turnState.set(PENDING_WRITES, pending);
         // Where this owner can be reached again (reminders, follow-ups): written once per conversation.
         if (turn === 1) {
             const write = this.deps.references.save(TurnContext.getConversationReference(context.activity));
             // Handled here too: if the turn fails before the save, the rejection must not go unhandled.
             write.catch(() => undefined);
-            context.turnState.set(PENDING_WRITES, [write]);
+            pending.push(write);
         }
+        // Outcome figures cost a write on the first turn and on unanswered messages only, saved with the state.
+        const { outcomes } = this.deps;
+        if (outcomes && gap) pending.push(outcomes.knowledgeGap(context.activity.channelId, gap, text));
         if (context.activity.channelId === 'emulator') {
             await context.sendActivity({ type: ActivityTypes.Trace, name: 'linli.nlu', label: 'Linli understanding', valueType: 'linli/nlu', value: nlu });
         }
         await this.deps.dialog.run(context, this.deps.reader.dialogStateAccessor);
+        if (outcomes && turn === 1) {
+            const { conversation, channelId, from } = context.activity;
+            pending.push(outcomes.conversationBegan({ conversationId: conversation.id, channelId, ownerId: from?.id ?? 'unknown' }, startedAt, context.responded ? clock() : null));
+        }
         // The ticket this turn wrote, for the next turn's dialog state (a phone given after it belongs to it).
         const ticket = TurnTickets.get(context);
         if (ticket && 'written' in ticket) memory.lastTicket = ticket.written;

@@ -126,7 +126,8 @@ export class TurnReader {
         this.rememberOwner(context, profile);
         this.deps.metrics.intents.inc({ intent: nlu.intent });
         if (nlu.escalationReason) this.deps.metrics.escalations.inc({ reason: nlu.escalationReason });
-        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns, escalation: decision, memory, dialogState: where };
+        const gap = notUnderstood ? (understanding.intent === 'out_of_scope' ? 'out_of_scope' : 'unsure') : null;
+        const reading: TurnReading = { text, nlu, knowledge, owner: profile, turn: memory.turns, escalation: decision, memory, dialogState: where, gap };
         TurnUnderstanding.set(context, reading);
         return reading;
     }

@@ -4,6 +4,7 @@ import type { DialogStateView } from './DialogStateReader';
 import type { EscalationDecision } from './escalation/EscalationRules';
 import type { KnowledgeHit } from './knowledge/KnowledgeService';
 import type { NluTraceValue } from './nlu/NluResult';
+import type { GapKind } from './outcomes/Outcome';
 
 export interface TurnReading {
     /** The normalised text the owner sent. */
@@ -21,6 +22,8 @@ export interface TurnReading {
     memory: ConversationMemory;
     /** Where the conversation was when the message came (also in the trace, `dialogState`). */
     dialogState: DialogStateView;
+    /** A message Linli has no answer for (not sure, or out of scope): a knowledge gap for the monthly report. */
+    gap: GapKind | null;
 }
 
 const KEY = Symbol('linli.understanding');

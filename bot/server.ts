@@ -9,6 +9,7 @@ import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { registerRehearsalRoutes } from './http/rehearsalRoutes';
+import { registerReportRoutes } from './http/reportRoutes';
 import { registerStaffRoutes } from './http/staffRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
@@ -145,7 +146,6 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
 
     registerTicketRoutes(server, {
         tickets: linli.tickets,
-        reports: linli.reports,
         auth,
         logger,
         reminders: linli.paymentReminders(),
@@ -154,6 +154,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         onCreated: (ticket, staff) => linli.handoffs.ticketOpened(ticket, staff),
     });
     registerAgentConsoleRoutes(server, auth);
+    registerReportRoutes(server, { reports: linli.reports, supervisor: linli.supervisor, auth });
     registerStaffRoutes(server, { auth, handoffs: linli.handoffs, logger, onAvailable: () => linli.offers.kick() });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {

@@ -10,6 +10,8 @@ import { NluRecognizer } from '../nlu/NluRecognizer';
 import { ReadingEvidence } from '../nlu/ReadingEvidence';
 import { MODEL_FILE } from '../nlu/trainModel';
 import { Tokenizer } from '../nlu/Tokenizer';
+import { loadDataFile } from '../dataFile';
+import { KnowledgeGapsFile, type KnowledgeGapSettings } from '../outcomes/KnowledgeGapReport';
 import { PROJECT_ROOT } from '../paths';
 import { Phrasebook } from '../Phrasebook';
 import { loadFlowScripts, type FlowScript } from '../scripts/FlowScript';
@@ -38,6 +40,10 @@ export class Content {
     readonly evidence: ReadingEvidence;
     /** How tickets are written: descriptions, places, requests (knowledge/tickets.json). */
     readonly composer: TicketComposer;
+    /** jieba with the estate's words (the knowledge gaps' top terms use it too). */
+    readonly tokenizer: Tokenizer;
+    /** How the monthly report groups the messages Linli could not answer (knowledge/knowledge-gaps.json). */
+    readonly gapSettings: KnowledgeGapSettings;
 
     constructor(root: string = PROJECT_ROOT) {
         const knowledgeDir = join(root, 'knowledge');
@@ -45,6 +51,8 @@ export class Content {
         this.base = KnowledgeBase.fromDirectory(knowledgeDir);
         this.phrasebook = Phrasebook.fromFile(join(root, 'scripts', 'phrases.json'), this.base.estate);
         const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
+        this.tokenizer = tokenizer;
+        this.gapSettings = loadDataFile(join(knowledgeDir, 'knowledge-gaps.json'), KnowledgeGapsFile);
         const retriever = KnowledgeRetriever.forKnowledge(knowledgeDir, this.base.entries, tokenizer);
         // The retriever's own match is one of the signals understanding weighs (a strong match is evidence for faq).
         this.evidence = ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);

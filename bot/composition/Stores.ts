@@ -32,6 +32,9 @@ import { conversationTtl, type PingableStorage } from '../storage/PingableStorag
 import type { TicketStore } from '../tickets/TicketStore';
 import type { TranscriptStore } from '../transcripts/TranscriptStore';
 import type { ConversationLog } from '../webchat/ConversationLog';
+import type { OutcomeStore } from '../outcomes/OutcomeStore';
+import { RedisOutcomeStore } from '../../adapters/outcomes/RedisOutcomeStore';
+import { SqliteOutcomeStore } from '../../adapters/outcomes/SqliteOutcomeStore';
 
 /** Stores given instead of the ones the config names (tests). */
 export interface StoreOverrides {
@@ -44,6 +47,8 @@ export interface StoreOverrides {
     expiringKeys?: ExpiringKeys;
     /** Web chat's conversations (tests give one that fails). */
     conversationLog?: ConversationLog;
+    /** Outcome records and knowledge gaps (tests give one that fails). */
+    outcomes?: OutcomeStore;
 }
 
 /**
@@ -63,6 +68,8 @@ export class Stores {
         readonly rehearsals: RehearsalStore,
         /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
         readonly conversationLog: ConversationLog,
+        /** What happened in each conversation and the messages Linli could not answer (the monthly report's figures). */
+        readonly outcomes: OutcomeStore,
         /** Staff accounts, sessions and presence. */
         readonly staff: StaffStore,
         private readonly redis: Redis | undefined,
@@ -103,8 +110,9 @@ export class Stores {
             (redis
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
             : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
+        const outcomes = overrides.outcomes ?? (redis ? new RedisOutcomeStore(redis, config.REDIS_KEY_PREFIX) : new SqliteOutcomeStore(join(config.DATA_DIR, 'outcomes.sqlite')));
         const staff = redis ? new RedisStaffStore(redis, config.REDIS_KEY_PREFIX) : new SqliteStaffStore(join(config.DATA_DIR, 'staff.sqlite'));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, staff, redis);
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, outcomes, staff, redis);
     }
 
     async close(): Promise<void> {
@@ -116,6 +124,7 @@ export class Stores {
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
         if (this.staff instanceof SqliteStaffStore) this.staff.close();
         if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
+        if (this.outcomes instanceof SqliteOutcomeStore) this.outcomes.close();
         this.rehearsals.close?.();
         await this.conversationLog.close();
         this.redis?.disconnect();

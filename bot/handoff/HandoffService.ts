@@ -14,6 +14,7 @@ import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
 import { OutsideWindowError } from '../channels/OutsideWindowError';
 import type { HandoffStore, PriorityCounts } from './HandoffStore';
+import type { OutcomeRecorder } from '../outcomes/OutcomeRecorder';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
 export const AGENT_SPEAKING = Symbol('linli.agentSpeaking');
@@ -46,6 +47,8 @@ export interface HandoffServiceDeps {
     /** The call-back ticket's wording (knowledge/handoff.json). */
     settings: HandoffSettings;
     logger: Logger;
+    /** Where handoffs, accepts, first human replies and releases are recorded for the report (never throws). */
+    outcomes?: OutcomeRecorder;
 }
 
 /** An accept or release: what is stored now, and whether the owner's channel took the news. */
@@ -82,6 +85,12 @@ export interface HandoffPage {
 /** Handoffs the timeout sweep reads per step (it walks the whole queue, a page at a time). */
 const SWEEP_PAGE = 200;
 
+/** Handoffs remembered as answered by an agent (a day's busy desk fits many times over). */
+const REPLIED_MEMORY = 10_000;
+
+/** One handoff of a conversation (a conversation may be handed over again later). */
+const handoffKey = (h: Handoff): string => `${h.conversationId}\u0000${h.since}`;
+
 /** Owner lines of the transcript in the summary the agent sees first. */
 const SUMMARY_LINES = 5;
 
@@ -98,7 +107,18 @@ export interface QueuedHandoff {
  * transcript with the agent's name, and published on the live feed.
  */
 export class HandoffService {
+    /**
+     * Handoffs whose first agent reply this instance has recorded: later replies skip the write. Another instance (or
+     * a restart) writes once more at most, and the store keeps the first time anyway. Bounded: cleared when full.
+     */
+    private readonly replied = new Set<string>();
+
     constructor(private readonly deps: HandoffServiceDeps) {}
+
+    private remember(key: string): void {
+        if (this.replied.size >= REPLIED_MEMORY) this.replied.clear();
+        this.replied.add(key);
+    }
 
     async initiate(request: HandoffRequest): Promise<QueuedHandoff> {
         const { reference } = request;
@@ -143,6 +163,8 @@ export class HandoffService {
         if (handoff.status === 'queued' && handoff.since !== now && priority < handoff.priority) handoff = await this.moveUp(handoff, request, priority);
         const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
+        // A new handoff, not the one the conversation was already waiting in.
+        if (handoff.since === now) await this.deps.outcomes?.handoffQueued(handoff);
         await this.deps.feed.publish({ type: 'queued', handoff });
         this.deps.onQueueChanged?.();
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
@@ -228,6 +250,7 @@ export class HandoffService {
         const handoff = await this.take(conversationId, agent);
         const now = handoff.acceptedAt ?? this.deps.clock().toISOString();
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
+        await this.deps.outcomes?.handoffAccepted(handoff);
         const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
             await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent: displayName }));
@@ -305,6 +328,7 @@ export class HandoffService {
         const from = current.agent ?? by;
         const handoff: Handoff = { ...current, agent: to.name, version: current.version + 1 };
         await this.deps.store.replace(handoff);
+        await this.deps.outcomes?.handoffAccepted(handoff);
         const entries: TranscriptEntry[] = [{ at: now, from: 'system', agent: by, event: 'handoff.transferred', text: `${from} → ${to.name}` }];
         if (note) entries.push({ at: now, from: 'system', agent: by, event: 'handoff.note', text: note });
         await this.deps.transcripts.append(conversationId, entries);
@@ -339,6 +363,11 @@ export class HandoffService {
             throw new OwnerUnreachableError(conversationId);
         }
         await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
+        // Only the first reply of a handoff is a figure; later ones cost no write.
+        if (!this.replied.has(handoffKey(handoff))) {
+            await this.deps.outcomes?.agentReplied(handoff);
+            this.remember(handoffKey(handoff));
+        }
     }
 
     async release(conversationId: string, agent: string): Promise<HandoffChange> {
@@ -348,6 +377,7 @@ export class HandoffService {
         const handoff: Handoff = { ...current, status: 'closed', closedAt: now, outcome: 'released', version: current.version + 1 };
         await this.deps.store.replace(handoff);
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.released' }, 'released');
+        await this.deps.outcomes?.handoffReleased(handoff);
         const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
             await context.sendActivity(this.deps.phrasebook.say('handoff_released', handoff.persona));

@@ -2,7 +2,6 @@ import type { Request, Response, Server } from 'restify';
 import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import { z } from 'zod';
 import type { Logger } from '../logger';
-import type { ComplaintReporter } from '../tickets/ComplaintReporter';
 import { TicketCategories, TicketConflictError, TicketKinds, TicketPosition, TicketStatuses, type Ticket } from '../tickets/Ticket';
 import { decodeCursor, encodeCursor } from '../paging/PageCursor';
 import { BAD_CURSOR, PageQuery } from './pageQuery';
@@ -17,7 +16,6 @@ import { OwnerChannelError } from '../proactive/OwnerChannelError';
 
 export interface TicketRouteDeps {
     tickets: TicketService;
-    reports: ComplaintReporter;
     auth: StaffAuth;
     logger: Logger;
     /** Absent where no channel adapter can reach owners again (then the route answers 503). */
@@ -60,10 +58,9 @@ const DESK: readonly StaffRole[] = ['agent', 'supervisor'];
 
 /** `ownerId`: one owner's tickets (the console's owner history). */
 const ListQuery = PageQuery.extend({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional(), ownerId: z.string().min(1).max(1000).optional() });
-const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
 
 
-/** The staff ticket API of the contract: list, read, move along the lifecycle, monthly report. Bearer token required. */
+/** The staff ticket API of the contract: list, read, move along the lifecycle (the monthly report: reportRoutes). Bearer token required. */
 /** Every staff body is JSON, capped after decompression (the token is checked before, by StaffGate). */
 const staffBody = new JsonBodyReader(STAFF_BODY_BYTES).handler;
 
@@ -169,12 +166,5 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         if (!sent) return sendError(res, 404, 'not_found', 'no conversation on record for that owner');
         res.status(202);
         res.json({ sent: true });
-    });
-
-    server.get('/api/reports/complaints', async (req: Request, res: Response) => {
-        if (!(await staff(req, res, ['supervisor']))) return;
-        const query = MonthQuery.safeParse(req.query ?? {});
-        if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
-        res.json(await deps.reports.month(query.data.month));
     });
 }

@@ -31,7 +31,7 @@ interface IndexedQuestion {
 }
 
 /** Function words that say nothing about the topic; matching on them is what makes a weak match look strong. */
-const STOPWORDS = new Set(
+export const STOPWORDS = new Set(
     '吗 呢 吧 啊 呀 哦 嘛 的 地 得 了 着 过 是 不是 我 我们 我家 你 你们 您 他 她 它 这 那 这个 那个 这些 那些 有 没有 没 要 想 会 能 能不能 可以 可不可以 怎么 怎样 怎么办 如何 什么 哪 哪里 哪儿 多少 几 吗 请问 一下 一个 还 也 都 就 和 跟 与 或 或者 在 去 来 给 让 被 把 对 为什么 为啥 啥 咋 呗 嗯 请 麻烦 帮 帮我 问 问问'.split(' '),
 );
 
@@ -100,7 +100,15 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
         return hits;
     }
 
-    private searchUncached(query: string): Document<KnowledgeHitMetadata>[] {
+    /**
+     * The entry nearest to `query` even when too weak to quote, down to `floor` (the monthly review files the messages
+     * Linli could not answer under the entry they came closest to); null when nothing comes that close.
+     */
+    nearest(query: string, floor: number): KnowledgeHitMetadata | null {
+        return this.searchUncached(query, floor)[0]?.metadata ?? null;
+    }
+
+    private searchUncached(query: string, floor = this.minScore): Document<KnowledgeHitMetadata>[] {
         const best = new Map<string, { score: number; matched: string }>();
         // A word often comes twice (jieba's word and the same two characters as a pair). Each distinct term is looked
         // up once, boosted by how often it came: the same score as scoring every copy, for about a third less work.
@@ -116,7 +124,7 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeHitMetadata> {
         const options: SearchOptions = { combineWith: 'OR', tokenize: () => terms, boostTerm: (term: string) => counts.get(term) ?? 1 };
         for (const hit of this.index.search(query, options)) {
             const entryId = hit.entryId as string;
-            if (hit.score < this.minScore) continue;
+            if (hit.score < floor) continue;
             const current = best.get(entryId);
             if (!current || hit.score > current.score) best.set(entryId, { score: hit.score, matched: hit.text as string });
         }

@@ -41,6 +41,13 @@ export class KnowledgeService {
         return followUp ? { entry, score: best.metadata.score, followUp: true } : { entry, score: best.metadata.score };
     }
 
+    /** The entry a message came nearest to, however weakly (down to `floor`), for the review of unanswered messages. */
+    nearest(text: string, floor: number): KnowledgeHit | null {
+        const hit = this.retriever.nearest(text, floor);
+        const entry = hit ? this.base.get(hit.id) : undefined;
+        return hit && entry ? { entry, score: hit.score } : null;
+    }
+
     /** An entry's answer in plainer words than the default one (the elderly wording for elderly owners, else the short one). */
     plainly(entryId: string, persona: Persona): string | null {
         const entry = this.base.get(entryId);

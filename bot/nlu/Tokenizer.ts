@@ -18,6 +18,11 @@ export class Tokenizer {
         return this.jieba.cut(text.toLowerCase(), true).filter((w) => !PUNCTUATION.test(w));
     }
 
+    /** Words of the text in jieba's search mode (a long word and its parts), lower-cased, punctuation dropped. */
+    searchWords(text: string): string[] {
+        return this.jieba.cutForSearch(text.toLowerCase(), true).filter((w) => !PUNCTUATION.test(w));
+    }
+
     /**
      * Terms for retrieval: search-mode words from the dictionary alone (long words also yield their parts,
      * 专项维修资金 → 专项, 维修, 资金), without HMM guesses, which split unseen phrases badly (微信交 → 微信交), plus

@@ -70,8 +70,12 @@ export interface CreateOptions {
     idempotencyKey?: string;
 }
 
+/** Told of every change `update` wrote (status, follow-up result): the outcome records read it. */
+export type TicketObserver = (before: Ticket, after: Ticket) => Promise<void>;
+
 /** Tickets as staff and the bot use them: creation with SLA deadlines, lifecycle moves, history, breaches. */
 export class TicketService {
+    private readonly observers: TicketObserver[] = [];
     /** The service promises counted on the estate's hours (knowledge/calendar.json). */
     private readonly deadlines: SlaDeadlines;
 
@@ -134,6 +138,11 @@ export class TicketService {
         return this.store.insertNumbered(day, draft, key);
     }
 
+    /** Registers an observer of written changes; it must not throw (the change is written already). */
+    observe(observer: TicketObserver): void {
+        this.observers.push(observer);
+    }
+
     get(id: string): Promise<Ticket | null> {
         return this.store.get(id);
     }
@@ -189,6 +198,7 @@ export class TicketService {
         next.updatedAt = at;
         next.version = current.version + 1;
         await this.store.replace(next, current.version);
+        for (const observer of this.observers) await observer(current, next);
         return next;
     }
 

@@ -297,7 +297,10 @@ const watermarkQuery = () => fc.record({ watermark: maybe(queryValue(fc.integer(
 
 const traineeQuery = () => fc.record({ trainee: maybe(queryValue(fc.constantFrom('fuzz', ''))) }).map((q) => defined(q) as Record<string, string>);
 
-const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')) });
+const monthQuery = () =>
+    fc
+        .record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')), format: maybe(queryValue(fc.constantFrom('json', 'csv', 'xml'))) })
+        .map((q) => defined(q) as Record<string, string>);
 
 /**
  * Every route the server has, read from bot/server.ts, bot/http/* and adapters/*: a new route gets a row here, with a
@@ -333,6 +336,8 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/api/handoffs/:conversationId/transcript', credential: 'staff' },
     { method: 'GET', path: '/api/handoffs/feed', credential: 'staff' },
     { method: 'GET', path: '/api/reports/complaints', credential: 'staff', query: monthQuery },
+    { method: 'GET', path: '/api/reports/complaints.csv', credential: 'staff', query: monthQuery },
+    { method: 'GET', path: '/api/supervisor', credential: 'staff' },
     { method: 'GET', path: '/api/staff/me', credential: 'staff' },
     { method: 'GET', path: '/api/accounts', credential: 'staff' },
     { method: 'GET', path: '/api/agents', credential: 'staff' },
@@ -346,6 +351,8 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/readyz' },
     { method: 'GET', path: '/metrics' },
     { method: 'GET', path: '/agent' },
+    { method: 'GET', path: '/reports' },
+    { method: 'GET', path: '/supervisor' },
     { method: 'GET', path: '/api/wechat', query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
 ];
 
