@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
 import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
-import { detectPersona } from './PersonaDetector';
 import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
 import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
@@ -141,7 +140,7 @@ export class NluRecognizer implements Recognizer {
             intent,
             sub,
             confidence,
-            persona: detectPersona(text),
+            persona: this.lexicon.persona(text),
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
             signals: escalations,

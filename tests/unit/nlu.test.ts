@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
 import { EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
-import { detectPersona, personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
+import { Lexicon } from '../../bot/nlu/Lexicon';
+import { personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
 import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+import { join } from 'node:path';
 
 // Trained in-process from the data, as start-up does when no built model matches.
 const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
 const read = (text: string) => recognizer.recognize(normalizeText(text));
+const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 
 describe('intent and sub-label (sentences not in the training data)', () => {
     it.each([
@@ -114,10 +117,15 @@ describe('persona', () => {
         ['儿女都不在身边，家里水管坏了没人弄', 'elderly'],
         ['在线等，急急急，门禁卡刷不开', 'young'],
         ['好滴谢啦', 'young'],
+        ['下班到家都七点多了，师傅晚上能来吗', 'young'],
+        ['帮我姥姥问一下，物业费能上门收吗', 'young'],
+        ['我是8号楼的老周，灯又坏了', 'elderly'],
+        ['我这把年纪了，楼梯爬不动', 'elderly'],
+        ['物业公司的电话是多少', 'default'],
         ['物业费怎么交', 'default'],
         ['电话里听不清，你们再说一遍', 'default'],
     ])('%s → %s', (text, persona) => {
-        expect(detectPersona(text)).toBe(persona);
+        expect(lexicon.persona(normalizeText(text))).toBe(persona);
     });
 
     it('takes a birth year over the words', () => {
