@@ -50,6 +50,11 @@ export const LexiconFile = z.object({
             }),
         )
         .default([]),
+    /**
+     * Words of an owner at risk of ending their life: the safety signal, read as an emergency (the owner is the one in
+     * danger), where a threat against others in `escalation.safety` makes a complaint.
+     */
+    selfHarm: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }),
     /** Persona from the writer's words, checked in order: writing for a grandparent (young), elderly, young. */
     persona: z.object({ reason: z.string().min(1), onBehalf: PersonaCues, elderly: PersonaCues, young: PersonaCues }),
 });
@@ -72,6 +77,7 @@ export class Lexicon {
     private readonly unhelpfulMatchers: Matcher[];
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
     private readonly personaMatchers: [Persona, Matcher[]][];
+    private readonly selfHarmMatchers: Matcher[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -88,7 +94,7 @@ export class Lexicon {
         }));
         this.escalationMatchers = {
             emergency: compile(data.escalation.emergency),
-            safety: compile(data.escalation.safety),
+            safety: compile([...data.escalation.safety, ...data.selfHarm.words]),
             legal_threat: compile(data.escalation.legal_threat),
             abuse: compile(data.escalation.abuse),
             requested: compile(data.escalation.requested),
@@ -96,6 +102,7 @@ export class Lexicon {
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
+        this.selfHarmMatchers = compile(data.selfHarm.words);
         const cues = (c: z.infer<typeof PersonaCues>): Matcher[] => [
             ...compile(c.words),
             ...c.patterns.map((p) => {
@@ -109,6 +116,12 @@ export class Lexicon {
             ['elderly', cues(persona.elderly)],
             ['young', cues(persona.young)],
         ];
+    }
+
+    /** The owner speaks of ending their own life. */
+    speaksOfSelfHarm(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.selfHarmMatchers.some((m) => m(lower));
     }
 
     /** The writer's persona from the words of one message; `default` when nothing points either way. */

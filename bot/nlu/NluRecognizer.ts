@@ -103,11 +103,18 @@ export class NluRecognizer implements Recognizer {
 
         // The lexicon finds danger recall first; the classifier's guess of an emergency counts only when it is trusted at
         // all (a bare "3号楼后面" answering a flow's question must not hand the owner over with safety orders).
-        if (escalations.includes('emergency') || (intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
+        const selfHarm = escalations.includes('safety') && this.lexicon.speaksOfSelfHarm(text);
+        if (escalations.includes('emergency') || (!selfHarm && intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
             intent = 'emergency';
             sub = null;
             reason = 'emergency';
             confidence = Math.max(confidence, escalations.includes('emergency') ? 0.9 : confidence);
+        } else if (selfHarm) {
+            // The owner is the one in danger: an emergency on the safety path (care first, then a person), not a complaint.
+            intent = 'emergency';
+            sub = null;
+            reason = 'safety';
+            confidence = Math.max(confidence, 0.9);
         } else if (escalations.includes('requested') || (intent === 'human_agent' && namesPerson)) {
             intent = 'human_agent';
             sub = null;
