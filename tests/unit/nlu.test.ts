@@ -15,6 +15,8 @@ const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 describe('intent and sub-label (sentences not in the training data)', () => {
     it.each([
         ['早上好呀，物业小哥', 'greeting', null],
+        ['我得投诉一下', 'complaint', 'service'],
+        ['想反映点情况', 'complaint', 'service'],
         ['行了，没别的事，谢啦', 'thanks_bye', null],
         ['别跟我机器人对话了，给我转个人工', 'human_agent', null],
         ['物业费能不能用支付宝付', 'faq', null],
