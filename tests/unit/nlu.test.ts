@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
-import { EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
+import { createRequire } from 'node:module';
+import { aroundTimeWords, EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
+import { loadTrainingUtterances } from '../../bot/nlu/TrainingData';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { Lexicon } from '../../bot/nlu/Lexicon';
 import { personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
@@ -165,5 +167,34 @@ describe('entities', () => {
         expect(e.times).toEqual([{ text: '明天下午三点', values: ['2026-11-25 15:00:00'] }]);
         expect(e.money).toEqual([{ text: '两百块', amount: 200, unit: 'Chinese yuan' }]);
         expect(extractor.extract('5号楼2单元1502').times).toEqual([]);
+    });
+
+    it('gives the date model only the stretches around time words, and still finds the dates of a long message', () => {
+        expect(aroundTimeWords('厨房水槽下面一直在漏水，地上全是水，麻烦明天上午十点以后派人来修')).toBe('水，麻烦明天上午十点以后派人');
+        expect(aroundTimeWords('5号楼2单元1502')).toBe('');
+        const extractor = new EntityExtractor(() => new Date('2026-11-24T10:00:00+08:00'));
+        const texts = extractor.times('我上周三报的修，说好第二天来，结果等到现在都没人来，下个月1号之前能修好吗，下周二上午我在家').map((t) => t.text);
+        expect(texts).toEqual(['上周三', '下个月1号之前', '下周二上午']);
+    });
+
+    it('loses no date or time of the training sentences to the stretches (only "now" words, bare 早/晚 and durations)', () => {
+        const clock = () => new Date('2026-11-24T10:00:00+08:00');
+        const extractor = new EntityExtractor(clock);
+        const whole = createRequire(__filename)('@microsoft/recognizers-text-suite') as typeof import('@microsoft/recognizers-text-suite');
+        const vague = /^(?:现在|马上|最近|早|晚|这一?(?:年|半年)|这一个月以来|秋天)$/;
+        const lost: string[] = [];
+        for (const u of loadTrainingUtterances(KNOWLEDGE_DIR)) {
+            const text = normalizeText(u.text);
+            if (aroundTimeWords(text) === '') continue;
+            const kept = new Set(extractor.times(text).map((t) => `${t.text}=${t.values.join('|')}`));
+            for (const r of whole.recognizeDateTime(text, whole.Culture.Chinese, undefined, clock())) {
+                // 九号 of 九号楼 is a building the whole text misread as a date.
+                const building = text.slice(r.end + 1).startsWith('楼');
+                if (/duration|set/.test(r.typeName) || /^\d+$/.test(r.text) || vague.test(r.text) || building) continue;
+                const values = ((r.resolution?.values ?? []) as { value?: string; start?: string; end?: string }[]).map((v) => v.value ?? [v.start, v.end].filter(Boolean).join('/'));
+                if (!kept.has(`${r.text}=${values.join('|')}`)) lost.push(`${r.text} in ${text}`);
+            }
+        }
+        expect(lost).toEqual([]);
     });
 });
