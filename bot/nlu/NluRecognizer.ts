@@ -6,7 +6,7 @@ import { Lexicon } from './Lexicon';
 import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
-import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
+import { SoftmaxClassifier, TRAINING_VERSION, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
 import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
 import { normalizeText } from './normalizeText';
@@ -204,9 +204,9 @@ function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassif
     return new SoftmaxClassifier(examples);
 }
 
-/** What the model depends on: both utterance files, the dictionary and the feature code's version. */
+/** What the model depends on: both utterance files, the dictionary, the feature code's version and training's. */
 function trainingFingerprint(knowledgeDir: string): string {
-    const hash = createHash('sha256').update(FEATURES_VERSION);
+    const hash = createHash('sha256').update(FEATURES_VERSION).update(TRAINING_VERSION);
     for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }
