@@ -52,6 +52,8 @@ const { values } = parseArgs({
         'linli-stdout': { type: 'string' },
         // Measures only the in-process cost of understanding (no servers, no Redis) and stops: a quick check of its tail.
         'understanding-only': { type: 'boolean', default: false },
+        // Runs the date model on every message with a time word, as the understanding timing did before it followed TurnReader.
+        'all-times': { type: 'boolean', default: false },
     },
 });
 const CONVERSATIONS = Number(values.conversations);
@@ -325,7 +327,9 @@ function understandingCost(): { p50: number; p99: number; byMessage: Map<string,
         shapes.read(text);
         const understanding = recognizer.recognize(text);
         if (understanding.intent === 'faq' || understanding.intent === 'fee_arrears') knowledge.lookup(text);
-        entities.extract(text);
+        // As a turn does (TurnReader): the date model only for a repair read outside a flow (a visit time in the first
+        // message), unless --all-times asks for it on every message.
+        entities.extract(text, values['all-times'] || understanding.intent === 'repair');
         if (i >= 500) {
             const ms = performance.now() - started;
             samples.push(ms);
