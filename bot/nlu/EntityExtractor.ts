@@ -30,6 +30,8 @@ const DATE_CUES_ALL = new RegExp(DATE_CUES.source, 'g');
  * (两个月, 半天) and bare 早/晚, which no flow asks for, at about a third of the cost on long messages.
  */
 const TIME_CONTEXT = 4;
+/** What follows 一点 when it is the hour: 一点钟, 一点半, 一点前, 一点以后, 一点左右, 一点到两点, 一点过, 一点十分. */
+const ONE_OCLOCK = /^(?:[钟半前后左到过]|以[前后]|[0-9一二三四五六七八九十]+分)/;
 const MONEY_CUES = /[0-9一二三四五六七八九十两百千万]+\s*(?:元|块|圆|¥|￥)|[¥￥]\s*\d|[0-9一二三四五六七八九十两]+[百千万]/;
 const PHONE = /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
 
@@ -72,10 +74,11 @@ export class EntityExtractor {
 
     /** Dates and times named in `text` (empty without a time word, so the date model runs only when it can help). */
     times(text: string): Entities['times'] {
-        if (!DATE_CUES.test(text)) return [];
+        const around = aroundTimeWords(text);
+        if (around === '') return [];
         const r = this.load();
         // A bare number ("1502" of a room) resolves as a year: only words that name a time count.
-        return r.recognizeDateTime(aroundTimeWords(text), r.Culture.Chinese, undefined, this.clock()).filter((result) => !/^\d+$/.test(result.text)).map((result) => {
+        return r.recognizeDateTime(around, r.Culture.Chinese, undefined, this.clock()).filter((result) => !/^\d+$/.test(result.text)).map((result) => {
             const values = (result.resolution?.values ?? []) as { value?: string; start?: string; end?: string }[];
             return { text: result.text, values: values.map((v) => v.value ?? [v.start, v.end].filter(Boolean).join('/')) };
         });
@@ -95,6 +98,9 @@ export class EntityExtractor {
 export function aroundTimeWords(text: string): string {
     const spans: [number, number][] = [];
     for (const m of text.matchAll(DATE_CUES_ALL)) {
+        // 一点 is far more often "a little" (一点用都没有, 快一点) than one o'clock; beside a day or a part of the day
+        // (明天下午一点) it is inside that word's stretch anyway.
+        if (m[0] === '一点' && !ONE_OCLOCK.test(text.slice(m.index + m[0].length))) continue;
         const start = Math.max(0, m.index - TIME_CONTEXT);
         const end = Math.min(text.length, m.index + m[0].length + TIME_CONTEXT);
         const last = spans[spans.length - 1];

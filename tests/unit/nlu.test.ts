@@ -172,16 +172,20 @@ describe('entities', () => {
     it('gives the date model only the stretches around time words, and still finds the dates of a long message', () => {
         expect(aroundTimeWords('厨房水槽下面一直在漏水，地上全是水，麻烦明天上午十点以后派人来修')).toBe('水，麻烦明天上午十点以后派人');
         expect(aroundTimeWords('5号楼2单元1502')).toBe('');
+        // 一点 as "a little" is no time; as the hour it is.
+        expect(aroundTimeWords('反映了三次，一点用都没有')).toBe('');
+        expect(aroundTimeWords('一点半以后来吧')).toBe('一点半以后来');
         const extractor = new EntityExtractor(() => new Date('2026-11-24T10:00:00+08:00'));
         const texts = extractor.times('我上周三报的修，说好第二天来，结果等到现在都没人来，下个月1号之前能修好吗，下周二上午我在家').map((t) => t.text);
         expect(texts).toEqual(['上周三', '下个月1号之前', '下周二上午']);
     });
 
-    it('loses no date or time of the training sentences to the stretches (only "now" words, bare 早/晚 and durations)', () => {
+    it('loses no date or time of the training sentences to the stretches (only "now" words, bare 早/晚, 一点 and durations)', () => {
         const clock = () => new Date('2026-11-24T10:00:00+08:00');
         const extractor = new EntityExtractor(clock);
         const whole = createRequire(__filename)('@microsoft/recognizers-text-suite') as typeof import('@microsoft/recognizers-text-suite');
-        const vague = /^(?:现在|马上|最近|早|晚|这一?(?:年|半年)|这一个月以来|秋天)$/;
+        // 一点 of 一点用都没有 is no hour, though the whole text reads it as one.
+        const vague = /^(?:现在|马上|最近|早|晚|这一?(?:年|半年)|这一个月以来|秋天|一点)$/;
         const lost: string[] = [];
         for (const u of loadTrainingUtterances(KNOWLEDGE_DIR)) {
             const text = normalizeText(u.text);
