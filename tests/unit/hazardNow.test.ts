@@ -72,6 +72,7 @@ describe('danger the emergency lexicon used to miss', () => {
         ['water running into the stairwell', '水一直往外冒，都流到楼道了'],
         ['an outdoor unit swinging above the path', '楼上的空调外机在晃，底下全是人'],
         ['the whole estate dark', '小区突然全黑了'],
+        ['someone forcing a door, with words between', '有人在撬对门的门'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(true);
     });
