@@ -20,6 +20,15 @@ const WEAK_HANDOFF = 0.5;
 /** Readings a property word never leads to by itself (it only keeps a message from out_of_scope). */
 const NOT_FROM_PROPERTY_WORDS = new Set(['out_of_scope', 'emergency', 'human_agent']);
 
+/**
+ * One of Linli's own ticket numbers (TS-20261120-0012, as `Ticket.id`; owners drop the dashes or type it in lower
+ * case): a message quoting one asks about that ticket, whatever else its few words look like.
+ */
+const TICKET_NUMBER = /ts-?\s*\d{8}-?\s*\d{4,}/i;
+
+/** Readings a quoted ticket number does not turn into a status question: danger, a person, a new grievance. */
+const KEPT_BESIDE_A_TICKET_NUMBER = new Set(['emergency', 'human_agent', 'complaint']);
+
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
 
@@ -97,6 +106,11 @@ export class NluRecognizer implements Recognizer {
             const weighed = this.weigh(text, label, confidence, prediction.ranked, ruledOut);
             secondGuess ||= weighed.label !== label;
             ({ label, confidence, clarify } = weighed);
+        }
+        if (escalations.length === 0 && !KEPT_BESIDE_A_TICKET_NUMBER.has(intentOf(label)) && TICKET_NUMBER.test(text)) {
+            label = 'ticket_status';
+            confidence = Math.max(confidence, 0.9);
+            clarify = null;
         }
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
