@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
-import { Signals, type Signal } from './NluResult';
+import { Signals, type Persona, type Signal } from './NluResult';
+
+/** Words (substrings; `*` as elsewhere) and regular expressions that point to one persona, with why. */
+const PersonaCues = z.object({
+    reason: z.string().min(1),
+    words: z.array(z.string().min(1)),
+    patterns: z
+        .array(z.string().min(1))
+        .default([])
+        .refine((patterns) => patterns.every(compiles), 'every pattern must be a valid regular expression (u flag)'),
+});
 
 export const LexiconFile = z.object({
     escalation: z.record(Signals, z.array(z.string().min(1)).min(1)),
@@ -40,6 +50,13 @@ export const LexiconFile = z.object({
             }),
         )
         .default([]),
+    /**
+     * Words of an owner at risk of ending their life: the safety signal, read as an emergency (the owner is the one in
+     * danger), where a threat against others in `escalation.safety` makes a complaint.
+     */
+    selfHarm: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }),
+    /** Persona from the writer's words, checked in order: writing for a grandparent (young), elderly, young. */
+    persona: z.object({ reason: z.string().min(1), onBehalf: PersonaCues, elderly: PersonaCues, young: PersonaCues }),
 });
 export type LexiconData = z.infer<typeof LexiconFile>;
 
@@ -59,6 +76,8 @@ export class Lexicon {
     private readonly handoffHintMatchers: Matcher[];
     private readonly unhelpfulMatchers: Matcher[];
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
+    private readonly personaMatchers: [Persona, Matcher[]][];
+    private readonly selfHarmMatchers: Matcher[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -75,7 +94,7 @@ export class Lexicon {
         }));
         this.escalationMatchers = {
             emergency: compile(data.escalation.emergency),
-            safety: compile(data.escalation.safety),
+            safety: compile([...data.escalation.safety, ...data.selfHarm.words]),
             legal_threat: compile(data.escalation.legal_threat),
             abuse: compile(data.escalation.abuse),
             requested: compile(data.escalation.requested),
@@ -83,6 +102,33 @@ export class Lexicon {
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
+        this.selfHarmMatchers = compile(data.selfHarm.words);
+        const cues = (c: z.infer<typeof PersonaCues>): Matcher[] => [
+            ...compile(c.words),
+            ...c.patterns.map((p) => {
+                const pattern = new RegExp(p, 'iu');
+                return (lowerText: string) => pattern.test(lowerText);
+            }),
+        ];
+        const persona = data.persona;
+        this.personaMatchers = [
+            ['young', cues(persona.onBehalf)],
+            ['elderly', cues(persona.elderly)],
+            ['young', cues(persona.young)],
+        ];
+    }
+
+    /** The owner speaks of ending their own life. */
+    speaksOfSelfHarm(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.selfHarmMatchers.some((m) => m(lower));
+    }
+
+    /** The writer's persona from the words of one message; `default` when nothing points either way. */
+    persona(text: string): Persona {
+        const lower = text.toLowerCase();
+        for (const [persona, matchers] of this.personaMatchers) if (matchers.some((m) => m(lower))) return persona;
+        return 'default';
     }
 
     /** The owner says the answer did not help ("没用", "答非所问" …). */
@@ -171,6 +217,15 @@ function matcher(word: string): Matcher {
     if (!/^[a-z0-9]+$/.test(w)) return (lowerText) => lowerText.includes(w);
     const pattern = new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`);
     return (lowerText) => pattern.test(lowerText);
+}
+
+function compiles(pattern: string): boolean {
+    try {
+        new RegExp(pattern, 'iu');
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 function escapeRegExp(text: string): string {

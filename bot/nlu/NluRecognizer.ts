@@ -4,10 +4,9 @@ import { dirname, join } from 'node:path';
 import { FEATURES_VERSION, FeatureExtractor } from './FeatureExtractor';
 import { Lexicon } from './Lexicon';
 import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
-import { detectPersona } from './PersonaDetector';
 import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
-import { SoftmaxClassifier, type SerializedModel } from './SoftmaxClassifier';
+import { SoftmaxClassifier, TRAINING_VERSION, type SerializedModel } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
 import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
 import { normalizeText } from './normalizeText';
@@ -20,6 +19,15 @@ const WEAK_HANDOFF = 0.5;
 
 /** Readings a property word never leads to by itself (it only keeps a message from out_of_scope). */
 const NOT_FROM_PROPERTY_WORDS = new Set(['out_of_scope', 'emergency', 'human_agent']);
+
+/**
+ * One of Linli's own ticket numbers (TS-20261120-0012, as `Ticket.id`; owners drop the dashes or type it in lower
+ * case): a message quoting one asks about that ticket, whatever else its few words look like.
+ */
+const TICKET_NUMBER = /ts-?\s*\d{8}-?\s*\d{4,}/i;
+
+/** Readings a quoted ticket number does not turn into a status question: danger, a person, a new grievance. */
+const KEPT_BESIDE_A_TICKET_NUMBER = new Set(['emergency', 'human_agent', 'complaint']);
 
 /** Below this the classifier's best guess is not trusted: the turn counts as not understood. */
 const MIN_CONFIDENCE = 0.25;
@@ -99,16 +107,28 @@ export class NluRecognizer implements Recognizer {
             secondGuess ||= weighed.label !== label;
             ({ label, confidence, clarify } = weighed);
         }
+        if (escalations.length === 0 && !KEPT_BESIDE_A_TICKET_NUMBER.has(intentOf(label)) && TICKET_NUMBER.test(text)) {
+            label = 'ticket_status';
+            confidence = Math.max(confidence, 0.9);
+            clarify = null;
+        }
         let [intent, sub] = split(label);
         let reason: EscalationReason | null = null;
 
         // The lexicon finds danger recall first; the classifier's guess of an emergency counts only when it is trusted at
         // all (a bare "3号楼后面" answering a flow's question must not hand the owner over with safety orders).
-        if (escalations.includes('emergency') || (intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
+        const selfHarm = escalations.includes('safety') && this.lexicon.speaksOfSelfHarm(text);
+        if (escalations.includes('emergency') || (!selfHarm && intent === 'emergency' && confidence >= MIN_CONFIDENCE)) {
             intent = 'emergency';
             sub = null;
             reason = 'emergency';
             confidence = Math.max(confidence, escalations.includes('emergency') ? 0.9 : confidence);
+        } else if (selfHarm) {
+            // The owner is the one in danger: an emergency on the safety path (care first, then a person), not a complaint.
+            intent = 'emergency';
+            sub = null;
+            reason = 'safety';
+            confidence = Math.max(confidence, 0.9);
         } else if (escalations.includes('requested') || (intent === 'human_agent' && namesPerson)) {
             intent = 'human_agent';
             sub = null;
@@ -141,7 +161,7 @@ export class NluRecognizer implements Recognizer {
             intent,
             sub,
             confidence,
-            persona: detectPersona(text),
+            persona: this.lexicon.persona(text),
             emotion: this.emotion(text, escalations, intent),
             escalationReason: reason,
             signals: escalations,
@@ -198,9 +218,9 @@ function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassif
     return new SoftmaxClassifier(examples);
 }
 
-/** What the model depends on: both utterance files, the dictionary and the feature code's version. */
+/** What the model depends on: both utterance files, the dictionary, the feature code's version and training's. */
 function trainingFingerprint(knowledgeDir: string): string {
-    const hash = createHash('sha256').update(FEATURES_VERSION);
+    const hash = createHash('sha256').update(FEATURES_VERSION).update(TRAINING_VERSION);
     for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }

@@ -31,6 +31,18 @@ export interface SerializedModel {
     scales?: number[];
 }
 
+/**
+ * How far each label's examples are weighted up to even out the labels' sizes: weight (mean count / the label's
+ * count) ^ CLASS_BALANCE. faq has four times the sentences of a complaint category, so unweighted the model leaned to
+ * faq whenever a fee or a question was named (complaint/fee → faq was the most frequent confusion). Cross-validated
+ * (5 folds, seeds 11 and 12): 0.5 lifts sub-labels 85.0 → 86.5 % and intent by 0.3 points with danger recall and
+ * false alarms unchanged; 1 lifts sub-labels further but misreads faq questions as complaints.
+ */
+export const CLASS_BALANCE = 0.5;
+
+/** Part of the model's fingerprint: change it whenever training changes, so a model trained before is not used. */
+export const TRAINING_VERSION = `sgd-v2-balance-${CLASS_BALANCE}`;
+
 export class SoftmaxClassifier {
     private readonly labels: string[];
     private readonly featureIndex = new Map<string, number>();
@@ -57,7 +69,7 @@ export class SoftmaxClassifier {
 
     constructor(
         examples: TrainingExample[],
-        options: { epochs?: number; learningRate?: number; l2?: number; seed?: number } = {},
+        options: { epochs?: number; learningRate?: number; l2?: number; seed?: number; balance?: number } = {},
         trained?: SerializedModel,
     ) {
         if (trained) {
@@ -78,7 +90,7 @@ export class SoftmaxClassifier {
             this.bias = Float64Array.from(trained.bias);
             return;
         }
-        const { epochs = 30, learningRate = 0.5, l2 = 1e-4, seed = 7 } = options;
+        const { epochs = 30, learningRate = 0.5, l2 = 1e-4, seed = 7, balance = CLASS_BALANCE } = options;
         this.labels = [...new Set(examples.map((e) => e.label))].sort();
         const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
         const encoded = examples.map((e) => ({
@@ -86,6 +98,10 @@ export class SoftmaxClassifier {
             features: Int32Array.from(e.features, (f) => this.intern(f)),
         }));
         const k = this.labels.length;
+        const counts = new Array<number>(k).fill(0);
+        for (const e of encoded) counts[e.target]!++;
+        const meanCount = encoded.length / k;
+        const classWeight = counts.map((n) => (meanCount / Math.max(1, n)) ** balance);
         this.weights = new Float64Array(this.featureIndex.size * k);
         this.bias = new Float64Array(k);
         const scores = new Float64Array(k);
@@ -98,9 +114,10 @@ export class SoftmaxClassifier {
             for (const i of order) {
                 const { target, features } = encoded[i]!;
                 const x = 1 / Math.sqrt(Math.max(1, features.length));
+                const w = classWeight[target]!;
                 this.scores(features, x, scores);
                 for (let c = 0; c < k; c++) {
-                    const gradient = (c === target ? 1 : 0) - scores[c]!;
+                    const gradient = w * ((c === target ? 1 : 0) - scores[c]!);
                     this.bias[c]! += rate * gradient;
                     const step = rate * gradient * x;
                     for (let j = 0; j < features.length; j++) {

@@ -50,6 +50,10 @@ const { values } = parseArgs({
         // Extra Node flags for the Linli process (e.g. "--trace-gc"); its stdout then goes to linli-stdout.
         'linli-node-args': { type: 'string', default: '' },
         'linli-stdout': { type: 'string' },
+        // Measures only the in-process cost of understanding (no servers, no Redis) and stops: a quick check of its tail.
+        'understanding-only': { type: 'boolean', default: false },
+        // Runs the date model on every message with a time word, as the understanding timing did before it followed TurnReader.
+        'all-times': { type: 'boolean', default: false },
     },
 });
 const CONVERSATIONS = Number(values.conversations);
@@ -303,7 +307,7 @@ function row(name: string, f: Figures): string {
 }
 
 /** What understanding and retrieval add to a turn: recognise, look up, extract, on the same messages, in-process. */
-function understandingCost(): { p50: number; p99: number } {
+function understandingCost(): { p50: number; p99: number; byMessage: Map<string, number[]> } {
     const knowledgeDir = join(PROJECT_ROOT, 'knowledge');
     const tokenizer = new Tokenizer(join(knowledgeDir, 'nlu', 'domain-dict.txt'));
     const base = KnowledgeBase.fromDirectory(knowledgeDir);
@@ -316,17 +320,26 @@ function understandingCost(): { p50: number; p99: number } {
     const shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
     entities.warm();
     const samples: number[] = [];
+    const byMessage = new Map<string, number[]>();
     for (let i = 0; i < 3000; i++) {
         const text = normalizeText(MESSAGES[i % MESSAGES.length] ?? '');
         const started = performance.now();
         shapes.read(text);
         const understanding = recognizer.recognize(text);
         if (understanding.intent === 'faq' || understanding.intent === 'fee_arrears') knowledge.lookup(text);
-        entities.extract(text);
-        if (i >= 500) samples.push(performance.now() - started);
+        // As a turn does (TurnReader): the date model only for a repair read outside a flow (a visit time in the first
+        // message), unless --all-times asks for it on every message.
+        entities.extract(text, values['all-times'] || understanding.intent === 'repair');
+        if (i >= 500) {
+            const ms = performance.now() - started;
+            samples.push(ms);
+            const own = byMessage.get(text) ?? [];
+            own.push(ms);
+            byMessage.set(text, own);
+        }
     }
     samples.sort((a, b) => a - b);
-    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), byMessage };
 }
 
 /**
@@ -364,6 +377,15 @@ async function inProcessTurnCost(): Promise<{ echo: number; linli: number }> {
 }
 
 async function main(): Promise<void> {
+    if (values['understanding-only']) {
+        const cost = understandingCost();
+        console.log(`understanding + retrieval + entities per message: p50 ${cost.p50.toFixed(3)} ms  p99 ${cost.p99.toFixed(3)} ms`);
+        for (const [text, samples] of cost.byMessage) {
+            samples.sort((a, b) => a - b);
+            console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(3)} ms  p99 ${percentile(samples, 99).toFixed(3)} ms`);
+        }
+        return;
+    }
     const turnCost = await inProcessTurnCost();
     console.log(
         `in-process turn, no HTTP or Redis (in-memory SQLite): echo ${turnCost.echo.toFixed(3)} ms  Linli ${turnCost.linli.toFixed(3)} ms  ` +

@@ -45,6 +45,9 @@ const evidence = values['no-evidence']
     ? undefined
     : ReadingEvidence.fromFile(join(knowledgeDir, 'nlu', 'evidence.json'), (text) => retriever.search(text)[0]?.metadata.score ?? 0);
 let clarified = 0;
+// Danger: an emergency's sentence read as a handoff for danger (emergency or safety), and any other read as an emergency.
+const danger = { caught: 0, total: 0, falseAlarms: 0, calm: 0 };
+const falseAlarms: string[] = [];
 const lexicon = Lexicon.fromFile(join(knowledgeDir, 'lexicons.json'));
 const utterances = loadTrainingUtterances(knowledgeDir).map((u) => {
     const text = normalizeText(u.text);
@@ -80,6 +83,16 @@ for (let k = 0; k < FOLDS; k++) {
         const read = recognizer.recognize(u.text);
         if (read.clarify) clarified++;
         const [intent, sub = null] = u.label.split('/');
+        if (intent === 'emergency') {
+            danger.total++;
+            if (read.escalationReason === 'emergency' || read.escalationReason === 'safety') danger.caught++;
+        } else {
+            danger.calm++;
+            if (read.escalationReason === 'emergency') {
+                danger.falseAlarms++;
+                falseAlarms.push(`${u.label} → emergency  ${u.text}`);
+            }
+        }
         const got = read.sub ? `${read.intent}/${read.sub}` : read.intent;
         if (read.intent === intent) result.intent++;
         const source = bySource.get(u.source) ?? { right: 0, total: 0 };
@@ -113,6 +126,11 @@ console.log(
         `intent ${(100 * mean((r) => r.intent / r.total)).toFixed(1)} %  sub ${(100 * mean((r) => (r.subTotal ? r.sub / r.subTotal : 1))).toFixed(1)} %  ` +
         `(${Math.round(performance.now() - started)} ms)`,
 );
+console.log(
+    `  danger: emergencies caught ${pct(danger.caught, danger.total)} of ${danger.total}; ` +
+        `other sentences read as an emergency ${pct(danger.falseAlarms, danger.calm)} (${danger.falseAlarms} of ${danger.calm})`,
+);
+if (values.misses) for (const line of falseAlarms) console.log(`    false alarm  ${line}`);
 console.log(`  asked to clarify (intent counted as the most likely reading): ${pct(clarified, utterances.length)} of ${utterances.length}`);
 for (const [source, r] of bySource) console.log(`  intent on ${source}: ${pct(r.right, r.total)} of ${r.total}`);
 console.log(`\nconfusions (expected → read), most frequent first:`);

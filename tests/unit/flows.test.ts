@@ -121,11 +121,11 @@ const FLOWS: Case[] = [
         name: 'repair with the charging rule, a time from the first message',
         persona: 'default',
         turns: [
-            ['卧室灯不亮了，能约周六上午吗', /(安排报修|登记维修).*几号楼/s],
+            ['卧室灯不亮了，能约明天上午吗', /(安排报修|登记维修).*几号楼/s],
             ['3栋501', /联系电话/],
             ['13800001234', /维修单TS-.*先报价.*确认后再施工.*管理处缴纳.*不要交给维修师傅.*回访/s],
         ],
-        ticket: { kind: 'repair', category: 'facility', request: '预约上门时间：周六上午', contact: { phone: '13800001234' }, followUp: { trigger: 'scheduled' } },
+        ticket: { kind: 'repair', category: 'facility', request: '预约上门时间：明天上午', contact: { phone: '13800001234' }, followUp: { trigger: 'scheduled' } },
     },
     {
         name: 'repair of a leak rain can cause, elderly: follow-up after the first rain',

@@ -26,6 +26,12 @@ describe('hazard words said of another time are no emergency', () => {
         ['who is liable for an injury', '我家孩子在健身器材上受伤了，这个谁负责'],
         ['a paving slab that sank', '花坛边的路面塌了一块'],
         ['someone in the office', '你们物业办公室里面有人吗'],
+        ['a theft last week, said with 上礼拜', '我放在车棚的自行车上礼拜被偷了'],
+        ['a theft as the grounds for not paying', '家里被盗了保安都不知道，这物业费凭什么交'],
+        ['thefts again and again, blamed on security', '楼下的快递又被偷了，你们保安有什么用'],
+        ['clutter there for months (已经 as a duration), a fire that could happen', '楼梯口的旧柜子已经放了三个月，万一着火谁都跑不掉'],
+        ['a locked fire door and who answers for a fire', '安全通道的门被锁了，出了火灾你们担得起吗'],
+        ['one room without power, the rest normal', '书房灯和插座全都没电了，其他房间都好好的'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(false);
         expect(lexicon.hazard(text)).toEqual({ now: false, notNow: true });
@@ -41,6 +47,9 @@ describe('hazards happening now still are', () => {
         ['a fire, with nothing hypothetical', '楼下车棚起火了'],
         ['a fire now, even with a hypothetical word (recall first)', '如果你们再不来就烧起来了，现在已经着火了'],
         ['trapped in a lift', '我被困在电梯里了'],
+        ['a theft under way, with a grievance', '小偷还在车库里偷电瓶，保安呢，快来'],
+        ['a burglary found just now', '刚回家发现家里被盗了'],
+        ['a fire that has started', '楼下已经着火了'],
         ['someone hurt and bleeding', '有个老人摔倒受伤了，一直在流血'],
         ['a ceiling that fell on someone', '客厅吊顶塌了，砸到人了'],
     ])('%s', (_why, text) => {
@@ -57,6 +66,13 @@ describe('danger the emergency lexicon used to miss', () => {
         ['a stopped lift with someone inside', '电梯卡在八楼和九楼之间，里面有人'],
         ['a radiator pipe that burst', '客厅暖气管突然爆了'],
         ['a radiator that cracked', '暖气片裂开了'],
+        ['trapped, in two characters', '困梯，快'],
+        ['a switch that gives shocks', '阳台的开关一碰就电手'],
+        ['a stairwell full of smoke', '楼梯间全是烟'],
+        ['water running into the stairwell', '水一直往外冒，都流到楼道了'],
+        ['an outdoor unit swinging above the path', '楼上的空调外机在晃，底下全是人'],
+        ['the whole estate dark', '小区突然全黑了'],
+        ['someone forcing a door, with words between', '有人在撬对门的门'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(true);
     });
@@ -68,6 +84,21 @@ describe('danger the emergency lexicon used to miss', () => {
         ['standing on the roof', '我就站在天台上'],
     ])('self-harm without its usual words: %s', (_why, text) => {
         expect(lexicon.escalations(text)).toContain('safety');
+    });
+});
+
+describe('an owner at risk of ending their life', () => {
+    const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
+    it.each([
+        ['a lone 想死', '想死'],
+        ['life has no meaning', '活着有什么意义，真的累了'],
+        ['ending it all', '我想结束这一切'],
+    ])('is an emergency on the safety path, not a complaint: %s', (_why, text) => {
+        expect(recognizer.recognize(text)).toMatchObject({ intent: 'emergency', sub: null, escalationReason: 'safety' });
+    });
+
+    it('a threat against the staff stays a complaint with the safety signal', () => {
+        expect(recognizer.recognize('再不修好我就跟你们拼了')).toMatchObject({ intent: 'complaint', escalationReason: 'safety' });
     });
 });
 

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../bot/middleware/NormalizeMiddleware';
-import { EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
+import { createRequire } from 'node:module';
+import { aroundTimeWords, EntityExtractor, parseAddress, parseSurname } from '../../bot/nlu/EntityExtractor';
+import { loadTrainingUtterances } from '../../bot/nlu/TrainingData';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
-import { detectPersona, personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
+import { Lexicon } from '../../bot/nlu/Lexicon';
+import { personaFromBirthYear } from '../../bot/nlu/PersonaDetector';
 import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+import { join } from 'node:path';
 
 // Trained in-process from the data, as start-up does when no built model matches.
 const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
 const read = (text: string) => recognizer.recognize(normalizeText(text));
+const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 
 describe('intent and sub-label (sentences not in the training data)', () => {
     it.each([
         ['早上好呀，物业小哥', 'greeting', null],
+        ['我得投诉一下', 'complaint', 'service'],
+        ['想反映点情况', 'complaint', 'service'],
         ['行了，没别的事，谢啦', 'thanks_bye', null],
         ['别跟我机器人对话了，给我转个人工', 'human_agent', null],
         ['物业费能不能用支付宝付', 'faq', null],
@@ -114,10 +121,15 @@ describe('persona', () => {
         ['儿女都不在身边，家里水管坏了没人弄', 'elderly'],
         ['在线等，急急急，门禁卡刷不开', 'young'],
         ['好滴谢啦', 'young'],
+        ['下班到家都七点多了，师傅晚上能来吗', 'young'],
+        ['帮我姥姥问一下，物业费能上门收吗', 'young'],
+        ['我是8号楼的老周，灯又坏了', 'elderly'],
+        ['我这把年纪了，楼梯爬不动', 'elderly'],
+        ['物业公司的电话是多少', 'default'],
         ['物业费怎么交', 'default'],
         ['电话里听不清，你们再说一遍', 'default'],
     ])('%s → %s', (text, persona) => {
-        expect(detectPersona(text)).toBe(persona);
+        expect(lexicon.persona(normalizeText(text))).toBe(persona);
     });
 
     it('takes a birth year over the words', () => {
@@ -155,5 +167,38 @@ describe('entities', () => {
         expect(e.times).toEqual([{ text: '明天下午三点', values: ['2026-11-25 15:00:00'] }]);
         expect(e.money).toEqual([{ text: '两百块', amount: 200, unit: 'Chinese yuan' }]);
         expect(extractor.extract('5号楼2单元1502').times).toEqual([]);
+    });
+
+    it('gives the date model only the stretches around time words, and still finds the dates of a long message', () => {
+        expect(aroundTimeWords('厨房水槽下面一直在漏水，地上全是水，麻烦明天上午十点以后派人来修')).toBe('水，麻烦明天上午十点以后派人');
+        expect(aroundTimeWords('5号楼2单元1502')).toBe('');
+        // 一点 as "a little" is no time; as the hour it is.
+        expect(aroundTimeWords('反映了三次，一点用都没有')).toBe('');
+        expect(aroundTimeWords('一点半以后来吧')).toBe('一点半以后来');
+        const extractor = new EntityExtractor(() => new Date('2026-11-24T10:00:00+08:00'));
+        const texts = extractor.times('我上周三报的修，说好第二天来，结果等到现在都没人来，下个月1号之前能修好吗，下周二上午我在家').map((t) => t.text);
+        expect(texts).toEqual(['上周三', '下个月1号之前', '下周二上午']);
+    });
+
+    it('loses no date or time of the training sentences to the stretches (only "now" words, bare 早/晚, 一点 and durations)', () => {
+        const clock = () => new Date('2026-11-24T10:00:00+08:00');
+        const extractor = new EntityExtractor(clock);
+        const whole = createRequire(__filename)('@microsoft/recognizers-text-suite') as typeof import('@microsoft/recognizers-text-suite');
+        // 一点 of 一点用都没有 is no hour, though the whole text reads it as one.
+        const vague = /^(?:现在|马上|最近|早|晚|这一?(?:年|半年)|这一个月以来|秋天|一点)$/;
+        const lost: string[] = [];
+        for (const u of loadTrainingUtterances(KNOWLEDGE_DIR)) {
+            const text = normalizeText(u.text);
+            if (aroundTimeWords(text) === '') continue;
+            const kept = new Set(extractor.times(text).map((t) => `${t.text}=${t.values.join('|')}`));
+            for (const r of whole.recognizeDateTime(text, whole.Culture.Chinese, undefined, clock())) {
+                // 九号 of 九号楼 is a building the whole text misread as a date.
+                const building = text.slice(r.end + 1).startsWith('楼');
+                if (/duration|set/.test(r.typeName) || /^\d+$/.test(r.text) || vague.test(r.text) || building) continue;
+                const values = ((r.resolution?.values ?? []) as { value?: string; start?: string; end?: string }[]).map((v) => v.value ?? [v.start, v.end].filter(Boolean).join('/'));
+                if (!kept.has(`${r.text}=${values.join('|')}`)) lost.push(`${r.text} in ${text}`);
+            }
+        }
+        expect(lost).toEqual([]);
     });
 });

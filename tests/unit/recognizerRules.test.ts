@@ -31,6 +31,18 @@ describe('an emergency guessed by the classifier alone', () => {
     });
 });
 
+describe('a quoted ticket number', () => {
+    it('makes a weak reading a status question', () => {
+        const u = recognizerGuessing({ out_of_scope: 0.4, faq: 0.3, ticket_status: 0.3 }).recognize('ts202611200012 咋样了');
+        expect(u).toMatchObject({ intent: 'ticket_status', sub: null, escalationReason: null });
+    });
+
+    it('leaves a complaint a complaint', () => {
+        const u = recognizerGuessing({ 'complaint/service': 0.6, ticket_status: 0.4 }).recognize('TS-20261120-0012 拖了半个月，我要投诉');
+        expect(u).toMatchObject({ intent: 'complaint', sub: 'service' });
+    });
+});
+
 describe('a message saying the last answer did not help', () => {
     const weakComplaint = { 'complaint/service': 0.3, repair: 0.25, faq: 0.25, out_of_scope: 0.2 };
 
