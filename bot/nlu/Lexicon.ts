@@ -15,6 +15,11 @@ const PersonaCues = z.object({
 export const LexiconFile = z.object({
     escalation: z.record(Signals, z.array(z.string().min(1)).min(1)),
     emotion: z.object({ angry: z.array(z.string().min(1)), upset: z.array(z.string().min(1)) }),
+    /**
+     * Phrases in which an escalation word means no escalation (人工费 and 工人工资 hold 人工, 人工湖 is a pond), by
+     * reason: they are blanked out before that reason's words are looked for.
+     */
+    escalationExcept: z.object({ reason: z.string().min(1), phrases: z.partialRecord(Signals, z.array(z.string().min(1))) }).optional(),
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
@@ -78,6 +83,7 @@ export class Lexicon {
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
     private readonly personaMatchers: [Persona, Matcher[]][];
     private readonly selfHarmMatchers: Matcher[];
+    private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -99,6 +105,9 @@ export class Lexicon {
             abuse: compile(data.escalation.abuse),
             requested: compile(data.escalation.requested),
         };
+        this.escalationExcept = Object.fromEntries(
+            Object.entries(data.escalationExcept?.phrases ?? {}).map(([reason, phrases]) => [reason, (phrases ?? []).map((p) => p.toLowerCase())]),
+        );
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
@@ -169,7 +178,11 @@ export class Lexicon {
     escalations(text: string): Signal[] {
         const lower = text.toLowerCase();
         const order: (keyof LexiconData['escalation'])[] = ['emergency', 'safety', 'legal_threat', 'abuse', 'requested'];
-        return order.filter((reason) => (reason === 'emergency' ? this.hazard(lower).now : this.escalationMatchers[reason].some((m) => m(lower))));
+        return order.filter((reason) => {
+            if (reason === 'emergency') return this.hazard(lower).now;
+            const rest = blankOut(lower, this.escalationExcept[reason]);
+            return this.escalationMatchers[reason].some((m) => m(rest));
+        });
     }
 
     /**
@@ -191,8 +204,7 @@ export class Lexicon {
 
     /** The guarded word still stands outside the group's harmless phrases, and the message is about now. */
     private isNow(guard: HazardGuard, word: string, match: Matcher, lower: string): boolean {
-        let rest = lower;
-        for (const phrase of guard.except) rest = rest.split(phrase).join('|');
+        const rest = blankOut(lower, guard.except);
         if (!match(rest)) return false;
         if (guard.now.some((cue) => rest.includes(cue.split('{w}').join(word)))) return true;
         return !guard.notNow.some((m) => m(rest));
@@ -217,6 +229,13 @@ function matcher(word: string): Matcher {
     if (!/^[a-z0-9]+$/.test(w)) return (lowerText) => lowerText.includes(w);
     const pattern = new RegExp(`(?<![a-z0-9])${w}(?![a-z0-9])`);
     return (lowerText) => pattern.test(lowerText);
+}
+
+/** The text with each phrase replaced by a clause break, so no word is found inside it or across it. */
+function blankOut(lowerText: string, phrases: string[] | undefined): string {
+    let rest = lowerText;
+    for (const phrase of phrases ?? []) if (rest.includes(phrase)) rest = rest.split(phrase).join('|');
+    return rest;
 }
 
 function compiles(pattern: string): boolean {

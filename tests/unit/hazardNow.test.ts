@@ -119,3 +119,18 @@ describe('the classifier’s guess of an emergency', () => {
         expect(u).toMatchObject({ intent: 'emergency', escalationReason: 'emergency' });
     });
 });
+
+// escalationExcept: a word of money or work that holds 人工 asks for nobody; 人工 said as a request still does.
+describe('a person is asked for only by a request, not by a word that holds one', () => {
+    const asksForPerson = (text: string) => lexicon.escalations(text).includes('requested');
+    it.each([
+        ['labour in the fee', '物业费里面的人工费是怎么算出来的'],
+        ["workers' wages", '听说保洁工人工资拖了两个月，跟我们交的钱有关系吗'],
+        ['a pond in the estate', '小区人工湖的水好臭'],
+    ])('%s: no request', (_why, text) => expect(asksForPerson(text)).toBe(false));
+    it.each([
+        ['the bare word', '人工'],
+        ['a request with the fee named', '人工费的事我要找人工客服问清楚'],
+        ['转人工', '别废话了，转人工'],
+    ])('%s: a request', (_why, text) => expect(asksForPerson(text)).toBe(true));
+});
