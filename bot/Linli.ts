@@ -30,6 +30,7 @@ import { PaymentReminders } from './proactive/PaymentReminders';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
+import type { DeskLabelsFile } from './desk/DeskLabels';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { PeriodicRound } from './proactive/PeriodicRound';
@@ -74,6 +75,8 @@ export class Linli {
     readonly handoffs: HandoffService;
     /** Replies from the training scripts that agents can send with one click. */
     readonly suggestions: SuggestedReplies;
+    /** What the agents' console shows codes and times with: its labels and the estate's clock. */
+    readonly desk: { labels: DeskLabelsFile; utcOffsetMinutes: number };
     readonly feed: HandoffFeed;
     private readonly handoffStore: HandoffStore;
     private readonly transcripts: TranscriptStore;
@@ -134,7 +137,8 @@ export class Linli {
         this.conversationState = new SnapshotBotState(this.storage, (context) => storageKey(conversationKeys.getStorageKey(context), 'conversation'));
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         this.references = new ConversationReferences(this.storage);
-        this.suggestions = new SuggestedReplies(content.scripts);
+        this.suggestions = new SuggestedReplies(content.deskReplies, content.base.estate.hotline);
+        this.desk = { labels: content.deskLabels, utcOffsetMinutes: calendar.utcOffsetMinutes };
         this.handoffs = new HandoffService({
             store: this.handoffStore,
             transcripts: this.transcripts,

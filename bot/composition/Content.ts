@@ -12,6 +12,8 @@ import { MODEL_FILE } from '../nlu/trainModel';
 import { Tokenizer } from '../nlu/Tokenizer';
 import { PROJECT_ROOT } from '../paths';
 import { Phrasebook } from '../Phrasebook';
+import { loadDeskLabels, type DeskLabelsFile } from '../desk/DeskLabels';
+import { loadDeskReplies, type DeskRepliesFile } from '../desk/DeskReplies';
 import { loadFlowScripts, type FlowScript } from '../scripts/FlowScript';
 import { TicketComposer } from '../tickets/TicketComposer';
 import { loadTicketWording } from '../tickets/TicketWording';
@@ -38,6 +40,9 @@ export class Content {
     readonly evidence: ReadingEvidence;
     /** How tickets are written: descriptions, places, requests (knowledge/tickets.json). */
     readonly composer: TicketComposer;
+    /** The agents' reply library and the console's words for the server's codes (scripts/desk/). */
+    readonly deskReplies: DeskRepliesFile;
+    readonly deskLabels: DeskLabelsFile;
 
     constructor(root: string = PROJECT_ROOT) {
         const knowledgeDir = join(root, 'knowledge');
@@ -56,5 +61,7 @@ export class Content {
         this.escalation = EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json'));
         this.shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
         this.composer = new TicketComposer(loadTicketWording(join(knowledgeDir, 'tickets.json')));
+        this.deskReplies = loadDeskReplies(join(root, 'scripts', 'desk', 'replies.json'));
+        this.deskLabels = loadDeskLabels(join(root, 'scripts', 'desk', 'labels.json'));
     }
 }

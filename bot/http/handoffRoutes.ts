@@ -101,13 +101,12 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         const handoff = await deps.handoffs.get(id(req));
         if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
         const entries = await deps.handoffs.transcript(id(req));
-        const lastOwnerWords = entries.filter((e) => e.from === 'owner' && e.text).at(-1)?.text ?? '';
         res.json({
             conversationId: id(req),
             handoff: { ...handoff, reference: undefined },
             entries,
             // Beyond the contract: replies from the training scripts in the owner's register, for the console.
-            suggestions: deps.suggestions.for(handoff.persona, lastOwnerWords),
+            suggestions: deps.suggestions.for(handoff, entries),
         });
     });
 
