@@ -6,6 +6,8 @@ import { queuePosition, type HandoffPosition } from '../../bot/handoff/Handoff';
 import { RedisTranscriptStore } from '../../adapters/transcripts/RedisTranscriptStore';
 import { handoffStoreConformance, sampleHandoff, transcriptStoreConformance } from '../helpers/handoffStoreConformance';
 import { testRedis } from '../helpers/redis';
+import { RedisStaffStore } from '../../adapters/staff/RedisStaffStore';
+import { staffStoreConformance } from '../helpers/staffStoreConformance';
 
 const { redis, prefix } = await testRedis();
 let n = 0;
@@ -18,6 +20,10 @@ describe.skipIf(!redis)('RedisTranscriptStore conformance (real Redis)', () => {
 });
 describe.skipIf(!redis)('RedisReminderStore conformance (real Redis)', () => {
     reminderStoreConformance(() => new RedisReminderStore(redis!, `${prefix}${++n}:`));
+});
+
+describe.skipIf(!redis)('RedisStaffStore conformance (real Redis)', () => {
+    staffStoreConformance(() => new RedisStaffStore(redis!, `${prefix}${++n}:`));
 });
 
 describe.skipIf(!redis)('RedisHandoffStore on data an older build wrote', () => {

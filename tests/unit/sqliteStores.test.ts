@@ -8,9 +8,13 @@ import { reminderStoreConformance } from '../helpers/reminderStoreConformance';
 import { SqliteHandoffStore } from '../../adapters/handoffs/SqliteHandoffStore';
 import { SqliteTranscriptStore } from '../../adapters/transcripts/SqliteTranscriptStore';
 import { handoffStoreConformance, transcriptStoreConformance } from '../helpers/handoffStoreConformance';
+import { SqliteStaffStore } from '../../adapters/staff/SqliteStaffStore';
+import { staffStoreConformance } from '../helpers/staffStoreConformance';
 
 describe('SqliteHandoffStore conformance', () => handoffStoreConformance(() => new SqliteHandoffStore(':memory:')));
 describe('SqliteTranscriptStore conformance', () => transcriptStoreConformance(() => new SqliteTranscriptStore(':memory:')));
+
+describe('SqliteStaffStore conformance', () => staffStoreConformance(() => new SqliteStaffStore(':memory:')));
 
 describe('SqliteReminderStore conformance', () => reminderStoreConformance(() => new SqliteReminderStore(':memory:')));
 
