@@ -152,7 +152,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         reminders: linli.paymentReminders(),
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
     });
-    registerAgentConsoleRoutes(server, { auth, handoffs: linli.handoffs, suggestions: linli.suggestions, desk: linli.desk });
+    registerAgentConsoleRoutes(server, { auth, tickets: linli.tickets, handoffs: linli.handoffs, suggestions: linli.suggestions, desk: linli.desk });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {
         handoffs: linli.handoffs,

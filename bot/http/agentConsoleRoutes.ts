@@ -8,6 +8,7 @@ import { alertToneWav } from '../desk/AlertTone';
 import type { DeskLabelsFile } from '../desk/DeskLabels';
 import type { HandoffService } from '../handoff/HandoffService';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
+import type { TicketService } from '../tickets/TicketService';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/agent': { file: join(PROJECT_ROOT, 'adapters', 'web', 'agent', 'index.html'), type: 'text/html; charset=utf-8' },
@@ -18,8 +19,12 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 /** The page may talk to this server only, and run only its own script. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self'; frame-ancestors 'none'";
 
+/** How many of an owner's past tickets the console lists beside a conversation. */
+const HISTORY_TICKETS = 20;
+
 export interface AgentConsoleDeps {
     auth: StaffAuth;
+    tickets: TicketService;
     handoffs: HandoffService;
     suggestions: SuggestedReplies;
     /** The console's words for the server's codes, and the estate's clock (times are shown in its time zone). */
@@ -58,5 +63,16 @@ export function registerAgentConsoleRoutes(server: Server, deps: AgentConsoleDep
         if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${conversationId}`);
         const entries = await deps.handoffs.transcript(conversationId);
         res.json({ replies: deps.suggestions.libraryFor(handoff, entries, handoff.agent ?? name) });
+    });
+    // The owner's history beside the transcript: their tickets on this channel, newest first (each names the
+    // conversation it came from, which the console opens).
+    server.get('/api/desk/history', async (req: Request, res: Response) => {
+        if (!staffName(deps.auth, req, res)) return;
+        const conversationId = (req.query as Record<string, unknown> | undefined)?.conversationId;
+        if (typeof conversationId !== 'string' || conversationId === '') return sendError(res, 400, 'invalid_query', 'conversationId is required');
+        const handoff = await deps.handoffs.get(conversationId);
+        if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${conversationId}`);
+        const tickets = (await deps.tickets.list({ ownerId: handoff.ownerId }, HISTORY_TICKETS)).filter((t) => t.channelId === handoff.channelId);
+        res.json({ ownerId: handoff.ownerId, tickets });
     });
 }
