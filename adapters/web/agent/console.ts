@@ -401,7 +401,11 @@ function renderQueue(): void {
             priority.append(document.createElement('br'), badge);
         }
         cell(row, ownerWords(h), 'owner');
-        const last = cell(row, h.lastMessage ?? h.summary, 'last');
+        const last = cell(row, '', 'last');
+        const words = document.createElement('div');
+        words.className = 'clamp';
+        words.textContent = h.lastMessage ?? h.summary;
+        last.append(words);
         last.title = h.lastMessage ?? h.summary;
         cell(row, `${reasonWords(h)}${h.emotion !== 'calm' ? ` · ${label('emotions', h.emotion)}` : ''}`);
         cell(row, '', 'ticking').dataset.since = h.since;
@@ -633,7 +637,8 @@ async function loadHistory(conversationId: string): Promise<void> {
             ? tickets.map((t) => {
                   const li = document.createElement('li');
                   li.dataset.testid = 'history-entry';
-                  li.textContent = `${estateTime(t.createdAt, true)} ${t.id} ${label('ticketKinds', t.kind)} · ${label('ticketStatuses', t.status)}：${t.description}`;
+                  const here = t.conversationId === conversationId ? '（本次会话）' : '';
+                  li.textContent = `${estateTime(t.createdAt, true)} ${t.id}${here} ${label('ticketKinds', t.kind)} · ${label('ticketStatuses', t.status)}：${t.description}`;
                   if (t.conversationId !== conversationId) {
                       li.classList.add('link');
                       li.title = '打开这次会话';
