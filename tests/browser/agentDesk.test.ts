@@ -12,6 +12,8 @@ import { say, startTestServer, type TestServer } from '../helpers/testServer';
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ALICE = 'alice-token-0123456789';
 const BOB = 'bob-token-0123456789abc';
+/** A one-pixel PNG, as an owner's photo. */
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 /** An owner whose channel cannot be reached: nothing listens on port 1. */
 const DEAD_CHANNEL = 'http://127.0.0.1:1';
 
@@ -183,6 +185,27 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         await shot(page, 'desk-4-errors');
         await errors.first().getByTestId('dismiss').click();
         expect(await errors.count()).toBe(count - 1);
+    });
+
+    it('a photo the owner sends shows beside the transcript and is attached to the ticket in one click', async () => {
+        const page = alice.page;
+        const ticketId = (await page.getByTestId('ticket-id').textContent()) ?? '';
+        const photo = { contentType: 'image/png', contentUrl: `data:image/png;base64,${PIXEL}`, name: '轿厢.png' };
+        const sent = await fetch(`${server.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ type: 'message', id: 'photo-1', channelId: 'webchat', serviceUrl: channel.url, conversation: { id: 'desk-p1' }, from: { id: 'owner-wang', role: 'user' }, recipient: { id: 'linli', role: 'bot' }, text: '这是轿厢里的照片', attachments: [photo] }),
+        });
+        expect(sent.status).toBeLessThan(300);
+        await poll(() => page.getByTestId('image').count()).toBe(1);
+        expect(await page.locator('#transcript img.thumb').count()).toBe(1);
+        await page.getByTestId('image-attach').click();
+        await poll(() => page.getByTestId('image-attached').count()).toBe(1);
+        const ticket = await server.linli.tickets.get(ticketId);
+        expect(ticket?.history.some((h) => h.by === 'alice' && h.note?.includes(photo.contentUrl))).toBe(true);
+        // The owner's history lists the ticket of this conversation.
+        expect(await page.getByTestId('history-entry').first().textContent()).toContain(ticketId);
+        await shot(page, 'desk-5-photo');
         expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
 });

@@ -4,12 +4,19 @@
 // tickets, the owner's history and replies that fit the case. Everything goes through the staff API with the token as
 // a bearer header; owner text is only ever set as textContent, never parsed as HTML.
 
+interface Attachment {
+    contentType: string;
+    contentUrl: string;
+    name?: string;
+}
+
 interface Entry {
     at: string;
     from: 'owner' | 'bot' | 'agent' | 'system';
     agent?: string;
     text?: string;
     event?: string;
+    attachments?: Attachment[];
 }
 
 interface OwnerProfile {
@@ -65,6 +72,7 @@ interface Ticket {
     request: string | null;
     contact: { name?: string; phone?: string };
     sla: { responseDueAt: string; feedbackDueAt: string };
+    history?: { at: string; by: string; action: string; note?: string }[];
 }
 
 interface CannedReply {
@@ -502,14 +510,80 @@ function renderEntry(entry: Entry): HTMLLIElement {
         if (entry.event === 'handoff.note') li.classList.add('note');
     } else {
         const who = entry.from === 'agent' ? `坐席 ${entry.agent ?? ''}` : entry.from === 'owner' ? '业主' : '小邻';
-        words.textContent = `${who}：${entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? ''}`;
+        const files = entry.attachments?.length ? `（发来 ${entry.attachments.length} 个文件）` : '';
+        words.textContent = `${who}：${entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? ''}${files}`;
     }
     li.append(time, words);
+    for (const file of entry.attachments ?? []) li.append(document.createElement('br'), fileView(file));
     return li;
 }
 
+/** A photo as a thumbnail that opens full size; any other file (or one on another site) as a link. */
+function fileView(file: Attachment): HTMLElement {
+    const link = document.createElement('a');
+    link.href = file.contentUrl;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    let sameSite = false;
+    try {
+        // The console's own origin (web chat uploads), or an inline image (the page's policy allows data: images only).
+        sameSite = new URL(file.contentUrl, location.href).origin === location.origin || file.contentUrl.startsWith('data:image/');
+    } catch {
+        sameSite = false;
+    }
+    if (file.contentType.startsWith('image/') && sameSite) {
+        const img = document.createElement('img');
+        img.src = file.contentUrl;
+        img.alt = file.name ?? '业主发来的图片';
+        img.className = 'thumb';
+        link.append(img);
+    } else link.textContent = file.name ?? file.contentUrl;
+    return link;
+}
+
+/** Where the photo is written on the ticket: a note naming it, so whoever handles the ticket can open it. */
+const photoNote = (file: Attachment): string => `业主发来的图片：${file.name ?? ''} ${file.contentUrl}`.slice(0, 2000);
+
+/**
+ * The owner's photos beside the transcript: web uploads from the transcript (each can be attached to the ticket), and
+ * WeChat photos, which Linli attaches to the conversation's open ticket when they arrive (read from its history).
+ */
+function renderImages(entries: Entry[]): void {
+    const onTicket = (url: string) => (openTicket?.history ?? []).some((h) => h.note?.includes(url));
+    const uploads = entries.filter((e) => e.from === 'owner').flatMap((e) => (e.attachments ?? []).map((file) => ({ file, at: e.at })));
+    const wechat = (openTicket?.history ?? []).flatMap((h) => {
+        const url = /PicUrl (\S+)/.exec(h.note ?? '')?.[1];
+        return url ? [{ file: { contentType: 'image/jpeg', contentUrl: url, name: '微信图片' }, at: h.at }] : [];
+    });
+    const items = [...uploads, ...wechat].map(({ file, at }) => {
+        const li = document.createElement('li');
+        li.dataset.testid = 'image';
+        const when = document.createElement('span');
+        when.className = 'muted';
+        when.textContent = `${estateTime(at)} `;
+        li.append(when, fileView(file));
+        if (onTicket(file.contentUrl)) {
+            const done = document.createElement('span');
+            done.className = 'muted';
+            done.dataset.testid = 'image-attached';
+            done.textContent = ' 已附到工单';
+            li.append(done);
+        } else if (openTicket) {
+            const ticketId = openTicket.id;
+            const attach = document.createElement('button');
+            attach.type = 'button';
+            attach.dataset.testid = 'image-attach';
+            attach.textContent = `附到工单 ${ticketId}`;
+            attach.addEventListener('click', () => void act('把图片附到工单', () => api('PATCH', `/api/tickets/${encodeURIComponent(ticketId)}`, { note: photoNote(file) })));
+            li.append(' ', attach);
+        }
+        return li;
+    });
+    $('images').replaceChildren(...(items.length ? items : [Object.assign(document.createElement('li'), { textContent: '没有图片', className: 'muted' })]));
+}
+
 function shownEntry(e: Entry): boolean {
-    return Boolean(e.text) || e.from === 'system' || (e.from === 'owner' && Boolean(OWNER_MARKERS[e.event ?? '']));
+    return Boolean(e.text) || Boolean(e.attachments?.length) || e.from === 'system' || (e.from === 'owner' && Boolean(OWNER_MARKERS[e.event ?? '']));
 }
 
 function renderTranscript(entries: Entry[]): void {
@@ -683,6 +757,7 @@ async function openConversation(conversationId: string): Promise<void> {
     renderSuggestions(data.suggestions);
     openTicket = h.ticketId ? await api<Ticket>('GET', `/api/tickets/${encodeURIComponent(h.ticketId)}`).catch(() => null) : null;
     renderTicket(openTicket);
+    renderImages(data.entries);
     renderActions();
     renderQueue();
     await Promise.all([
@@ -874,12 +949,25 @@ async function followFeed(): Promise<void> {
     }
 }
 
+let rereadTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Reads the open conversation again shortly (a turn's lines are stored when the turn ends), once per burst. */
+function rereadSoon(conversationId: string): void {
+    clearTimeout(rereadTimer);
+    rereadTimer = setTimeout(() => {
+        if (openId === conversationId) void openConversation(conversationId);
+    }, 1000);
+}
+
 function onFeedEvent(event: FeedEvent): void {
     const conversationId = event.conversationId ?? event.handoff?.conversationId;
     if ((event.type === 'message' || event.type === 'handoff.note') && event.entry) {
         if (conversationId === openId) {
             liveEntries.push(event.entry);
+            // A note changes the panels beside the transcript; so may an owner's message (a photo, which the feed
+            // line does not carry): the stored transcript is read again once the owner's turn is written.
             if (event.type === 'handoff.note') void openConversation(conversationId);
+            else if (event.entry.from === 'owner') rereadSoon(conversationId);
             else if (shownEntry(event.entry)) {
                 const list = $<HTMLOListElement>('transcript');
                 list.append(renderEntry(event.entry));
@@ -1103,10 +1191,9 @@ function wire(): void {
         if (!openTicket) return;
         const status = $<HTMLSelectElement>('ticket-status').value;
         const id = openTicket.id;
-        void act('更新工单', async () => {
-            openTicket = await api<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(id)}`, { status });
-            ticketChoicePending = false;
-        });
+        // Refused or not, the select shows the ticket's real status afterwards.
+        ticketChoicePending = false;
+        void act('更新工单', () => api<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(id)}`, { status }));
     });
     document.addEventListener('keydown', onKey);
     setInterval(tick, 1000);
