@@ -33,6 +33,10 @@ import { SuggestedReplies } from './handoff/SuggestedReplies';
 import type { DeskLabelsFile } from './desk/DeskLabels';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
+import { HandoffDispatcher } from './handoff/HandoffDispatcher';
+import type { HandoffSettings } from './handoff/HandoffSettings';
+import { StaffDirectory, type AgentPresence } from './staff/StaffDirectory';
+import { PasswordHasher } from './staff/PasswordHasher';
 import { PeriodicRound } from './proactive/PeriodicRound';
 import type { TranscriptStore } from './transcripts/TranscriptStore';
 import type { ReminderStore } from './proactive/ReminderStore';
@@ -98,6 +102,14 @@ export class Linli {
     readonly serviceUrls: ServiceUrlPolicy;
     /** Trainers' rehearsals (bot/rehearsal), beside the other stores. */
     readonly rehearsals: RehearsalStore;
+    /** Staff accounts (AGENT_TOKENS and stored ones), sessions and presence. */
+    readonly staff: StaffDirectory;
+    /** Offers queued handoffs to online agents with room. */
+    readonly offers: HandoffDispatcher;
+    /** The words the agents' queue shows for reasons, priorities and channels (knowledge/handoff.json). */
+    readonly handoffWords: HandoffSettings['words'];
+    /** How often the live feed writes a heartbeat and records the agent as seen (STAFF_HEARTBEAT_SECONDS). */
+    readonly staffHeartbeatMs: number;
 
     private constructor(
         private readonly config: Config,
@@ -139,6 +151,17 @@ export class Linli {
         this.references = new ConversationReferences(this.storage);
         this.suggestions = new SuggestedReplies(content.deskReplies, content.base.estate.hotline);
         this.desk = { labels: content.deskLabels, utcOffsetMinutes: calendar.utcOffsetMinutes };
+        const announcePresence = async ({ account, status }: AgentPresence) => this.feed.publish({ type: 'agent.presence', agent: { name: account.name, displayName: account.displayName, status } });
+        this.staff = new StaffDirectory({
+            store: stores.staff,
+            tokens: config.AGENT_TOKENS,
+            hasher: new PasswordHasher(),
+            clock,
+            sessionMs: config.STAFF_SESSION_HOURS * 3_600_000,
+            awayMs: config.STAFF_AWAY_SECONDS * 1000,
+            logger,
+            onPresence: announcePresence,
+        });
         this.handoffs = new HandoffService({
             store: this.handoffStore,
             transcripts: this.transcripts,
@@ -148,10 +171,19 @@ export class Linli {
             clock,
             continueConversation: this.ownerChannels.continueConversation,
             acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
+            urgentEscalateMs: config.HANDOFF_URGENT_ESCALATE_SECONDS * 1000,
+            safetyReminderMs: config.HANDOFF_SAFETY_REMINDER_SECONDS * 1000,
+            offerMs: config.HANDOFF_OFFER_SECONDS * 1000,
+            safetySteps: (words) => content.safety.stepsFor(words).steps.map((step, i) => `${i + 1}. ${step}`).join('\n'),
+            onQueueChanged: () => this.offers.kick(),
             minutesPerOwner: config.HANDOFF_MINUTES_PER_OWNER,
             settings: content.handoffSettings,
             logger,
         });
+        this.handoffWords = content.handoffSettings.words;
+        this.staffHeartbeatMs = config.STAFF_HEARTBEAT_SECONDS * 1000;
+        this.offers = new HandoffDispatcher(this.handoffs, this.staff, logger, clock, announcePresence);
+        this.offers.useRound(new PeriodicRound('handoff-offers', this.lock, logger, () => this.offers.round()));
         this.router = new HandoffRoutingMiddleware(this.handoffs);
         this.metrics.watchHandoffs(async () => ({ queued: await this.handoffs.count('queued'), active: await this.handoffs.count('active') }));
         this.dialog = buildMainDialog({ content, tickets: this.tickets, handoffs: this.handoffs, references: this.references, entities: this.entities, clock, logger });
@@ -289,9 +321,21 @@ export class Linli {
         setTimeout(attempt, pollMs).unref();
     }
 
-    /** Closes handoffs nobody accepted in time (call-back ticket, owner told), one instance at a time. */
+    /**
+     * Closes priority 3–5 handoffs nobody accepted in time (call-back ticket, owner told) and escalates urgent ones (they
+     * stay queued; the owner is reminded of the safety steps), one instance at a time. Counts the handoffs closed.
+     */
     handoffTimeouts(): PeriodicRound {
-        return new PeriodicRound('handoff-timeouts', this.lock, this.logger, async () => (await this.handoffs.expireUnaccepted()).length);
+        return new PeriodicRound('handoff-timeouts', this.lock, this.logger, async () => {
+            const closed = (await this.handoffs.expireUnaccepted()).length;
+            await this.handoffs.escalateUrgent();
+            return closed;
+        });
+    }
+
+    /** Offers queued handoffs to online agents with room and moves lapsed offers on (HandoffDispatcher). */
+    handoffOffers(): PeriodicRound {
+        return new PeriodicRound('handoff-offers', this.lock, this.logger, () => this.offers.round());
     }
 
     /** Reclaims the space of expired conversation state in the embedded store (reads already ignore it). */

@@ -16,6 +16,8 @@ export const PhraseKeys = z.enum([
     'handoff_accepted',
     'handoff_released',
     'handoff_timeout',
+    'handoff_safety_reminder',
+    'handoff_transferred',
     'handoff_still_queued',
     'handoff_queued_noted',
     'handoff_queued_after_answer',

@@ -61,12 +61,24 @@ export const ConfigSchema = z
         TURN_LOCK_TIMEOUT_MS: intInRange(100, 120_000, 15_000),
         MAX_MESSAGE_CHARS: intInRange(1, 100_000, 2000),
         FOLLOW_UP_POLL_SECONDS: intInRange(1, 3600, 60),
-        /** A handoff nobody accepts within this becomes a call-back ticket, and the owner is told. */
+        /** A priority 3–5 handoff nobody accepts within this becomes a call-back ticket, and the owner is told. */
         HANDOFF_ACCEPT_TIMEOUT_SECONDS: intInRange(10, 24 * 3600, 300),
         /** The wait an owner is told: this many minutes per owner ahead in the queue (and for the first). */
         HANDOFF_MINUTES_PER_OWNER: intInRange(1, 120, 3),
         /** How often unaccepted handoffs are checked against the timeout. */
         HANDOFF_POLL_SECONDS: intInRange(1, 3600, 15),
+        /** A priority-1/2 handoff nobody accepts within this is escalated to every console (and logged); it stays queued. */
+        HANDOFF_URGENT_ESCALATE_SECONDS: intInRange(1, 3600, 60),
+        /** An owner in danger waiting for a person hears the safety steps again this often ("every few minutes"). */
+        HANDOFF_SAFETY_REMINDER_SECONDS: intInRange(1, 3600, 180),
+        /** How long a handoff offered to one agent waits for their accept before it is offered to the next. */
+        HANDOFF_OFFER_SECONDS: intInRange(1, 3600, 30),
+        /** A staff session (POST /api/sessions) lasts this long: one shift with room to spare. */
+        STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),
+        /** The live feed writes a heartbeat this often (proxies keep the stream open) and records the agent as seen. */
+        STAFF_HEARTBEAT_SECONDS: intInRange(1, 60, 15),
+        /** An agent whose console sent no heartbeat for this long is away: four missed heartbeats, not one slow one. */
+        STAFF_AWAY_SECONDS: intInRange(2, 3600, 60),
         /** Agent API requests per token (or per address without one) per minute; beyond it, 429. */
         AGENT_API_RATE_PER_MINUTE: intInRange(1, 100_000, 600),
         /**

@@ -28,11 +28,13 @@ async function main(): Promise<void> {
     survivesUnhandledRejections(process, logger, linli.metrics);
     const adapter = linli.attach(createCloudAdapter(config, logger));
     const wechat = attachWeChat(linli, config, logger);
-    const server = makeServer({ linli, adapter, logger, wechat, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
+    const server = makeServer({ linli, adapter, logger, wechat, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     const followUps = linli.followUps();
     followUps.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     const handoffTimeouts = linli.handoffTimeouts();
     handoffTimeouts.start(config.HANDOFF_POLL_SECONDS * 1000);
+    const handoffOffers = linli.handoffOffers();
+    handoffOffers.start(config.HANDOFF_POLL_SECONDS * 1000);
     const reminders = linli.scheduledReminders();
     reminders.start(config.FOLLOW_UP_POLL_SECONDS * 1000);
     // Space only (reads already skip expired state), so an unhurried pace will do.
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
         logger.info({ signal }, 'shutting down');
         followUps.stop();
         handoffTimeouts.stop();
+        handoffOffers.stop();
         reminders.stop();
         sweep.stop();
         server.close(() => {

@@ -9,6 +9,7 @@ import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { registerRehearsalRoutes } from './http/rehearsalRoutes';
+import { registerStaffRoutes } from './http/staffRoutes';
 import { ClientAddress } from './http/ClientAddress';
 import { JsonBodyReader, OWNER_BODY_BYTES } from './http/JsonBodyReader';
 import { StaffGate } from './http/StaffGate';
@@ -25,8 +26,6 @@ export interface ServerDeps {
     linli: Linli;
     adapter: CloudAdapter;
     logger: Logger;
-    /** AGENT_TOKENS: token → staff name. */
-    staffTokens: Map<string, string>;
     /** Staff API requests per token (or address) per minute. */
     staffRatePerMinute?: number;
     /** TRUST_PROXY: the rate limit reads the client's address from X-Forwarded-For. */
@@ -140,7 +139,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
 
     // The staff API: rate limit and token checked from the headers, before any route reads a body.
-    const auth = new StaffAuth(deps.staffTokens);
+    const auth = new StaffAuth(linli.staff);
     const gate = new StaffGate(auth, new ClientAddress(deps.trustProxy ?? false), deps.staffRatePerMinute ?? 600);
     server.use((req, res, next) => (STAFF_API.test(req.url ?? '') ? gate.handler(req, res, next) : next()));
 
@@ -151,8 +150,11 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         logger,
         reminders: linli.paymentReminders(),
         onUpdated: (ticket, patch, staff) => linli.handoffs.recordTicketChange(ticket, patch, staff),
+        conversation: (conversationId) => linli.handoffs.get(conversationId),
+        onCreated: (ticket, staff) => linli.handoffs.ticketOpened(ticket, staff),
     });
     registerAgentConsoleRoutes(server, { auth, tickets: linli.tickets, handoffs: linli.handoffs, suggestions: linli.suggestions, desk: linli.desk });
+    registerStaffRoutes(server, { auth, handoffs: linli.handoffs, logger, onAvailable: () => linli.offers.kick() });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {
         handoffs: linli.handoffs,
@@ -161,6 +163,9 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         auth,
         logger,
         clock: linli.clock,
+        words: linli.handoffWords,
+        heartbeatMs: linli.staffHeartbeatMs,
+        onAgentConnected: () => linli.offers.kick(),
         channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
     });
     if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);

@@ -4,6 +4,17 @@ import type { Logger } from '../bot/logger';
 import type { EscalationReason } from '../bot/nlu/NluResult';
 import type { Phrasebook } from '../bot/Phrasebook';
 import { TurnUnderstanding } from '../bot/TurnUnderstanding';
+import type { HandoffOwner } from '../bot/handoff/Handoff';
+import { fitContact, type OwnerContact } from '../bot/tickets/OwnerContact';
+
+/** What the queue shows of the owner: who and where, never the phone (it is in the transcript and the ticket). */
+function ownerOf(profile: OwnerContact | undefined): HandoffOwner | null {
+    if (!profile) return null;
+    const { contact } = fitContact(profile);
+    const owner: HandoffOwner = {};
+    for (const field of ['name', 'building', 'unit', 'room'] as const) if (contact[field]) owner[field] = contact[field];
+    return Object.keys(owner).length > 0 ? owner : null;
+}
 
 /**
  * Puts the conversation in the agents' queue and tells the owner how long the wait should be, then sends the
@@ -33,6 +44,7 @@ export class HandoffStarter {
                 persona,
                 emotion: reading?.nlu.emotion ?? 'calm',
                 lastWords,
+                owner: ownerOf(reading?.owner),
             });
             const { handoff } = queued;
             initiation = { reason, ticketId: handoff.ticketId, rule: handoff.rule, priority: handoff.priority, summary: handoff.summary };

@@ -1,4 +1,7 @@
 import type { RehearsalStore } from '../rehearsal/RehearsalStore';
+import type { StaffStore } from '../staff/StaffStore';
+import { RedisStaffStore } from '../../adapters/staff/RedisStaffStore';
+import { SqliteStaffStore } from '../../adapters/staff/SqliteStaffStore';
 import { openRehearsalStore } from '../../adapters/rehearsals/openRehearsalStore';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -60,6 +63,8 @@ export class Stores {
         readonly rehearsals: RehearsalStore,
         /** Web chat's conversations and activities (Direct Line), with their pushes across instances. */
         readonly conversationLog: ConversationLog,
+        /** Staff accounts, sessions and presence. */
+        readonly staff: StaffStore,
         private readonly redis: Redis | undefined,
     ) {}
 
@@ -98,7 +103,8 @@ export class Stores {
             (redis
             ? new RedisConversationLog(redis, config.REDIS_KEY_PREFIX, config.CONVERSATION_TTL_SECONDS, logger)
             : new SqliteConversationLog(join(config.DATA_DIR, 'webchat.sqlite'), config.CONVERSATION_TTL_SECONDS));
-        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, redis);
+        const staff = redis ? new RedisStaffStore(redis, config.REDIS_KEY_PREFIX) : new SqliteStaffStore(join(config.DATA_DIR, 'staff.sqlite'));
+        return new Stores(storage, lock, tickets, handoffs, transcripts, feed ?? HandoffFeed.inProcess(logger), reminders, expiringKeys, openRehearsalStore(redis, config), conversationLog, staff, redis);
     }
 
     async close(): Promise<void> {
@@ -108,6 +114,7 @@ export class Stores {
         if (this.handoffs instanceof SqliteHandoffStore) this.handoffs.close();
         if (this.transcripts instanceof SqliteTranscriptStore) this.transcripts.close();
         if (this.reminders instanceof SqliteReminderStore) this.reminders.close();
+        if (this.staff instanceof SqliteStaffStore) this.staff.close();
         if (this.expiringKeys instanceof SqliteExpiringKeys) this.expiringKeys.close();
         this.rehearsals.close?.();
         await this.conversationLog.close();

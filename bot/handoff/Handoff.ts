@@ -30,12 +30,27 @@ export const Handoff = z.object({
     closedAt: z.string().nullable(),
     agent: z.string().nullable(),
     outcome: HandoffOutcomes.nullable(),
+    /** Who the owner is, as their profile or ticket knows it (the queue shows it); null when nothing is known. */
+    owner: z
+        .object({ name: z.string().max(64).optional(), building: z.string().max(32).optional(), unit: z.string().max(32).optional(), room: z.string().max(32).optional() })
+        .nullable()
+        .default(null),
+    /** The agent it is offered to now (the dispatcher's choice), and since when; null when not on offer. */
+    offeredTo: z.string().nullable().default(null),
+    offeredAt: z.string().nullable().default(null),
+    /** Agents this wait was offered to already, so an unanswered offer moves on to someone else first. */
+    offeredBefore: z.array(z.string()).default([]),
+    /** When an urgent (priority 1–2) handoff waited too long and every console was alerted; null before. */
+    escalatedAt: z.string().nullable().default(null),
+    /** When the owner in danger was last reminded of the safety steps while waiting. */
+    remindedAt: z.string().nullable().default(null),
     /** Where the owner can be reached (Bot Framework conversation reference). */
     reference: z.record(z.string(), z.unknown()),
     /** Optimistic concurrency: every write bumps it; a write with a stale version is refused. */
     version: z.number().int().min(1),
 });
 export type Handoff = z.infer<typeof Handoff>;
+export type HandoffOwner = NonNullable<Handoff['owner']>;
 
 export class HandoffConflictError extends Error {
     constructor(conversationId: string) {

@@ -7,8 +7,10 @@ import { Handoff } from './Handoff';
 
 /** What agents' consoles are told as it happens: queue changes and the lines of conversations with people. */
 export const FeedEvent = z.discriminatedUnion('type', [
-    z.object({ type: z.enum(['queued', 'accepted', 'released', 'timed_out']), handoff: Handoff }),
-    z.object({ type: z.literal('message'), conversationId: z.string(), entry: TranscriptEntry }),
+    z.object({ type: z.enum(['queued', 'accepted', 'released', 'timed_out', 'handoff.offered', 'handoff.escalated']), handoff: Handoff }),
+    z.object({ type: z.literal('handoff.transferred'), handoff: Handoff, from: z.string(), to: z.string(), note: z.string().nullable() }),
+    z.object({ type: z.enum(['message', 'handoff.note']), conversationId: z.string(), entry: TranscriptEntry }),
+    z.object({ type: z.literal('agent.presence'), agent: z.object({ name: z.string(), displayName: z.string(), status: z.enum(['online', 'away', 'offline']) }) }),
 ]);
 export type FeedEvent = z.infer<typeof FeedEvent>;
 

@@ -8,7 +8,7 @@ import { conversationStepKey } from '../tickets/ConversationStep';
 import type { Ticket } from '../tickets/Ticket';
 import type { TicketPatch, TicketService } from '../tickets/TicketService';
 import type { TranscriptEntry, TranscriptStore } from '../transcripts/TranscriptStore';
-import { HandoffConflictError, queuePosition, type Handoff, type HandoffPosition, type HandoffStatus } from './Handoff';
+import { HandoffConflictError, URGENT_PRIORITY, queuePosition, type Handoff, type HandoffOwner, type HandoffPosition, type HandoffStatus } from './Handoff';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from './HandoffErrors';
 import type { FeedEvent, HandoffFeed } from './HandoffFeed';
 import { reachOwner } from '../proactive/reachOwner';
@@ -27,8 +27,18 @@ export interface HandoffServiceDeps {
     clock: () => Date;
     /** Runs logic in the owner's conversation on the owner's own channel (the adapter's continueConversation). */
     continueConversation: (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
-    /** How long a handoff may wait for an agent before the owner is offered a call back. */
+    /** How long a priority 3–5 handoff may wait for an agent before the owner is offered a call back. */
     acceptTimeoutMs: number;
+    /** How long a priority 1–2 handoff may wait before every console is alerted (it is never turned into a call back). */
+    urgentEscalateMs: number;
+    /** How often an owner in danger hears the safety steps again while waiting. */
+    safetyReminderMs: number;
+    /** How long an offer to one agent stands before another may accept (and the dispatcher moves it on). */
+    offerMs: number;
+    /** The safety steps for what the owner said (knowledge/safety.json), numbered lines. */
+    safetySteps: (words: string) => string;
+    /** Told after a handoff is queued or an agent frees a place, so the offers are made at once. */
+    onQueueChanged?: () => void;
     /** For the wait the owner is told: minutes an agent needs per owner ahead in the queue. */
     minutesPerOwner: number;
     /** The call-back ticket's wording (knowledge/handoff.json). */
@@ -54,6 +64,8 @@ export interface HandoffRequest {
     emotion: Emotion;
     /** What the owner said in this turn (not in the stored transcript yet: a turn's lines are written when it ends). */
     lastWords: string;
+    /** Who the owner is, from their profile (name, building, unit, room), when known. */
+    owner?: HandoffOwner | null;
 }
 
 /** One page of the agents' queue in queue order, with what the whole status holds. */
@@ -99,6 +111,7 @@ export class HandoffService {
         const ownerLines = earlier.filter((e) => e.from === 'owner' && e.text).map((e) => e.text ?? '');
         const summary = [...ownerLines, request.lastWords].filter(Boolean).slice(-SUMMARY_LINES).join(' / ');
         const priority = request.priority ?? (request.reason === 'emergency' || request.reason === 'safety' ? 1 : 3);
+        const owner = await this.ownerOf(request.owner ?? null, ticketId);
         let handoff = await this.deps.store.open({
             conversationId,
             channelId: reference.channelId,
@@ -116,6 +129,12 @@ export class HandoffService {
             closedAt: null,
             agent: null,
             outcome: null,
+            owner,
+            offeredTo: null,
+            offeredAt: null,
+            offeredBefore: [],
+            escalatedAt: null,
+            remindedAt: null,
             reference: reference as Record<string, unknown>,
             version: 1,
         });
@@ -123,6 +142,7 @@ export class HandoffService {
         const ahead = handoff.status === 'queued' ? await this.deps.store.countBefore('queued', queuePosition(handoff)) : 0;
         await this.deps.transcripts.append(conversationId, [{ at: now, from: 'system', event: 'handoff.queued', text: handoff.reason }]);
         await this.deps.feed.publish({ type: 'queued', handoff });
+        this.deps.onQueueChanged?.();
         return { handoff, ahead, minutes: Math.max(1, (ahead + 1) * this.deps.minutesPerOwner) };
     }
 
@@ -140,6 +160,20 @@ export class HandoffService {
             if (error instanceof HandoffConflictError) return waiting;
             throw error;
         }
+    }
+
+    /**
+     * Who the owner is for the queue: what their profile holds, completed from the linked ticket's contact (a flow may
+     * have asked the room). Null when nothing is known.
+     */
+    private async ownerOf(profile: HandoffOwner | null, ticketId: string | null): Promise<HandoffOwner | null> {
+        const ticket = ticketId ? await this.deps.tickets.get(ticketId).catch(() => null) : null;
+        const owner: HandoffOwner = {};
+        for (const field of ['name', 'building', 'unit', 'room'] as const) {
+            const value = profile?.[field] ?? ticket?.contact[field];
+            if (value) owner[field] = value;
+        }
+        return Object.keys(owner).length > 0 ? owner : null;
     }
 
     /** The conversation's newest ticket that is not closed, so the agent sees what the owner already reported. */
@@ -164,6 +198,18 @@ export class HandoffService {
         return { handoffs: shown, total, countsByPriority, next: handoffs.length > limit && last ? queuePosition(last) : null };
     }
 
+    /** Every handoff of a status in queue order, a page at a time (the dispatcher's view of the queue and the desk). */
+    async all(status: HandoffStatus): Promise<Handoff[]> {
+        const all: Handoff[] = [];
+        for (let after: HandoffPosition | null = null, more = true; more; ) {
+            const page = await this.deps.store.page(status, SWEEP_PAGE, after);
+            all.push(...page);
+            more = page.length === SWEEP_PAGE;
+            after = page.length > 0 ? queuePosition(page[page.length - 1]!) : null;
+        }
+        return all;
+    }
+
     count(status: HandoffStatus): Promise<number> {
         return this.deps.store.count(status);
     }
@@ -172,31 +218,107 @@ export class HandoffService {
         return this.deps.transcripts.read(conversationId);
     }
 
-    async accept(conversationId: string, agent: string): Promise<HandoffChange> {
+    /**
+     * An agent takes a queued handoff. While it is offered to another agent (and the offer stands) the accept is
+     * refused: the dispatcher gave it to them. `displayName` is what the owner is told (客服小王).
+     */
+    async accept(conversationId: string, agent: string, displayName = agent): Promise<HandoffChange> {
         const current = await this.require(conversationId, 'queued');
-        const now = this.deps.clock().toISOString();
-        const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, version: current.version + 1 };
+        const nowDate = this.deps.clock();
+        if (current.offeredTo && current.offeredTo !== agent && this.offerStands(current, nowDate)) {
+            throw new HandoffStateError(`handoff ${conversationId} is offered to ${current.offeredTo} until ${this.offerExpiresAt(current)}`);
+        }
+        const now = nowDate.toISOString();
+        const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, offeredTo: null, offeredAt: null, version: current.version + 1 };
         await this.deps.store.replace(handoff);
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
         const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
-            await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent }));
+            await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent: displayName }));
         });
         return { handoff, ownerNotified };
     }
 
-    async sendAgentMessage(conversationId: string, agent: string, text: string): Promise<void> {
+    /** Whether an offer made to one agent still keeps the others from accepting. */
+    offerStands(handoff: Handoff, now: Date): boolean {
+        return handoff.offeredAt !== null && now.getTime() - Date.parse(handoff.offeredAt) < this.deps.offerMs;
+    }
+
+    offerExpiresAt(handoff: Handoff): string | null {
+        return handoff.offeredAt ? new Date(Date.parse(handoff.offeredAt) + this.deps.offerMs).toISOString() : null;
+    }
+
+    /** When the handoff should be accepted by: the escalation time for urgent ones, the call-back time for the rest. */
+    slaDueAt(handoff: Handoff): string {
+        return new Date(Date.parse(handoff.since) + (handoff.priority <= URGENT_PRIORITY ? this.deps.urgentEscalateMs : this.deps.acceptTimeoutMs)).toISOString();
+    }
+
+    /**
+     * Offers a queued handoff to `agent` (null: to nobody, anyone may accept), remembering who had it before. False when
+     * it changed meanwhile (accepted, or another instance offered it): the next round looks again.
+     */
+    async offer(current: Handoff, agent: string | null): Promise<Handoff | null> {
+        const now = this.deps.clock().toISOString();
+        const before = agent && !current.offeredBefore.includes(agent) ? [...current.offeredBefore, agent].slice(-50) : current.offeredBefore;
+        const next: Handoff = { ...current, offeredTo: agent, offeredAt: agent ? now : null, offeredBefore: before, version: current.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+        } catch (error) {
+            if (error instanceof HandoffConflictError) return null;
+            throw error;
+        }
+        // Withdrawn (nobody online with room) is news too: the consoles show the handoff as open to anyone.
+        if (agent) await this.record(next, { at: now, from: 'system', agent, event: 'handoff.offered' }, 'handoff.offered');
+        else await this.deps.feed.publish({ type: 'handoff.offered', handoff: next });
+        return next;
+    }
+
+    /**
+     * Hands an active conversation to a colleague: `by` holds it (or is a supervisor), `to` takes it at once. The note
+     * goes to staff only; the owner is told who is with them now.
+     */
+    async transfer(conversationId: string, by: string, to: { name: string; displayName: string }, note: string | null, bySupervisor = false): Promise<HandoffChange> {
+        const current = await this.require(conversationId, 'active');
+        if (current.agent !== by && !bySupervisor) throw new HandoffStateError(`conversation ${conversationId} is with ${current.agent ?? 'nobody'}, not ${by}`);
+        if (current.agent === to.name) throw new HandoffStateError(`conversation ${conversationId} is with ${to.name} already`);
+        const now = this.deps.clock().toISOString();
+        const from = current.agent ?? by;
+        const handoff: Handoff = { ...current, agent: to.name, version: current.version + 1 };
+        await this.deps.store.replace(handoff);
+        const entries: TranscriptEntry[] = [{ at: now, from: 'system', agent: by, event: 'handoff.transferred', text: `${from} → ${to.name}` }];
+        if (note) entries.push({ at: now, from: 'system', agent: by, event: 'handoff.note', text: note });
+        await this.deps.transcripts.append(conversationId, entries);
+        await this.deps.feed.publish({ type: 'handoff.transferred', handoff, from, to: to.name, note });
+        if (note) await this.deps.feed.publish({ type: 'handoff.note', conversationId, entry: entries[1]! });
+        const ownerNotified = await this.toOwner(handoff, (context) => this.speakAs(context, to.name, this.deps.phrasebook.say('handoff_transferred', handoff.persona, { agent: to.displayName })));
+        this.deps.onQueueChanged?.();
+        return { handoff, ownerNotified };
+    }
+
+    /** An internal note on a conversation, for staff only: in its transcript and on the feed, never to the owner. */
+    async note(conversationId: string, agent: string, text: string): Promise<TranscriptEntry> {
+        if (!(await this.deps.store.get(conversationId))) throw new HandoffNotFoundError(conversationId);
+        const entry: TranscriptEntry = { at: this.deps.clock().toISOString(), from: 'system', agent, event: 'handoff.note', text };
+        await this.deps.transcripts.append(conversationId, [entry]);
+        await this.deps.feed.publish({ type: 'handoff.note', conversationId, entry });
+        return entry;
+    }
+
+    /** The agent's words to the owner, signed with their display name (客服小王：…) so the owner knows who speaks. */
+    async sendAgentMessage(conversationId: string, agent: string, text: string, displayName = agent): Promise<void> {
         const handoff = await this.require(conversationId, 'active');
         if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
+        // What the owner reads, and what the transcript and the feed keep: the words as the owner saw them.
+        const signed = fillLine(this.deps.settings.signature, { agent: displayName, text });
         // The agent must know when the words did not arrive: nothing is recorded as said, and the caller hears why.
-        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, text));
+        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, signed));
         if (!outcome.ok) {
             this.deps.logger.warn({ err: outcome.error, conversationId, channelId: handoff.channelId }, 'agent message not delivered');
             // A channel with a messaging window (WeChat) that is closed: not a fault, the owner must write first.
             if (outcome.error instanceof OutsideWindowError) throw outcome.error;
             throw new OwnerUnreachableError(conversationId);
         }
-        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
+        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text: signed } });
     }
 
     async release(conversationId: string, agent: string): Promise<HandoffChange> {
@@ -210,6 +332,7 @@ export class HandoffService {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'completed'));
             await context.sendActivity(this.deps.phrasebook.say('handoff_released', handoff.persona));
         });
+        this.deps.onQueueChanged?.();
         return { handoff, ownerNotified };
     }
 
@@ -253,6 +376,20 @@ export class HandoffService {
         return true;
     }
 
+    /**
+     * A ticket an agent opened for the owner: in the conversation's transcript under the agent's name, and linked to the
+     * conversation's handoff when it has none yet (the queue and console show it).
+     */
+    async ticketOpened(ticket: Ticket, staff: string): Promise<void> {
+        await this.deps.transcripts.append(ticket.conversationId, [{ at: this.deps.clock().toISOString(), from: 'system', agent: staff, event: 'ticket.created', text: ticket.id }]);
+        const handoff = await this.deps.store.get(ticket.conversationId);
+        if (!handoff || handoff.ticketId) return;
+        await this.deps.store.replace({ ...handoff, ticketId: ticket.id, version: handoff.version + 1 }).catch((error: unknown) => {
+            // Changed meanwhile (accepted, a message): the ticket stands and the transcript has it; the link is a convenience.
+            if (!(error instanceof HandoffConflictError)) throw error;
+        });
+    }
+
     /** A staff change to a ticket, in its conversation's transcript under the staff member's name. */
     async recordTicketChange(ticket: Ticket, patch: TicketPatch, staff: string): Promise<void> {
         const what = [patch.status && `${ticket.id} → ${patch.status}`, patch.handledBy && `handledBy ${patch.handledBy}`, patch.department, patch.note]
@@ -270,10 +407,58 @@ export class HandoffService {
             const page = await this.deps.store.page('queued', SWEEP_PAGE, after);
             more = page.length === SWEEP_PAGE;
             after = page.length > 0 ? queuePosition(page[page.length - 1]!) : null;
-            const overdue = page.filter((h) => now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
+            // Urgent ones are never closed into a call back: they are escalated and stay in the queue (escalateUrgent).
+            const overdue = page.filter((h) => h.priority > URGENT_PRIORITY && now.getTime() - Date.parse(h.since) >= this.deps.acceptTimeoutMs);
             for (const current of overdue) expired.push(await this.expire(current, now));
         }
         return expired;
+    }
+
+    /**
+     * Urgent handoffs (priority 1–2) still waiting: past HANDOFF_URGENT_ESCALATE_SECONDS each is escalated once (feed
+     * `handoff.escalated`, every console alerts, a warn log), and every HANDOFF_SAFETY_REMINDER_SECONDS the owner hears
+     * the safety steps again. Returns how many were escalated or reminded.
+     */
+    async escalateUrgent(): Promise<number> {
+        const now = this.deps.clock();
+        let done = 0;
+        for (let after: HandoffPosition | null = null, more = true; more; ) {
+            const page = await this.deps.store.page('queued', SWEEP_PAGE, after);
+            more = page.length === SWEEP_PAGE;
+            after = page.length > 0 ? queuePosition(page[page.length - 1]!) : null;
+            const urgent = page.filter((h) => h.priority <= URGENT_PRIORITY);
+            // The queue is in tier order: past the urgent tiers there is nothing more to do.
+            if (urgent.length < page.length) more = false;
+            for (const handoff of urgent) done += (await this.escalateOne(handoff, now)) ? 1 : 0;
+        }
+        return done;
+    }
+
+    private async escalateOne(current: Handoff, now: Date): Promise<boolean> {
+        const waited = now.getTime() - Date.parse(current.since);
+        const escalate = current.escalatedAt === null && waited >= this.deps.urgentEscalateMs;
+        const remind = now.getTime() - Date.parse(current.remindedAt ?? current.since) >= this.deps.safetyReminderMs;
+        if (!escalate && !remind) return false;
+        const at = now.toISOString();
+        const next: Handoff = { ...current, ...(escalate ? { escalatedAt: at } : {}), ...(remind ? { remindedAt: at } : {}), version: current.version + 1 };
+        try {
+            await this.deps.store.replace(next);
+        } catch (error) {
+            // Accepted (or changed) meanwhile: nothing to escalate, or the next round sees the new version.
+            if (error instanceof HandoffConflictError) return false;
+            throw error;
+        }
+        if (escalate) {
+            this.deps.logger.warn({ conversationId: next.conversationId, priority: next.priority, reason: next.reason, waitedSeconds: Math.round(waited / 1000) }, 'urgent handoff not accepted in time: escalated to every console');
+            await this.record(next, { at, from: 'system', event: 'handoff.escalated', text: String(Math.round(waited / 1000)) }, 'handoff.escalated');
+        }
+        if (remind) {
+            const steps = this.deps.safetySteps(next.summary);
+            await this.toOwner(next, async (context) => {
+                await context.sendActivity(this.deps.phrasebook.say('handoff_safety_reminder', next.persona, { steps }));
+            });
+        }
+        return true;
     }
 
     /** Closes one handoff nobody accepted: a call-back ticket, the transcript, the feed, and the owner is told. */
@@ -313,7 +498,7 @@ export class HandoffService {
         return handoff;
     }
 
-    private async record(handoff: Handoff, entry: TranscriptEntry, type: Extract<FeedEvent, { handoff: Handoff }>['type']): Promise<void> {
+    private async record(handoff: Handoff, entry: TranscriptEntry, type: Exclude<Extract<FeedEvent, { handoff: Handoff }>['type'], 'handoff.transferred'>): Promise<void> {
         await this.deps.transcripts.append(handoff.conversationId, [entry]);
         await this.deps.feed.publish({ type, handoff });
     }

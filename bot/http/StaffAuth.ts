@@ -1,33 +1,29 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'restify';
+import type { StaffMember } from '../staff/StaffAccount';
+import type { StaffDirectory } from '../staff/StaffDirectory';
 
 /**
- * Bearer tokens from AGENT_TOKENS (name:token pairs). Tokens are compared as SHA-256 digests with timingSafeEqual,
- * so neither their content nor their length leaks through timing; they are never logged.
+ * Who is behind a staff request: its bearer token (an AGENT_TOKENS token or a signed-in session's) looked up once per
+ * request — the gate does it before any route runs, and the route reads the same answer.
  */
 export class StaffAuth {
-    private readonly digests: { digest: Buffer; name: string }[];
+    private readonly seen = new WeakMap<Request, Promise<StaffMember | null>>();
 
-    constructor(tokens: Map<string, string>) {
-        this.digests = [...tokens.entries()].map(([token, name]) => ({ digest: sha256(token), name }));
-    }
+    constructor(readonly directory: StaffDirectory) {}
 
     /** The token of an Authorization header (`Bearer`, any case, any spaces around), or null. */
     static bearerToken(header: string | undefined): string | null {
         return /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
     }
 
-    /** The staff member's name for an Authorization header, or null. */
-    authenticate(header: string | undefined): string | null {
-        const token = StaffAuth.bearerToken(header);
-        if (!token) return null;
-        const presented = sha256(token);
-        let name: string | null = null;
-        // Compare against every token, whatever matches, so the time taken does not say which one did.
-        for (const entry of this.digests) if (timingSafeEqual(entry.digest, presented)) name = entry.name;
-        return name;
+    /** The staff member for the request's Authorization header, or null (the store's failure rejects). */
+    identify(req: Request): Promise<StaffMember | null> {
+        let answer = this.seen.get(req);
+        if (!answer) {
+            const token = StaffAuth.bearerToken(req.headers.authorization);
+            answer = token ? this.directory.authenticate(token) : Promise.resolve(null);
+            this.seen.set(req, answer);
+        }
+        return answer;
     }
-}
-
-function sha256(value: string): Buffer {
-    return createHash('sha256').update(value).digest();
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PROJECT_ROOT } from '../paths';
 import type { StaffAuth } from './StaffAuth';
-import { sendError, staffName } from './apiErrors';
+import { sendError, staffMember, staffName } from './apiErrors';
 import { alertToneWav } from '../desk/AlertTone';
 import type { DeskLabelsFile } from '../desk/DeskLabels';
 import type { HandoffService } from '../handoff/HandoffService';
@@ -18,6 +18,9 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 /** The page may talk to this server only, and run only its own script. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self'; frame-ancestors 'none'";
+
+/** The desk's own routes serve those who work the queue. */
+const DESK_ROLES = ['agent', 'supervisor'] as const;
 
 /** How many of an owner's past tickets the console lists beside a conversation. */
 const HISTORY_TICKETS = 20;
@@ -34,7 +37,8 @@ export interface AgentConsoleDeps {
 /**
  * The agent console (`GET /agent`): a static page, its script and its alert tone, served by Linli itself; the page
  * signs in and uses the agent API. `GET /api/staff/me` tells it whose token it holds, `GET /api/desk` the labels and
- * time zone, `GET /api/desk/replies?conversationId=` the reply library filled for one conversation.
+ * time zone, `GET /api/desk/replies?conversationId=` the reply library filled for one conversation,
+ * `GET /api/desk/history?conversationId=` the owner's tickets.
  */
 export function registerAgentConsoleRoutes(server: Server, deps: AgentConsoleDeps): void {
     // Read once: the files are part of the build; a missing one is a broken build and should say so at start-up.
@@ -47,27 +51,29 @@ export function registerAgentConsoleRoutes(server: Server, deps: AgentConsoleDep
         });
     }
     server.get('/api/staff/me', async (req: Request, res: Response) => {
-        const name = staffName(deps.auth, req, res);
-        if (name) res.json({ name });
+        const member = await staffMember(deps.auth, req, res);
+        if (!member) return;
+        const presence = await deps.auth.directory.presenceOf(member.account);
+        res.json({ ...member.account, expiresAt: member.expiresAt, presence: presence.status });
     });
     server.get('/api/desk', async (req: Request, res: Response) => {
-        if (!staffName(deps.auth, req, res)) return;
+        if (!(await staffName(deps.auth, req, res, DESK_ROLES))) return;
         res.json({ labels: deps.desk.labels, utcOffsetMinutes: deps.desk.utcOffsetMinutes });
     });
     server.get('/api/desk/replies', async (req: Request, res: Response) => {
-        const name = staffName(deps.auth, req, res);
-        if (!name) return;
+        const reader = await staffMember(deps.auth, req, res, DESK_ROLES);
+        if (!reader) return;
         const conversationId = (req.query as Record<string, unknown> | undefined)?.conversationId;
         if (typeof conversationId !== 'string' || conversationId === '') return sendError(res, 400, 'invalid_query', 'conversationId is required');
         const handoff = await deps.handoffs.get(conversationId);
         if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${conversationId}`);
         const entries = await deps.handoffs.transcript(conversationId);
-        res.json({ replies: deps.suggestions.libraryFor(handoff, entries, handoff.agent ?? name) });
+        res.json({ replies: deps.suggestions.libraryFor(handoff, entries, reader.account.displayName) });
     });
     // The owner's history beside the transcript: their tickets on this channel, newest first (each names the
     // conversation it came from, which the console opens).
     server.get('/api/desk/history', async (req: Request, res: Response) => {
-        if (!staffName(deps.auth, req, res)) return;
+        if (!(await staffName(deps.auth, req, res, DESK_ROLES))) return;
         const conversationId = (req.query as Record<string, unknown> | undefined)?.conversationId;
         if (typeof conversationId !== 'string' || conversationId === '') return sendError(res, 400, 'invalid_query', 'conversationId is required');
         const handoff = await deps.handoffs.get(conversationId);

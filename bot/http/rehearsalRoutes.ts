@@ -10,7 +10,8 @@ import type { Rehearsal } from '../rehearsal/Rehearsal';
 import { RehearsalService } from '../rehearsal/RehearsalService';
 import type { RehearsalStore } from '../rehearsal/RehearsalStore';
 import { ScenarioBook } from '../rehearsal/ScenarioBook';
-import { describeIssues, sendError, staffName } from './apiErrors';
+import { describeIssues, sendError, staffMember, staffName } from './apiErrors';
+import { hasRole } from '../staff/StaffAccount';
 import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import type { StaffAuth } from './StaffAuth';
 
@@ -64,7 +65,8 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
         entities: new EntityExtractor(deps.clock),
         clock: deps.clock,
     });
-    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
+    // Trainers run rehearsals with new staff, and agents rehearse on their own.
+    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res, ['trainer', 'agent']);
     const id = (req: Request) => String(req.params.id);
 
     const cached: { path: string; type: string; body: Buffer }[] = Object.entries(ASSETS).map(([path, asset]) => ({ path, type: asset.type, body: readFileSync(asset.file) }));
@@ -79,12 +81,12 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
     }
 
     server.get('/api/rehearsals/scenarios', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         res.json(service.scenarios());
     });
 
     server.post('/api/rehearsals', staffBody, async (req: Request, res: Response) => {
-        const trainee = staff(req, res);
+        const trainee = await staff(req, res);
         if (!trainee) return;
         const body = StartBody.safeParse(req.body);
         if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
@@ -97,7 +99,7 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
     });
 
     server.post('/api/rehearsals/:id/turns', staffBody, async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         const body = TurnBody.safeParse(req.body);
         if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
         const outcome = await service.turn(id(req), body.data.text);
@@ -107,25 +109,27 @@ export function registerRehearsalRoutes(server: Server, deps: RehearsalRouteDeps
     });
 
     server.post('/api/rehearsals/:id/finish', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         const card = await service.finish(id(req));
         if (!card) return sendError(res, 404, 'not_found', `no rehearsal ${id(req)}`);
         res.json(card);
     });
 
     server.get('/api/rehearsals/:id', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         const rehearsal = await service.get(id(req));
         if (!rehearsal) return sendError(res, 404, 'not_found', `no rehearsal ${id(req)}`);
         res.json(view(rehearsal));
     });
 
     server.get('/api/rehearsals', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        const member = await staffMember(deps.auth, req, res, ['trainer', 'agent']);
+        if (!member) return;
         const query = ListQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
-        // Until roles exist any staff token sees every trainee's rehearsals.
-        res.json({ rehearsals: (await service.list(query.data.trainee)).map(view) });
+        // Trainers and supervisors see every trainee's rehearsals; an agent sees their own.
+        const everyone = hasRole(member.account, ['trainer', 'supervisor']);
+        res.json({ rehearsals: (await service.list(everyone ? query.data.trainee : member.account.name)).map(view) });
     });
 
     return service;

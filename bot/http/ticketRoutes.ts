@@ -9,6 +9,8 @@ import { BAD_CURSOR, PageQuery } from './pageQuery';
 import { IllegalTransitionError, TicketPatch, type TicketService } from '../tickets/TicketService';
 import type { StaffAuth } from './StaffAuth';
 import { describeIssues, sendError, staffName } from './apiErrors';
+import { OwnerContact } from '../tickets/OwnerContact';
+import type { StaffRole } from '../staff/StaffAccount';
 import type { PaymentReminders } from '../proactive/PaymentReminders';
 import { OutsideWindowError } from '../channels/OutsideWindowError';
 import { OwnerChannelError } from '../proactive/OwnerChannelError';
@@ -20,6 +22,10 @@ export interface TicketRouteDeps {
     logger: Logger;
     /** Absent where no channel adapter can reach owners again (then the route answers 503). */
     reminders?: PaymentReminders;
+    /** The conversation an agent opens a ticket for (its channel and owner), or null when none was handed to agents. */
+    conversation?: (conversationId: string) => Promise<{ channelId: string; ownerId: string } | null>;
+    /** Told of every ticket staff open, with who opened it (linked to the handoff, recorded in the transcript). */
+    onCreated?: (ticket: Ticket, staff: string) => Promise<void>;
     /** Told of every staff change to a ticket, with who made it (the conversation's transcript records it). */
     onUpdated?: (ticket: Ticket, patch: TicketPatch, staff: string) => Promise<void>;
 }
@@ -34,6 +40,24 @@ const ReminderBody = z
     })
     .strict();
 
+/** What an agent writes down for the owner (the contract's POST /api/tickets). */
+const NewTicketBody = z
+    .object({
+        kind: TicketKinds,
+        category: TicketCategories,
+        conversationId: z.string().min(1).max(1000),
+        description: z.string().trim().min(1).max(2000),
+        location: z.string().trim().max(200).nullish(),
+        contact: OwnerContact.strict().optional(),
+        request: z.string().trim().max(1000).nullish(),
+    })
+    .strict();
+/** An Idempotency-Key header: the same key for the same conversation gives the same ticket (a double click, a retry). */
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,100}$/);
+
+/** Tickets are the desk's work (agents) and the supervisors' to oversee; the monthly report is the supervisors'. */
+const DESK: readonly StaffRole[] = ['agent', 'supervisor'];
+
 const ListQuery = PageQuery.extend({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
 const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
 
@@ -43,10 +67,10 @@ const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/,
 const staffBody = new JsonBodyReader(STAFF_BODY_BYTES).handler;
 
 export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): void {
-    const staff = (req: Request, res: Response) => staffName(deps.auth, req, res);
+    const staff = (req: Request, res: Response, roles: readonly StaffRole[] = DESK) => staffName(deps.auth, req, res, roles);
 
     server.get('/api/tickets', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         const query = ListQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         const { limit, cursor, ...filter } = query.data;
@@ -56,8 +80,41 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         res.json({ tickets: page.tickets, total: page.total, nextCursor: page.next && encodeCursor(page.next) });
     });
 
+    server.post('/api/tickets', staffBody, async (req: Request, res: Response) => {
+        const name = await staff(req, res);
+        if (!name) return;
+        const body = NewTicketBody.safeParse(req.body);
+        if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
+        const header = req.headers['idempotency-key'];
+        const key = header === undefined ? null : IdempotencyKey.safeParse(header);
+        if (key && !key.success) return sendError(res, 400, 'invalid_header', 'Idempotency-Key: 1–100 visible ASCII characters');
+        const { conversationId, location, request, contact, ...rest } = body.data;
+        const conversation = deps.conversation ? await deps.conversation(conversationId) : null;
+        if (!conversation) return sendError(res, 404, 'not_found', `no conversation ${conversationId} was handed to agents`);
+        const ticket = await deps.tickets.create(
+            {
+                ...rest,
+                conversationId,
+                channelId: conversation.channelId,
+                ownerId: conversation.ownerId,
+                medium: 'chat',
+                contact: contact ?? {},
+                location: location || null,
+                request: request || null,
+                subject: null,
+                department: null,
+                receivedBy: name,
+                urgent: rest.kind === 'emergency',
+            },
+            key?.success ? { idempotencyKey: `staff:${conversationId}:${key.data}` } : {},
+        );
+        await deps.onCreated?.(ticket, name).catch((error: unknown) => deps.logger.warn({ err: error, ticketId: ticket.id }, 'new ticket not recorded in the transcript'));
+        res.status(201);
+        res.json(ticket);
+    });
+
     server.get('/api/tickets/:id', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res))) return;
         const ticket = await deps.tickets.get(String(req.params.id));
         if (!ticket) return sendError(res, 404, 'not_found', `no ticket ${String(req.params.id)}`);
         res.json(ticket);
@@ -67,7 +124,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
         '/api/tickets/:id',
         staffBody,
         async (req: Request, res: Response) => {
-            const name = staff(req, res);
+            const name = await staff(req, res);
             if (!name) return;
             const patch = TicketPatch.safeParse(req.body);
             if (!patch.success) return sendError(res, 400, 'invalid_patch', describeIssues(patch.error));
@@ -84,7 +141,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     );
 
     server.post('/api/reminders/payment', staffBody, async (req: Request, res: Response) => {
-        const staffName = staff(req, res);
+        const staffName = await staff(req, res);
         if (!staffName) return;
         const body = ReminderBody.safeParse(req.body);
         if (!body.success) return sendError(res, 400, 'invalid_body', describeIssues(body.error));
@@ -114,7 +171,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     });
 
     server.get('/api/reports/complaints', async (req: Request, res: Response) => {
-        if (!staff(req, res)) return;
+        if (!(await staff(req, res, ['supervisor']))) return;
         const query = MonthQuery.safeParse(req.query ?? {});
         if (!query.success) return sendError(res, 400, 'invalid_query', describeIssues(query.error));
         res.json(await deps.reports.month(query.data.month));

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
     const logger = createLogger('silent');
     const linli = await Linli.create(config, logger);
-    const server = makeServer({ linli, adapter: linli.attach(createCloudAdapter(config)), logger, staffTokens: config.AGENT_TOKENS });
+    const server = makeServer({ linli, adapter: linli.attach(createCloudAdapter(config)), logger });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
 

@@ -79,12 +79,13 @@ export function queuePagingScenario(env: Record<string, string> = {}): void {
             const whole = await queuePage('status=queued&limit=200');
             expect(whole.handoffs).toHaveLength(200);
 
-            // Nobody accepts in time: every one of them gets its call-back ticket, not the first 200.
+            // Nobody accepts in time: every ordinary one gets its call-back ticket, not the first 200; the emergency is
+            // escalated and stays first in the queue, never turned into a call back.
             now = new Date(now.getTime() + (TIMEOUT_SECONDS + 1) * 1000);
-            expect(await server.linli.handoffTimeouts().tick()).toBe(FLOOD + 1);
+            expect(await server.linli.handoffTimeouts().tick()).toBe(FLOOD);
             const after = await queuePage('status=queued');
-            expect(after).toMatchObject({ handoffs: [], total: 0, nextCursor: null });
-            expect((await queuePage('status=closed&limit=1')).total).toBe(FLOOD + 1);
+            expect(after).toMatchObject({ total: 1, nextCursor: null, handoffs: [{ conversationId: 'trapped', escalatedAt: now.toISOString() }] });
+            expect((await queuePage('status=closed&limit=1')).total).toBe(FLOOD);
         }, 60_000);
 
         it.each([

@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     const linli = await Linli.create(config, logger, options);
     const adapter = linli.attach(createCloudAdapter(config, logger));
     const wechat = attachWeChat(linli, config, logger);
-    const server = makeServer({ linli, adapter, logger, wechat, staffTokens: config.AGENT_TOKENS, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
+    const server = makeServer({ linli, adapter, logger, wechat, staffRatePerMinute: config.AGENT_API_RATE_PER_MINUTE, trustProxy: config.TRUST_PROXY, config });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return {

@@ -48,7 +48,7 @@ describe.skipIf(!redis)('handoff across two server processes on one Redis', () =
 
         // Agent → instance B → the owner's channel.
         expect((await agent.call('POST', '/api/handoffs/scale-out-1/messages', { text: '收到，维修师傅十分钟到' })).status).toBe(200);
-        expect(channel.to('scale-out-1').some((d) => d.text === '收到，维修师傅十分钟到')).toBe(true);
+        expect(channel.to('scale-out-1').some((d) => d.text === 'alice：收到，维修师傅十分钟到')).toBe(true);
 
         // The transcript read on B has what was said on A.
         const transcript = await agent.call('GET', '/api/handoffs/scale-out-1/transcript');
