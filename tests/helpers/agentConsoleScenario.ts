@@ -30,7 +30,7 @@ export async function consoleRoundTrip(page: Page, consoleServer: TestServer, ow
     await say(ownerUrl, '电梯里有人被困住了，快来人', owner);
     const row = page.locator(`[data-testid="queue-row"][data-conversation-id="${conversationId}"]`);
     await row.waitFor({ timeout: 5000 });
-    expect(await row.textContent()).toMatch(/P1.*紧急情况.*等待接入/);
+    expect(await row.textContent()).toMatch(/P1.*紧急情况.*(等待接入|派给我)/);
 
     // Open it: transcript, the emergency ticket and suggested replies from the scripts.
     await row.click();
