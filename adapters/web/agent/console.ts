@@ -509,9 +509,11 @@ function renderEntry(entry: Entry): HTMLLIElement {
         words.textContent = `— ${event}${detail}${entry.agent ? `（${entry.agent}）` : ''} —`;
         if (entry.event === 'handoff.note') li.classList.add('note');
     } else {
-        const who = entry.from === 'agent' ? `坐席 ${entry.agent ?? ''}` : entry.from === 'owner' ? '业主' : '小邻';
+        // Agents' lines reach the owner signed with the agent's display name (客服小王：…): shown as the owner saw them.
+        const signed = entry.from === 'agent' && /^[^：\n]{1,32}：/.test(entry.text ?? '');
+        const who = entry.from === 'agent' ? (signed ? '坐席 ' : `坐席 ${entry.agent ?? ''}：`) : entry.from === 'owner' ? '业主：' : '小邻：';
         const files = entry.attachments?.length ? `（发来 ${entry.attachments.length} 个文件）` : '';
-        words.textContent = `${who}：${entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? ''}${files}`;
+        words.textContent = `${who}${entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? ''}${files}`;
     }
     li.append(time, words);
     for (const file of entry.attachments ?? []) li.append(document.createElement('br'), fileView(file));
