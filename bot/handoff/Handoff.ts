@@ -39,7 +39,10 @@ export const Handoff = z.object({
     offeredTo: z.string().nullable().default(null),
     offeredAt: z.string().nullable().default(null),
     /** Agents this wait was offered to already, so an unanswered offer moves on to someone else first. */
-    offeredBefore: z.array(z.string()).default([]),
+    offeredBefore: z
+        // Redis's Lua cjson writes an empty array back as {}: read that as the empty list it was.
+        .preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v), z.array(z.string()))
+        .default([]),
     /** When an urgent (priority 1–2) handoff waited too long and every console was alerted; null before. */
     escalatedAt: z.string().nullable().default(null),
     /** When the owner in danger was last reminded of the safety steps while waiting. */

@@ -75,11 +75,12 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
         agentDisplayName: h.agent ? await deps.auth.directory.displayNameOf(h.agent) : null,
     });
     const view = async (h: Handoff) => {
-        const lastMessages = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system').slice(-LAST_MESSAGES);
+        const said = (await deps.handoffs.transcript(h.conversationId)).filter((e) => e.from !== 'system');
+        const lastMessages = said.slice(-LAST_MESSAGES);
         const channel = deps.channelStatus ? await deps.channelStatus(h).catch(() => ({})) : {};
-        // What the owner last said: while a handoff waits Linli acknowledges every message, and its own line tells the
-        // agent nothing.
-        const lastFromOwner = lastMessages.findLast((e) => e.from === 'owner');
+        // What the owner last said: while a handoff waits Linli acknowledges every message, and its own line (or the
+        // agent's greeting) tells the agent nothing.
+        const lastFromOwner = said.findLast((e) => e.from === 'owner' && e.text);
         return {
             ...(await entry(h)),
             ...channel,

@@ -167,7 +167,7 @@ describe('WeChat owners and agents: the customer-service window', () => {
         const past = await agent.call('POST', `/api/handoffs/wx:${openid}/messages`, { text: '这条发不出去' });
         expect(past).toMatchObject({ status: 409, json: { error: 'outside_window' } });
         expect(standIn.to(openid)).toHaveLength(3);
-        expect(standIn.to(openid)).toContain('您好，我是客服小王');
+        expect(standIn.to(openid)).toContain('alice：您好，我是客服小王');
         const transcript = (await agent.call('GET', `/api/handoffs/wx:${openid}/transcript`)).json;
         expect(JSON.stringify(transcript)).not.toContain('这条发不出去');
 
@@ -175,7 +175,7 @@ describe('WeChat owners and agents: the customer-service window', () => {
         expect((await send(openid, '3号梯')).body).toBe('success');
         expect((await queueEntry(openid, 'active'))?.wechat).toMatchObject({ remaining: 5 });
         expect((await agent.call('POST', `/api/handoffs/wx:${openid}/messages`, { text: '好的，马上派人' })).status).toBe(200);
-        expect(standIn.to(openid).at(-1)).toBe('好的，马上派人');
+        expect(standIn.to(openid).at(-1)).toBe('alice：好的，马上派人');
     });
 
     it('45047 marks the owner unreachable until they write again; unsubscribe is shown to the agent', async () => {
@@ -231,7 +231,7 @@ describe('WeChat owners and agents: the customer-service window', () => {
         const fetches = standIn.tokenFetches.length;
         expect((await agent.call('POST', `/api/handoffs/wx:${openid}/messages`, { text: '令牌换过了' })).status).toBe(200);
         expect(standIn.tokenFetches.slice(fetches)).toEqual([true]);
-        expect(standIn.to(openid).at(-1)).toBe('令牌换过了');
+        expect(standIn.to(openid).at(-1)).toBe('alice：令牌换过了');
     });
 
     it('48001 puts the channel in passive-only mode: a slow turn is answered on WeChat retry', async () => {

@@ -201,7 +201,7 @@ export class FuzzRun {
     /**
      * Real records for the attacks to reach the handlers with: an emergency opens a ticket and a handoff; the estate's
      * server opens a Direct Line conversation (its token); an owner page its own (its resume cookie); a trainee two
-     * rehearsals.
+     * rehearsals; a supervisor a named agent account.
      */
     private async seedTarget(): Promise<void> {
         for (const [i, text] of ['电梯里有人被困，快来人', '我要转人工'].entries()) {
@@ -220,6 +220,8 @@ export class FuzzRun {
         const handoffs = (await this.get('/api/handoffs?status=queued')) as { handoffs?: { conversationId: string }[] };
         this.target.ticketIds = (tickets.tickets ?? []).map((t) => t.id);
         this.target.conversationIds = (handoffs.handoffs ?? []).map((h) => h.conversationId);
+        // A named agent account, so sign-in, account changes and transfers reach a real one (409 when it exists already).
+        await this.post('/api/accounts', { name: 'fuzzagent', displayName: '客服小测', password: 'fuzz-agent-password', roles: ['agent'] });
 
         const generated = (await this.post('/v3/directline/tokens/generate', { user: { id: `fuzz-web-${this.options.seed}` } }, FUZZ_DIRECT_LINE_SECRET)).json as { conversationId?: string; token?: string } | null;
         if (generated?.conversationId && generated.token) {

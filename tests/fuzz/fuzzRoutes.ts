@@ -134,6 +134,58 @@ const reminder = (t: FuzzTarget) =>
 
 const agentMessage = () => fc.record({ text: fieldValue(fc.constantFrom('您好，我是客服小王', '马上处理')) });
 
+/** Sign-in: mostly the fuzz's own agent account, sometimes a wrong password or an unknown name. */
+const signIn = () =>
+    fc
+        .record({
+            name: fieldValue(fc.constantFrom('fuzzagent', 'fuzzagent', 'nobody', 'FUZZAGENT')),
+            password: fieldValue(fc.constantFrom('fuzz-agent-password', 'wrong-password', '')),
+        })
+        .map(defined);
+
+const staffRoles = () => fieldValue(fc.constantFrom(['agent'], ['supervisor', 'agent'], ['trainer'], [], ['janitor']));
+
+const newAccount = () =>
+    fc
+        .record({
+            name: fieldValue(fc.constantFrom('fuzzagent2', 'x', '客服', 'a'.repeat(33))),
+            displayName: fieldValue(fc.constantFrom('客服小王', '', '王'.repeat(33))),
+            password: fieldValue(fc.constantFrom('long-enough-password', 'short')),
+            roles: staffRoles(),
+            capacity: maybe(fieldValue(fc.constantFrom(1, 3, 0, 21, 1.5))),
+            trainee: maybe(fieldValue(fc.boolean())),
+        })
+        .map(defined);
+
+const accountChange = () =>
+    fc
+        .record({
+            displayName: maybe(fieldValue(fc.constantFrom('客服小李', ''))),
+            roles: maybe(staffRoles()),
+            capacity: maybe(fieldValue(fc.constantFrom(2, 0, 99))),
+            trainee: maybe(fieldValue(fc.boolean())),
+            disabled: maybe(fieldValue(fc.constant(false))),
+        })
+        .map(defined);
+
+const presence = () => fc.record({ status: fieldValue(fc.constantFrom('online', 'away', 'offline', 'busy')) });
+
+const transfer = () => fc.record({ to: fieldValue(fc.constantFrom('fuzzagent', 'fuzz', 'nobody')), note: maybe(fieldValue(fc.constantFrom('业主是老人', '', '注'.repeat(2001)))) }).map(defined);
+
+/** A ticket an agent opens for the owner, every field sometimes hostile or of the wrong type. */
+const newTicket = (t: FuzzTarget) =>
+    fc
+        .record({
+            kind: fieldValue(fc.constantFrom('complaint', 'repair', 'emergency', 'installment', 'callback', 'gossip')),
+            category: fieldValue(fc.constantFrom('facility', 'service', 'fee', 'emergency', 'weather')),
+            conversationId: fieldValue(fc.oneof(someOf(t.conversationIds, 'fuzz'), fc.uuid())),
+            description: fieldValue(fc.constantFrom('厨房水管漏水', '', '漏'.repeat(2001))),
+            location: maybe(fieldValue(fc.constantFrom('3栋2单元502', null))),
+            contact: maybe(fieldValue(fc.record({ name: maybe(fieldValue(fc.constant('王女士'))), phone: maybe(fieldValue(fc.constantFrom('13800000000', '1'.repeat(40)))) }).map(defined))),
+            request: maybe(fieldValue(fc.constantFrom('尽快上门', null))),
+        })
+        .map(defined);
+
 const queryValue = (ordinary: fc.Arbitrary<string>) => fc.oneof({ weight: 2, arbitrary: ordinary }, oddString, hostileId(4096));
 
 const ticketQuery = () =>
@@ -258,6 +310,13 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'POST', path: '/api/handoffs/:conversationId/accept', credential: 'staff' },
     { method: 'POST', path: '/api/handoffs/:conversationId/messages', credential: 'staff', body: agentMessage },
     { method: 'POST', path: '/api/handoffs/:conversationId/release', credential: 'staff' },
+    { method: 'POST', path: '/api/handoffs/:conversationId/transfer', credential: 'staff', body: transfer },
+    { method: 'POST', path: '/api/handoffs/:conversationId/notes', credential: 'staff', body: agentMessage },
+    { method: 'POST', path: '/api/tickets', credential: 'staff', body: newTicket },
+    { method: 'POST', path: '/api/sessions', body: signIn },
+    { method: 'POST', path: '/api/accounts', credential: 'staff', body: newAccount },
+    { method: 'PATCH', path: '/api/accounts/fuzzagent', credential: 'staff', body: accountChange },
+    { method: 'PUT', path: '/api/agents/me/presence', credential: 'staff', body: presence },
     { method: 'POST', path: '/v3/directline/tokens/generate', credential: 'directLineSecret', body: tokenRequest },
     { method: 'POST', path: '/v3/directline/tokens/refresh', credential: 'directLineToken' },
     { method: 'POST', path: '/v3/directline/conversations', credential: 'directLineToken' },
@@ -274,6 +333,9 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/api/handoffs/feed', credential: 'staff' },
     { method: 'GET', path: '/api/reports/complaints', credential: 'staff', query: monthQuery },
     { method: 'GET', path: '/api/staff/me', credential: 'staff' },
+    { method: 'GET', path: '/api/accounts', credential: 'staff' },
+    { method: 'GET', path: '/api/agents', credential: 'staff' },
+    { method: 'DELETE', path: '/api/sessions/current', credential: 'staff' },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId', credential: 'directLineToken', query: watermarkQuery },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', query: watermarkQuery },
     { method: 'GET', path: '/api/rehearsals', credential: 'staff', query: traineeQuery },

@@ -58,6 +58,17 @@ export function handoffStoreConformance(create: () => HandoffStore): void {
         expect(await store.get('nobody')).toBeNull();
     });
 
+    it('keeps the desk fields (owner, offer, escalation) as written, an empty list included', async () => {
+        const store = create();
+        await store.open(sampleHandoff('desk'));
+        expect(await store.get('desk')).toMatchObject({ offeredBefore: [], offeredTo: null, owner: null });
+        const offered = { ...sampleHandoff('desk'), owner: { name: '王建国', room: '502' }, offeredTo: 'xiaowang', offeredAt: '2026-11-24T02:00:05.000Z', offeredBefore: ['xiaowang'], version: 2 };
+        await store.replace(offered);
+        expect(await store.get('desk')).toEqual(offered);
+        await store.replace({ ...offered, offeredTo: null, offeredAt: null, offeredBefore: [], escalatedAt: '2026-11-24T02:01:00.000Z', version: 3 });
+        expect(await store.get('desk')).toMatchObject({ offeredBefore: [], escalatedAt: '2026-11-24T02:01:00.000Z' });
+    });
+
     it('replaces only from the version read, and moves between the status lists', async () => {
         const store = create();
         const opened = await store.open(sampleHandoff('c2'));
