@@ -13,8 +13,6 @@ const SCREENSHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ALICE = 'alice-token-0123456789';
 /** A one-pixel PNG, as an owner's photo. */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-/** An owner whose channel cannot be reached: nothing listens on port 1. */
-const DEAD_CHANNEL = 'http://127.0.0.1:1';
 
 /**
  * Records, in the page, every desktop notification shown and every sound played, through a function the test exposes:
@@ -51,6 +49,8 @@ interface Desk {
 }
 
 const channel = new StandInChannel();
+/** An owner's channel that refuses every message: what the owner's side of a failed send looks like. */
+const refusing = new StandInChannel({ refuseTypes: ['message'] });
 let server: TestServer;
 let browser: Browser;
 /** alice signs in with a configured token (every role: a supervisor too); 客服小王 with a name and password (agent only). */
@@ -85,6 +85,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
     beforeAll(async () => {
         mkdirSync(SCREENSHOTS, { recursive: true });
         await channel.start();
+        await refusing.start();
         // Urgent cases escalate after 3 s here (60 s in production), checked every second.
         server = await startTestServer({ AGENT_TOKENS: `alice:${ALICE}`, HANDOFF_URGENT_ESCALATE_SECONDS: '3', HANDOFF_POLL_SECONDS: '1' });
         const created = await fetch(`${server.url}/api/accounts`, {
@@ -101,6 +102,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         await browser?.close();
         await server?.close();
         await channel.stop();
+        await refusing.stop();
     });
 
     it('two agents sign in (token; name and password); an emergency is pinned, in words, with a tone, a notification and, unaccepted, an escalation', async () => {
@@ -118,7 +120,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         for (const desk of [alice, xiaowang]) await poll(() => desk.page.locator('#feed-state').textContent()).toMatch(/实时/);
 
         // An ordinary request first, from an owner whose channel is down; then a person trapped in a lift.
-        await say(server.url, '帮我转人工', { conversationId: 'desk-p4', userId: 'owner-li', channelId: 'webchat', serviceUrl: DEAD_CHANNEL, channelData: { owner: { name: '李先生', building: '5', unit: '1', room: '302' } } });
+        await say(server.url, '帮我转人工', { conversationId: 'desk-p4', userId: 'owner-li', channelId: 'webchat', serviceUrl: refusing.url, channelData: { owner: { name: '李先生', building: '5', unit: '1', room: '302' } } });
         await say(server.url, '电梯里有人被困住了，快来人', { conversationId: 'desk-p1', userId: 'owner-wang', channelId: 'webchat', serviceUrl: channel.url, channelData: { owner: { name: '王女士', building: '3', unit: '2', room: '501' } } });
 
         for (const desk of [alice, xiaowang]) {
