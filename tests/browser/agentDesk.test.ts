@@ -167,7 +167,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         expect(['alice', 'xiaowang']).toContain(offered);
         [worker, colleague] = offered === 'alice' ? [alice, xiaowang] : [xiaowang, alice];
         await row(colleague.page, 'desk-p1').click();
-        await poll(() => colleague.page.getByTestId('accept').textContent()).toMatch(/已派给/);
+        await poll(() => colleague.page.getByTestId('accept').textContent()).toMatch(/已派给 (alice|客服小王)/);
         await colleague.page.getByTestId('accept').click();
         await poll(() => colleague.page.getByTestId('error').first().textContent()).toMatch(/^接入失败：操作冲突/);
 
@@ -184,6 +184,9 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         await poll(() => page.getByTestId('release').isVisible()).toBe(true);
         await poll(() => channel.to('desk-p1').some((d) => d.text?.includes(worker.name === 'alice' ? 'alice' : '客服小王'))).toBe(true);
         await poll(() => row(colleague.page, 'desk-p1').textContent()).toMatch(/人工处理中/);
+        // The escalation banners say the case was taken, by the name owners hear.
+        const taker = worker.name === 'alice' ? 'alice' : '客服小王';
+        for (const desk of [alice, xiaowang]) await poll(() => desk.page.getByTestId('escalation-alert').first().textContent()).toContain(`已由 ${taker} 接入`);
     });
 
     it('suggestions fit the emergency; a / short code fills the reply box and Ctrl+Enter sends it', async () => {

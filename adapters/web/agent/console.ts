@@ -150,6 +150,11 @@ let shown: HandoffView[] = [];
 const announced = new Set<string>();
 const escalationsRaised = new Set<string>();
 const offersAnnounced = new Set<string>();
+/** The open escalation banners by conversation, so an accept can say it was taken care of. */
+const escalationBanners = new Map<string, HTMLLIElement>();
+/** Colleagues' display names by sign-in name (GET /api/agents), for who holds or is offered a case. */
+const displayNames = new Map<string, string>();
+const shownName = (name: string | null | undefined): string => (name ? (displayNames.get(name) ?? name) : '');
 /** The agent picked a ticket status and has not saved it: a background refresh must not undo the choice. */
 let ticketChoicePending = false;
 /** Lines of the open conversation that came over the live feed and a stored read may not have yet. */
@@ -323,6 +328,7 @@ function raiseEscalation(h: HandoffView): void {
     const text = `${supervisor ? '【主管】' : ''}紧急会话超时无人接入：${priorityWords(h)} · ${reasonWords(h)} · ${ownerWords(h)}，已等待 ${duration((now() - Date.parse(h.since)) / 1000)}`;
     const li = notice('alerts', text, 'escalation-alert', () => void openConversation(h.conversationId));
     li.classList.add('escalation');
+    escalationBanners.set(h.conversationId, li);
     ring();
     notifyDesktop(`紧急会话超时无人接入：${reasonWords(h)}`, `${ownerWords(h)}：${h.lastMessage ?? h.summary}`, h.conversationId);
 }
@@ -434,8 +440,8 @@ function renderQueue(): void {
 }
 
 function statusWords(h: HandoffView): string {
-    if (h.status === 'active') return h.agent === me.name ? '我正在处理' : `${label('statuses', 'active')}（${h.agentDisplayName ?? h.agent ?? ''}）`;
-    if (h.status === 'queued' && h.offeredTo) return h.offeredTo === me.name ? '派给我，待接入' : `已派给 ${h.offeredTo}`;
+    if (h.status === 'active') return h.agent === me.name ? '我正在处理' : `${label('statuses', 'active')}（${h.agentDisplayName ?? shownName(h.agent)}）`;
+    if (h.status === 'queued' && h.offeredTo) return h.offeredTo === me.name ? '派给我，待接入' : `已派给 ${shownName(h.offeredTo)}`;
     return label('statuses', h.status);
 }
 
@@ -687,7 +693,7 @@ function renderActions(): void {
     const mine = h?.status === 'active' && h.agent === me.name;
     const offeredElsewhere = h?.status === 'queued' && Boolean(h.offeredTo) && h?.offeredTo !== me.name;
     $('accept').hidden = h?.status !== 'queued';
-    $('accept').textContent = offeredElsewhere ? `接入（已派给 ${h?.offeredTo ?? ''}）` : '接入（A）';
+    $('accept').textContent = offeredElsewhere ? `接入（已派给 ${shownName(h?.offeredTo)}）` : '接入（A）';
     $('release').hidden = !mine;
     $('release-next').hidden = !mine;
     $<HTMLButtonElement>('send').disabled = !mine;
@@ -698,6 +704,7 @@ async function loadColleagues(): Promise<void> {
     const select = $<HTMLSelectElement>('transfer-to');
     const chosen = select.value;
     const { agents } = await api<{ agents: Colleague[] }>('GET', '/api/agents');
+    for (const a of agents) displayNames.set(a.name, a.displayName);
     select.replaceChildren(
         ...agents
             .filter((a) => a.name !== me.name)
@@ -980,14 +987,22 @@ function onFeedEvent(event: FeedEvent): void {
         return;
     }
     if (event.type === 'agent.presence') {
-        if (!$('transfer-box').hidden) void loadColleagues().catch(() => undefined);
+        void loadColleagues().catch(() => undefined);
         return;
     }
     if (event.type === 'handoff.escalated' && event.handoff && !escalationsRaised.has(event.handoff.conversationId)) raiseEscalation(event.handoff);
+    // Once someone takes an escalated case its banner says so and calms down (it stays until dismissed).
+    const banner = event.handoff && escalationBanners.get(event.handoff.conversationId);
+    if (banner && event.handoff?.status === 'active') {
+        banner.classList.remove('escalation');
+        const words = banner.querySelector('span');
+        if (words) words.textContent = `${words.textContent ?? ''}——已由 ${event.handoff.agentDisplayName ?? shownName(event.handoff.agent)} 接入`;
+        escalationBanners.delete(event.handoff.conversationId);
+    }
     if (event.type === 'handoff.transferred' && event.handoff && event.to === me.name) {
         const h = event.handoff;
         ring();
-        notice('alerts', `${event.from ?? ''} 把会话转给了您：${reasonWords(h)} · ${ownerWords(h)}${event.note ? `。交接说明：${event.note}` : ''}`, 'transfer-alert', () => void openConversation(h.conversationId));
+        notice('alerts', `${shownName(event.from)} 把会话转给了您：${reasonWords(h)} · ${ownerWords(h)}${event.note ? `。交接说明：${event.note}` : ''}`, 'transfer-alert', () => void openConversation(h.conversationId));
     }
     void refreshQueue().catch(() => undefined);
     if (conversationId && conversationId === openId) void openConversation(conversationId);
@@ -1027,6 +1042,7 @@ async function startDesk(): Promise<boolean> {
     fillSelect('ticket-status', 'ticketStatuses');
     fillSelect('ticket-kind', 'ticketKinds');
     fillSelect('ticket-category', 'ticketCategories');
+    await loadColleagues().catch(() => undefined);
     // Every urgent case already waiting is announced once at sign-in: the agent may have just arrived for it.
     await refreshQueue().catch((error: unknown) => showError('读取队列', error));
     void followFeed();
