@@ -138,6 +138,10 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         }
         // The ordinary request did not notify; waiting time ticks on its row without a reload.
         expect(alice.seen.filter((s) => s.kind === 'notification' && s.detail.startsWith('P3'))).toHaveLength(0);
+        // Times are on the estate's clock (UTC+8), not the browser's (London here).
+        const estateClock = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
+        const clock = (await alice.page.getByTestId('clock').textContent()) ?? '';
+        expect([estateClock(Date.now() - 60_000), estateClock(Date.now())].map((t) => `小区时间 ${t}`)).toContain(clock);
         const waiting = row(alice.page, 'desk-p4').locator('[data-since]');
         const before = await waiting.textContent();
         await poll(() => waiting.textContent()).not.toBe(before);
@@ -303,6 +307,18 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         // The owner heard who takes over, and nothing of the notes.
         const heard = channel.to('desk-p1').slice(toOwner).map((d) => d.text ?? '');
         expect(heard.join('\n')).not.toMatch(/维保已出发|请接手安抚/);
+
+        // E: the colleague hands the owner back to the bot and the desk moves on (its tab closes).
+        const tabs = await colleague.page.getByTestId('tab').count();
+        await colleague.page.keyboard.press('e');
+        await poll(async () => (await server.linli.handoffs.get('desk-p1'))?.status).toBe('closed');
+        await poll(() => colleague.page.getByTestId('tab').count()).toBe(tabs - 1);
+        // Stepping away stops offers; the server sees it.
+        await alice.page.getByTestId('presence').selectOption('away');
+        const account = await server.linli.staff.account('alice');
+        if (!account) throw new Error('alice has no account');
+        await poll(async () => (await server.linli.staff.presenceOf(account)).status).toBe('away');
+        await alice.page.getByTestId('presence').selectOption('online');
     });
 
     it('a session that ended says so and asks to sign in again', async () => {

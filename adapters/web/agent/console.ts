@@ -1027,7 +1027,12 @@ async function startDesk(): Promise<boolean> {
         labels = desk.labels;
         utcOffsetMinutes = desk.utcOffsetMinutes;
     } catch (error) {
-        $('sign-in-error').textContent = error instanceof ApiError && error.status === 401 ? '令牌无效或已过期，请重新登录' : `暂时连不上服务，请稍后再试（${explain(error)}）`;
+        $('sign-in-error').textContent =
+            error instanceof ApiError && error.status === 401
+                ? '令牌无效或已过期，请重新登录'
+                : error instanceof ApiError && error.status === 403
+                  ? '这个账号没有坐席或主管权限，不能使用坐席台'
+                  : `暂时连不上服务，请稍后再试（${explain(error)}）`;
         sessionStorage.removeItem(TOKEN_KEY);
         return false;
     }
