@@ -17,6 +17,8 @@ import type { HandoffStore, PriorityCounts } from './HandoffStore';
 
 /** Turn-state key: set while an agent's words are sent, so the transcript records them as the agent's. */
 export const AGENT_SPEAKING = Symbol('linli.agentSpeaking');
+/** Turn-state key: the agent's words as typed, for the transcript (the owner reads them signed; the line names the agent). */
+export const AGENT_WORDS = Symbol('linli.agentWords');
 
 export interface HandoffServiceDeps {
     store: HandoffStore;
@@ -308,17 +310,17 @@ export class HandoffService {
     async sendAgentMessage(conversationId: string, agent: string, text: string, displayName = agent): Promise<void> {
         const handoff = await this.require(conversationId, 'active');
         if (handoff.agent !== agent) throw new HandoffStateError(`conversation ${conversationId} is with ${handoff.agent ?? 'nobody'}, not ${agent}`);
-        // What the owner reads, and what the transcript and the feed keep: the words as the owner saw them.
+        // What the owner reads: the words signed with the agent's display name. Staff see them as typed, under the agent's name.
         const signed = fillLine(this.deps.settings.signature, { agent: displayName, text });
         // The agent must know when the words did not arrive: nothing is recorded as said, and the caller hears why.
-        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, signed));
+        const outcome = await reachOwner(this.deps.continueConversation, handoff.reference as Partial<ConversationReference>, (context) => this.speakAs(context, agent, signed, text));
         if (!outcome.ok) {
             this.deps.logger.warn({ err: outcome.error, conversationId, channelId: handoff.channelId }, 'agent message not delivered');
             // A channel with a messaging window (WeChat) that is closed: not a fault, the owner must write first.
             if (outcome.error instanceof OutsideWindowError) throw outcome.error;
             throw new OwnerUnreachableError(conversationId);
         }
-        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text: signed } });
+        await this.deps.feed.publish({ type: 'message', conversationId, entry: { at: this.deps.clock().toISOString(), from: 'agent', agent, text } });
     }
 
     async release(conversationId: string, agent: string): Promise<HandoffChange> {
@@ -510,8 +512,9 @@ export class HandoffService {
         return outcome.ok;
     }
 
-    private async speakAs(context: TurnContext, agent: string, text: string): Promise<void> {
+    private async speakAs(context: TurnContext, agent: string, text: string, words = text): Promise<void> {
         context.turnState.set(AGENT_SPEAKING, agent);
+        context.turnState.set(AGENT_WORDS, words);
         await context.sendActivity(text);
     }
 }

@@ -1,5 +1,5 @@
 import { ActivityTypes, type Activity, type Middleware, type ResourceResponse, type TurnContext } from 'botbuilder';
-import { AGENT_SPEAKING } from '../handoff/HandoffService';
+import { AGENT_SPEAKING, AGENT_WORDS } from '../handoff/HandoffService';
 import type { Logger } from '../logger';
 import { maskPii } from '../pii';
 import { REFUSED_CHARS } from './NormalizeMiddleware';
@@ -34,12 +34,13 @@ export class TranscriptMiddleware implements Middleware {
         const owner = context.activity.name === CONTINUE_CONVERSATION ? null : entry('owner', context.activity, at);
         context.onSendActivities(async (ctx, activities, send): Promise<ResourceResponse[]> => {
             const agent = ctx.turnState.get(AGENT_SPEAKING) as string | undefined;
+            const words = ctx.turnState.get(AGENT_WORDS) as string | undefined;
             const sentAt = new Date().toISOString();
             // Recorded once the channel took them: words that never arrived are not in the transcript as said.
             const responses = await send();
             for (const activity of activities) {
                 const line = entry(agent && activity.type === ActivityTypes.Message ? 'agent' : 'bot', activity, sentAt);
-                if (line) sent.push(agent && line.from === 'agent' ? { ...line, agent } : line);
+                if (line) sent.push(agent && line.from === 'agent' ? { ...line, agent, ...(words !== undefined ? { text: words } : {}) } : line);
             }
             return responses;
         });

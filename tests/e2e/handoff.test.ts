@@ -74,7 +74,7 @@ describe('handoff to a person, on the embedded store', () => {
         const transcript = await alice.call('GET', '/api/handoffs/handoff-1/transcript');
         const entries = transcript.json.entries as { from: string; agent?: string; text?: string; event?: string }[];
         expect(entries.map((e) => e.from)).toEqual(expect.arrayContaining(['owner', 'bot', 'agent', 'system']));
-        expect(entries.filter((e) => e.from === 'agent').at(-1)).toMatchObject({ agent: 'alice', text: 'alice：您好，我马上安排电梯师傅过去' });
+        expect(entries.filter((e) => e.from === 'agent').at(-1)).toMatchObject({ agent: 'alice', text: '您好，我马上安排电梯师傅过去' });
         expect(entries.find((e) => e.event === 'handoff.accepted')).toMatchObject({ agent: 'alice' });
         expect(entries.some((e) => e.from === 'owner' && e.text === '电梯又坏了，快点派人')).toBe(true);
         expect(entries[0]?.text).toContain('13812345678'); // agents see contact details in full

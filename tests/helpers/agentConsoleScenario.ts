@@ -47,7 +47,7 @@ export async function consoleRoundTrip(page: Page, consoleServer: TestServer, ow
     expect(await page.getByTestId('reply').inputValue()).not.toBe('');
     await page.getByTestId('reply').fill('您别慌，值班电工已经在路上，五分钟到。');
     await page.getByTestId('send').click();
-    await poll(() => channel.to(conversationId).some((d) => d.text?.endsWith('您别慌，值班电工已经在路上，五分钟到。'))).toBe(true);
+    await poll(() => channel.to(conversationId).some((d) => d.text === 'alice：您别慌，值班电工已经在路上，五分钟到。')).toBe(true);
     await poll(() => page.getByTestId('transcript').textContent()).toContain('坐席 alice：您别慌');
 
     // The owner answers; it shows up in the open conversation through the feed.

@@ -515,9 +515,8 @@ function renderEntry(entry: Entry): HTMLLIElement {
         words.textContent = `— ${event}${detail}${entry.agent ? `（${entry.agent}）` : ''} —`;
         if (entry.event === 'handoff.note') li.classList.add('note');
     } else {
-        // Agents' lines reach the owner signed with the agent's display name (客服小王：…): shown as the owner saw them.
-        const signed = entry.from === 'agent' && /^[^：\n]{1,32}：/.test(entry.text ?? '');
-        const who = entry.from === 'agent' ? (signed ? '坐席 ' : `坐席 ${entry.agent ?? ''}：`) : entry.from === 'owner' ? '业主：' : '小邻：';
+        // Agents' lines are kept as typed, under the agent's name (the owner saw them signed with the display name).
+        const who = entry.from === 'agent' ? `坐席 ${shownName(entry.agent)}：` : entry.from === 'owner' ? '业主：' : '小邻：';
         const files = entry.attachments?.length ? `（发来 ${entry.attachments.length} 个文件）` : '';
         words.textContent = `${who}${entry.text ?? OWNER_MARKERS[entry.event ?? ''] ?? entry.event ?? ''}${files}`;
     }
