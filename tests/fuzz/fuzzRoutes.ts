@@ -296,6 +296,9 @@ const watermarkQuery = () => fc.record({ watermark: maybe(queryValue(fc.integer(
 
 const traineeQuery = () => fc.record({ trainee: maybe(queryValue(fc.constantFrom('fuzz', ''))) }).map((q) => defined(q) as Record<string, string>);
 
+/** The desk's per-conversation routes (reply library, owner history): a handed-over conversation, or not. */
+const deskQuery = (t: FuzzTarget) => fc.record({ conversationId: maybe(queryValue(someOf(t.conversationIds, 'fuzz'))) }).map((q) => defined(q) as Record<string, string>);
+
 const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')) });
 
 /**
@@ -335,6 +338,9 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/api/staff/me', credential: 'staff' },
     { method: 'GET', path: '/api/accounts', credential: 'staff' },
     { method: 'GET', path: '/api/agents', credential: 'staff' },
+    { method: 'GET', path: '/api/desk', credential: 'staff' },
+    { method: 'GET', path: '/api/desk/replies', credential: 'staff', query: deskQuery },
+    { method: 'GET', path: '/api/desk/history', credential: 'staff', query: deskQuery },
     { method: 'DELETE', path: '/api/sessions/current', credential: 'staff' },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId', credential: 'directLineToken', query: watermarkQuery },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', query: watermarkQuery },
@@ -345,6 +351,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/readyz' },
     { method: 'GET', path: '/metrics' },
     { method: 'GET', path: '/agent' },
+    { method: 'GET', path: '/agent/alert.wav' },
     { method: 'GET', path: '/api/wechat', query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
 ];
 
