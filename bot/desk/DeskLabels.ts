@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
-import { Emotions, EscalationReasons, Personas } from '../nlu/NluResult';
-import { HandoffPriorities, HandoffStatuses } from '../handoff/Handoff';
+import { Emotions, Personas } from '../nlu/NluResult';
+import { HandoffStatuses } from '../handoff/Handoff';
+import type { HandoffSettings } from '../handoff/HandoffSettings';
 import { TicketCategories, TicketKinds, TicketStatuses } from '../tickets/Ticket';
 
 const Words = z.string().min(1).max(40);
@@ -14,12 +15,9 @@ const every = (codes: readonly string[]) =>
 export const DeskLabelsFile = z
     .object({
         $comment: z.string().optional(),
-        reasons: every(EscalationReasons.options),
-        priorities: every(HandoffPriorities.map(String)),
         personas: every(Personas.options),
         emotions: every(Emotions.options),
         statuses: every(HandoffStatuses.options),
-        channels: z.record(z.string(), Words),
         ticketKinds: every(TicketKinds.options),
         ticketCategories: every(TicketCategories.options),
         ticketStatuses: every(TicketStatuses.options),
@@ -29,6 +27,13 @@ export const DeskLabelsFile = z
     })
     .strict();
 export type DeskLabelsFile = z.infer<typeof DeskLabelsFile>;
+
+/** Every word the console shows for a code: the queue's (knowledge/handoff.json) and the desk's own. */
+export type DeskWords = DeskLabelsFile & { reasons: Record<string, string>; priorities: Record<string, string>; channels: Record<string, string> };
+
+export function deskWords(labels: DeskLabelsFile, queue: HandoffSettings['words']): DeskWords {
+    return { ...labels, reasons: queue.reasons, priorities: queue.priorities, channels: queue.channels };
+}
 
 /** The console's Chinese words for the server's codes (scripts/desk/labels.json), checked at start-up. */
 export function loadDeskLabels(file: string): DeskLabelsFile {

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../paths';
 import type { StaffAuth } from './StaffAuth';
 import { sendError, staffMember, staffName } from './apiErrors';
 import { alertToneWav } from '../desk/AlertTone';
-import type { DeskLabelsFile } from '../desk/DeskLabels';
+import type { DeskWords } from '../desk/DeskLabels';
 import type { HandoffService } from '../handoff/HandoffService';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
 import type { TicketService } from '../tickets/TicketService';
@@ -31,7 +31,7 @@ export interface AgentConsoleDeps {
     handoffs: HandoffService;
     suggestions: SuggestedReplies;
     /** The console's words for the server's codes, and the estate's clock (times are shown in its time zone). */
-    desk: { labels: DeskLabelsFile; utcOffsetMinutes: number };
+    desk: { labels: DeskWords; utcOffsetMinutes: number };
 }
 
 /**

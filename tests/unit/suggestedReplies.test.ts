@@ -53,10 +53,10 @@ describe('desk data files are checked', () => {
         expect(restating.error?.issues[0]?.message).toMatch(/complaint reasons/);
     });
 
-    it('refuses labels that leave an escalation reason unnamed', () => {
+    it('refuses labels that leave a persona unnamed', () => {
         const labels = loadDeskLabels(join(PROJECT_ROOT, 'scripts', 'desk', 'labels.json'));
-        const { emergency: _dropped, ...rest } = labels.reasons;
-        const parsed = DeskLabelsFile.safeParse({ ...labels, reasons: rest });
-        expect(parsed.error?.issues[0]?.message).toBe('no label for "emergency"');
+        const { elderly: _dropped, ...rest } = labels.personas;
+        const parsed = DeskLabelsFile.safeParse({ ...labels, personas: rest });
+        expect(parsed.error?.issues[0]?.message).toBe('no label for "elderly"');
     });
 });

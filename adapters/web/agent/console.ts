@@ -511,7 +511,8 @@ function renderEntry(entry: Entry): HTMLLIElement {
     const words = document.createElement('span');
     if (entry.from === 'system') {
         const event = label('events', entry.event ?? '');
-        const detail = entry.text ? `：${labels?.reasons[entry.text] ?? entry.text}` : '';
+        const waitedSeconds = entry.event === 'handoff.escalated' ? Number(entry.text) : Number.NaN;
+        const detail = Number.isFinite(waitedSeconds) ? `（已等 ${duration(waitedSeconds)}）` : entry.text ? `：${labels?.reasons[entry.text] ?? entry.text}` : '';
         words.textContent = `— ${event}${detail}${entry.agent ? `（${entry.agent}）` : ''} —`;
         if (entry.event === 'handoff.note') li.classList.add('note');
     } else {
