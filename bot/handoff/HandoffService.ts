@@ -225,20 +225,38 @@ export class HandoffService {
      * refused: the dispatcher gave it to them. `displayName` is what the owner is told (客服小王).
      */
     async accept(conversationId: string, agent: string, displayName = agent): Promise<HandoffChange> {
-        const current = await this.require(conversationId, 'queued');
-        const nowDate = this.deps.clock();
-        if (current.offeredTo && current.offeredTo !== agent && this.offerStands(current, nowDate)) {
-            throw new HandoffStateError(`handoff ${conversationId} is offered to ${current.offeredTo} until ${this.offerExpiresAt(current)}`);
-        }
-        const now = nowDate.toISOString();
-        const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now, offeredTo: null, offeredAt: null, version: current.version + 1 };
-        await this.deps.store.replace(handoff);
+        const handoff = await this.take(conversationId, agent);
+        const now = handoff.acceptedAt ?? this.deps.clock().toISOString();
         await this.record(handoff, { at: now, from: 'system', agent, event: 'handoff.accepted' }, 'accepted');
         const ownerNotified = await this.toOwner(handoff, async (context) => {
             await context.sendActivity(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
             await this.speakAs(context, agent, this.deps.phrasebook.say('handoff_accepted', handoff.persona, { agent: displayName }));
         });
+        // The agent's offer is taken: what they held on offer may go to someone else, if they are full now.
+        this.deps.onQueueChanged?.();
         return { handoff, ownerNotified };
+    }
+
+    /**
+     * Writes the accept. A write the queue's own bookkeeping overtook (an offer made, the owner's words added to the
+     * summary) is tried again on what is stored now, so the agent does not get a 409 for nothing; another agent's
+     * accept still wins, and the read after it answers 409.
+     */
+    private async take(conversationId: string, agent: string): Promise<Handoff> {
+        for (let attempt = 1; ; attempt++) {
+            const current = await this.require(conversationId, 'queued');
+            const now = this.deps.clock();
+            if (current.offeredTo && current.offeredTo !== agent && this.offerStands(current, now)) {
+                throw new HandoffStateError(`handoff ${conversationId} is offered to ${current.offeredTo} until ${this.offerExpiresAt(current)}`);
+            }
+            const handoff: Handoff = { ...current, status: 'active', agent, acceptedAt: now.toISOString(), offeredTo: null, offeredAt: null, version: current.version + 1 };
+            try {
+                await this.deps.store.replace(handoff);
+                return handoff;
+            } catch (error) {
+                if (!(error instanceof HandoffConflictError) || attempt >= 3) throw error;
+            }
+        }
     }
 
     /** Whether an offer made to one agent still keeps the others from accepting. */

@@ -58,7 +58,8 @@ const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,100}$/);
 /** Tickets are the desk's work (agents) and the supervisors' to oversee; the monthly report is the supervisors'. */
 const DESK: readonly StaffRole[] = ['agent', 'supervisor'];
 
-const ListQuery = PageQuery.extend({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional() });
+/** `ownerId`: one owner's tickets (the console's owner history). */
+const ListQuery = PageQuery.extend({ status: TicketStatuses.optional(), category: TicketCategories.optional(), kind: TicketKinds.optional(), ownerId: z.string().min(1).max(1000).optional() });
 const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM') });
 
 

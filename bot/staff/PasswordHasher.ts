@@ -24,8 +24,9 @@ export class PasswordHasher {
         const expected = Buffer.from(key, 'base64url');
         const cost = { N: Number(n), r: Number(r), p: Number(p) };
         if (!Object.values(cost).every((v) => Number.isInteger(v) && v > 0) || expected.length === 0) return false;
-        const actual = await derive(password, Buffer.from(salt, 'base64url'), expected.length, cost);
-        return timingSafeEqual(actual, expected);
+        // Parameters scrypt refuses (N not a power of two, beyond the memory cap) make an unreadable hash, not a 500.
+        const actual = await derive(password, Buffer.from(salt, 'base64url'), expected.length, cost).catch(() => null);
+        return actual !== null && timingSafeEqual(actual, expected);
     }
 
     /** A hash that no password matches, to spend the same time on an unknown name as on a wrong password. */

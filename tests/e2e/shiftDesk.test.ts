@@ -275,8 +275,14 @@ describe('the desk at work', () => {
         expect(bad.status).toBe(400);
         expect(bad.json.reason).toEqual(expect.stringMatching(/kind.*category.*description.*contact\.phone/s));
         expect((await wang.call('POST', '/api/tickets', { ...body, conversationId: 'never-handed-over' })).status).toBe(404);
-        const zhang = await boss.call('POST', '/api/tickets', { ...body, description: '主管代开' });
-        expect(zhang.status).toBe(201);
+        const byBoss = await boss.call('POST', '/api/tickets', { ...body, description: '主管代开' });
+        expect(byBoss.json).toMatchObject({ receivedBy: 'boss' });
+        // The owner's history, as the console shows it beside the transcript.
+        const history = await wang.call('GET', '/api/tickets?ownerId=owner-desk-b');
+        expect(history.json).toMatchObject({ total: 2, tickets: [{ id: byBoss.json.id }, { id: created.json.id }] });
+        // A retry with the same Idempotency-Key gives the same ticket.
+        const once = async () => (await fetch(`${server.url}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${BOSS}`, 'content-type': 'application/json', 'idempotency-key': 'click-1' }, body: JSON.stringify(body) }).then((r) => r.json())) as { id: string };
+        expect((await once()).id).toBe((await once()).id);
     });
 });
 
