@@ -8,7 +8,6 @@ import { alertToneWav } from '../desk/AlertTone';
 import type { DeskWords } from '../desk/DeskLabels';
 import type { HandoffService } from '../handoff/HandoffService';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
-import type { TicketService } from '../tickets/TicketService';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/agent': { file: join(PROJECT_ROOT, 'adapters', 'web', 'agent', 'index.html'), type: 'text/html; charset=utf-8' },
@@ -22,12 +21,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-sr
 /** The desk's own routes serve those who work the queue. */
 const DESK_ROLES = ['agent', 'supervisor'] as const;
 
-/** How many of an owner's past tickets the console lists beside a conversation. */
-const HISTORY_TICKETS = 20;
-
 export interface AgentConsoleDeps {
     auth: StaffAuth;
-    tickets: TicketService;
     handoffs: HandoffService;
     suggestions: SuggestedReplies;
     /** The console's words for the server's codes, and the estate's clock (times are shown in its time zone). */
@@ -37,8 +32,7 @@ export interface AgentConsoleDeps {
 /**
  * The agent console (`GET /agent`): a static page, its script and its alert tone, served by Linli itself; the page
  * signs in and uses the agent API. `GET /api/staff/me` tells it whose token it holds, `GET /api/desk` the labels and
- * time zone, `GET /api/desk/replies?conversationId=` the reply library filled for one conversation,
- * `GET /api/desk/history?conversationId=` the owner's tickets.
+ * time zone, `GET /api/desk/replies?conversationId=` the reply library filled for one conversation.
  */
 export function registerAgentConsoleRoutes(server: Server, deps: AgentConsoleDeps): void {
     // Read once: the files are part of the build; a missing one is a broken build and should say so at start-up.
@@ -69,16 +63,5 @@ export function registerAgentConsoleRoutes(server: Server, deps: AgentConsoleDep
         if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${conversationId}`);
         const entries = await deps.handoffs.transcript(conversationId);
         res.json({ replies: deps.suggestions.libraryFor(handoff, entries, reader.account.displayName) });
-    });
-    // The owner's history beside the transcript: their tickets on this channel, newest first (each names the
-    // conversation it came from, which the console opens).
-    server.get('/api/desk/history', async (req: Request, res: Response) => {
-        if (!(await staffName(deps.auth, req, res, DESK_ROLES))) return;
-        const conversationId = (req.query as Record<string, unknown> | undefined)?.conversationId;
-        if (typeof conversationId !== 'string' || conversationId === '') return sendError(res, 400, 'invalid_query', 'conversationId is required');
-        const handoff = await deps.handoffs.get(conversationId);
-        if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${conversationId}`);
-        const tickets = (await deps.tickets.list({ ownerId: handoff.ownerId }, HISTORY_TICKETS)).filter((t) => t.channelId === handoff.channelId);
-        res.json({ ownerId: handoff.ownerId, tickets });
     });
 }

@@ -296,7 +296,7 @@ const watermarkQuery = () => fc.record({ watermark: maybe(queryValue(fc.integer(
 
 const traineeQuery = () => fc.record({ trainee: maybe(queryValue(fc.constantFrom('fuzz', ''))) }).map((q) => defined(q) as Record<string, string>);
 
-/** The desk's per-conversation routes (reply library, owner history): a handed-over conversation, or not. */
+/** The desk's reply library for a conversation: a handed-over one, or not. */
 const deskQuery = (t: FuzzTarget) => fc.record({ conversationId: maybe(queryValue(someOf(t.conversationIds, 'fuzz'))) }).map((q) => defined(q) as Record<string, string>);
 
 const monthQuery = () => fc.record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')) });
@@ -340,7 +340,6 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/api/agents', credential: 'staff' },
     { method: 'GET', path: '/api/desk', credential: 'staff' },
     { method: 'GET', path: '/api/desk/replies', credential: 'staff', query: deskQuery },
-    { method: 'GET', path: '/api/desk/history', credential: 'staff', query: deskQuery },
     { method: 'DELETE', path: '/api/sessions/current', credential: 'staff' },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId', credential: 'directLineToken', query: watermarkQuery },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', query: watermarkQuery },

@@ -29,6 +29,7 @@ interface OwnerProfile {
 interface HandoffView {
     conversationId: string;
     channelId: string;
+    ownerId: string;
     status: 'queued' | 'active' | 'closed';
     reason: string;
     priority: number;
@@ -119,6 +120,8 @@ const QUEUE_PAGE = 50;
 /** The server's page limit (contract: at most 200), for reading the active conversations in one call. */
 const MAX_PAGE = 200;
 const URGENT = 2;
+/** How many of an owner's tickets the history beside a conversation lists. */
+const HISTORY_TICKETS = 20;
 
 const $ = <T extends HTMLElement>(id: string): T => {
     const element = document.getElementById(id);
@@ -713,8 +716,11 @@ async function loadColleagues(): Promise<void> {
     if (chosen) select.value = chosen;
 }
 
-async function loadHistory(conversationId: string): Promise<void> {
-    const { tickets } = await api<{ tickets: Ticket[] }>('GET', `/api/desk/history?conversationId=${encodeURIComponent(conversationId)}`);
+/** The owner's tickets, newest first: owners are told apart by channel and id together. */
+async function loadHistory(h: HandoffView): Promise<void> {
+    const conversationId = h.conversationId;
+    const page = await api<{ tickets: (Ticket & { channelId: string })[] }>('GET', `/api/tickets?ownerId=${encodeURIComponent(h.ownerId)}&limit=${HISTORY_TICKETS}`);
+    const tickets = page.tickets.filter((t) => t.channelId === h.channelId);
     $('history').replaceChildren(
         ...(tickets.length
             ? tickets.map((t) => {
@@ -775,7 +781,7 @@ async function openConversation(conversationId: string): Promise<void> {
                 library = r.replies;
             })
             .catch(() => undefined),
-        loadHistory(conversationId).catch(() => undefined),
+        loadHistory(h).catch(() => undefined),
         $('transfer-box').hidden ? Promise.resolve() : loadColleagues().catch(() => undefined),
     ]);
 }
