@@ -178,7 +178,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         const page = worker.page;
         await page.keyboard.press('j');
         await poll(() => title(page)).toMatch(/P1.*紧急情况.*王女士/);
-        expect(await page.getByTestId('tab').count()).toBe(1);
+        await poll(() => page.getByTestId('tab').count()).toBe(1);
         await page.keyboard.press('?');
         await poll(() => page.getByTestId('help').isVisible()).toBe(true);
         await shot(page, 'desk-3-help');
@@ -249,7 +249,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         expect(await errors.count()).toBe(count - 1);
     }, 30_000);
 
-    it('the holder of the ordinary case opens a ticket for it from the side panel', async () => {
+    it('the holder of the ordinary case opens a ticket for it from the side panel and edits it', async () => {
         const holder = (await server.linli.handoffs.get('desk-p4'))?.agent === worker.name ? worker : colleague;
         const page = holder.page;
         await row(page, 'desk-p4').click();
@@ -265,6 +265,16 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         const ticket = await server.linli.tickets.get(ticketId);
         expect(ticket).toMatchObject({ kind: 'repair', category: 'facility', conversationId: 'desk-p4', description: '厨房水管接头漏水，地面有积水', location: '5号楼1单元302室', receivedBy: holder.name });
         expect(await page.getByTestId('ticket-created').first().textContent()).toContain(ticketId);
+        // …and edits it: status, department and a note in one save.
+        await page.getByTestId('ticket-status').selectOption('in_progress');
+        await page.getByTestId('ticket-department').fill('工程部');
+        await page.getByTestId('ticket-note').fill('已约师傅下午两点上门');
+        await page.getByTestId('ticket-save').click();
+        await poll(async () => (await server.linli.tickets.get(ticketId))?.status).toBe('in_progress');
+        const edited = await server.linli.tickets.get(ticketId);
+        expect(edited?.department).toBe('工程部');
+        expect(edited?.history.some((h) => h.note === '已约师傅下午两点上门' && h.by === holder.name)).toBe(true);
+        await poll(() => page.getByTestId('ticket').textContent()).toContain('已约师傅下午两点上门');
     });
 
     it('a photo the owner sends shows beside the transcript and is attached to the ticket in one click', async () => {

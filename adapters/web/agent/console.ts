@@ -74,6 +74,7 @@ interface Ticket {
     contact: { name?: string; phone?: string };
     sla: { responseDueAt: string; feedbackDueAt: string };
     history?: { at: string; by: string; action: string; note?: string }[];
+    department?: string | null;
 }
 
 interface CannedReply {
@@ -676,6 +677,8 @@ function renderTicket(ticket: Ticket | null): void {
         ['位置', ticket.location ?? '—'],
         ['诉求', ticket.request ?? '—'],
         ['联系人', [ticket.contact.name, ticket.contact.phone].filter(Boolean).join(' ') || '—'],
+        ['处理部门', ticket.department ?? '—'],
+        ['最近记录', (ticket.history ?? []).filter((h) => h.note && (h.action === 'note' || h.action === 'status')).slice(-1).map((h) => `${estateTime(h.at, true)} ${shownName(h.by)}：${h.note ?? ''}`)[0] ?? '—'],
         ['响应时限', estateTime(ticket.sla.responseDueAt, true)],
         ['反馈时限', estateTime(ticket.sla.feedbackDueAt, true)],
     ];
@@ -689,6 +692,8 @@ function renderTicket(ticket: Ticket | null): void {
         }),
     );
     if (!ticketChoicePending || ticket.id !== openTicket?.id) $<HTMLSelectElement>('ticket-status').value = ticket.status;
+    const department = $<HTMLInputElement>('ticket-department');
+    if (document.activeElement !== department) department.value = ticket.department ?? '';
 }
 
 function renderActions(): void {
@@ -743,7 +748,7 @@ async function openConversation(conversationId: string): Promise<void> {
     if (conversationId !== openId) {
         liveEntries = [];
         ticketChoicePending = false;
-        for (const id of ['ticket-description', 'ticket-location', 'ticket-request', 'ticket-contact', 'ticket-phone', 'note', 'transfer-note']) $<HTMLInputElement>(id).value = '';
+        for (const id of ['ticket-description', 'ticket-location', 'ticket-request', 'ticket-contact', 'ticket-phone', 'ticket-note', 'note', 'transfer-note']) $<HTMLInputElement>(id).value = '';
         $<HTMLTextAreaElement>('reply').value = '';
     }
     openId = conversationId;
@@ -751,6 +756,8 @@ async function openConversation(conversationId: string): Promise<void> {
         tabs.push(conversationId);
         saveTabs();
     }
+    // The tab shows at once, before the transcript arrives.
+    renderTabs();
     let data: { handoff: HandoffView; entries: Entry[]; suggestions: string[] };
     try {
         data = await api('GET', `/api/handoffs/${encodeURIComponent(conversationId)}/transcript`);
@@ -1218,11 +1225,24 @@ function wire(): void {
     });
     $('ticket-save').addEventListener('click', () => {
         if (!openTicket) return;
+        const current = openTicket;
         const status = $<HTMLSelectElement>('ticket-status').value;
-        const id = openTicket.id;
+        const department = $<HTMLInputElement>('ticket-department').value.trim();
+        const noteBox = $<HTMLTextAreaElement>('ticket-note');
+        const note = noteBox.value.trim();
+        // Only what changed: the same status again would be an illegal move.
+        const patch = {
+            ...(status !== current.status ? { status } : {}),
+            ...(department && department !== (current.department ?? '') ? { department } : {}),
+            ...(note ? { note } : {}),
+        };
+        if (Object.keys(patch).length === 0) return;
         // Refused or not, the select shows the ticket's real status afterwards.
         ticketChoicePending = false;
-        void act('更新工单', () => api<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(id)}`, { status }));
+        void act('更新工单', async () => {
+            await api<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(current.id)}`, patch);
+            noteBox.value = '';
+        });
     });
     document.addEventListener('keydown', onKey);
     setInterval(tick, 1000);
