@@ -10,7 +10,7 @@ import type { HandoffService } from '../handoff/HandoffService';
 import type { HandoffSettings } from '../handoff/HandoffSettings';
 import type { SuggestedReplies } from '../handoff/SuggestedReplies';
 import type { Logger } from '../logger';
-import type { StaffAuth } from './StaffAuth';
+import { StaffAuth } from './StaffAuth';
 import { describeIssues, sendError, staffMember } from './apiErrors';
 import { OutsideWindowError } from '../channels/OutsideWindowError';
 import { hasRole, type StaffRole } from '../staff/StaffAccount';
@@ -136,15 +136,29 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
                 );
             });
             // A comment line this often, so proxies keep the stream open, dead consoles are noticed, and the agent is seen.
+            // The token is checked again each time: a session signed out, expired or disabled ends its stream too.
+            const token = StaffAuth.bearerToken(req.headers.authorization) ?? '';
             const heartbeat = setInterval(() => {
-                res.write(': keep-alive\n\n');
-                seen(false);
+                deps.auth.directory.authenticate(token).then(
+                    (still) => {
+                        if (!still) return void res.end();
+                        res.write(': keep-alive\n\n');
+                        seen(false);
+                    },
+                    // The store does not answer: keep the stream (the console would only reconnect to the same).
+                    () => void res.write(': keep-alive\n\n'),
+                );
             }, deps.heartbeatMs);
-            req.on('close', () => {
+            let ended = false;
+            const end = () => {
+                if (ended) return;
+                ended = true;
                 clearInterval(heartbeat);
                 unsubscribe();
                 next(false);
-            });
+            };
+            req.on('close', end);
+            res.on('finish', end);
         })().catch((error: unknown) => {
             deps.logger.warn({ err: error }, 'feed not opened');
             if (!res.headersSent) sendError(res, 503, 'store_unavailable', 'the store does not answer; try again shortly');

@@ -168,7 +168,8 @@ export class StaffDirectory {
         if (!(await this.deps.store.updateAccount(next))) return 'not_found';
         if (change.password !== undefined || change.disabled === true) await this.deps.store.deleteSessionsOf(name);
         if (change.disabled === true) await this.choose(publicAccount(next), 'offline');
-        this.deps.logger.info({ staff: name, changed: Object.keys(change).filter((k) => k !== 'password').concat(change.password !== undefined ? ['password'] : []) }, 'staff account changed');
+        // Which fields changed, never their values (a new password among them).
+        this.deps.logger.info({ staff: name, changed: Object.keys(change) }, 'staff account changed');
         return publicAccount(next);
     }
 

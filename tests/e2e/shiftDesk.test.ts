@@ -126,6 +126,19 @@ describe('staff accounts and sessions', () => {
         expect(disabled.status).toBe(401);
     });
 
+    it('ends a signed-out session\'s live feed at its next heartbeat', async () => {
+        const { token, api } = await signIn('xiaoli');
+        const res = await fetch(`${server.url}/api/handoffs/feed`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        await reader.read();
+        expect((await api.call('DELETE', '/api/sessions/current')).status).toBe(204);
+        const deadline = Date.now() + 5000;
+        let done = false;
+        while (!done && Date.now() < deadline) done = (await Promise.race([reader.read(), new Promise<{ done: boolean }>((r) => setTimeout(() => r({ done: false }), 500))])).done;
+        expect(done).toBe(true);
+    });
+
     it('never returns or logs a password or its hash; the store keeps only scrypt hashes and token digests', async () => {
         const everything = JSON.stringify([(await boss.call('GET', '/api/accounts')).json, (await boss.call('GET', '/api/agents')).json]);
         expect(everything).not.toMatch(/scrypt|passwordHash|secret-passphrase/);

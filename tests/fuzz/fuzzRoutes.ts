@@ -194,6 +194,7 @@ const ticketQuery = () =>
             status: maybe(queryValue(fc.constantFrom('received', 'closed'))),
             category: maybe(queryValue(fc.constantFrom('facility', 'fee'))),
             kind: maybe(queryValue(fc.constantFrom('repair', 'emergency'))),
+            ownerId: maybe(queryValue(fc.constantFrom('fuzz-owner-0', 'nobody'))),
             limit: maybe(queryValue(fc.integer({ min: -5, max: 500 }).map(String))),
             cursor: maybe(queryValue(fc.base64String({ maxLength: 24 }))),
         })
