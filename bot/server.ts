@@ -166,6 +166,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         words: linli.handoffWords,
         heartbeatMs: linli.staffHeartbeatMs,
         onAgentConnected: () => linli.offers.kick(),
+        ticket: (id) => linli.tickets.get(id),
         channelStatus: (h) => linli.ownerChannels.status(h.channelId, h.conversationId),
     });
     if (deps.config) mountWebChat(server, linli, deps.config, logger, deps.webChat);

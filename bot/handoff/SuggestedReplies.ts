@@ -16,6 +16,12 @@ export interface ReplyCase {
     owner?: OwnerProfile | null;
 }
 
+/** The handoff's linked ticket: a complaint ticket makes the case a complaint; its place is the one to name. */
+export interface ReplyTicket {
+    kind: string;
+    location: string | null;
+}
+
 /** One line of the agent's conversation so far (the handoff transcript's shape). */
 export interface ReplyContextEntry {
     from: string;
@@ -49,10 +55,10 @@ export class SuggestedReplies {
     }
 
     /** The lines that suit this case now, in the order of the conversation's steps. */
-    for(handoff: ReplyCase, entries: readonly ReplyContextEntry[], speaker?: string): string[] {
+    for(handoff: ReplyCase, entries: readonly ReplyContextEntry[], speaker?: string, ticket: ReplyTicket | null = null): string[] {
         const agentSpoke = entries.some((e) => e.from === 'agent' && e.text);
-        const fitting = this.fitting(handoff).filter((r) => !(agentSpoke && r.step === 'greet'));
-        const values = this.values(handoff, entries, speaker);
+        const fitting = this.fitting(handoff, ticket).filter((r) => !(agentSpoke && r.step === 'greet'));
+        const values = this.values(handoff, entries, speaker, ticket);
         const lines = fitting.map((r) => this.fill(r, handoff.persona, values)).filter((text): text is string => text !== null && !UNFILLED.test(text));
         return [...new Set(lines)].slice(0, MAX_SUGGESTIONS);
     }
@@ -66,9 +72,12 @@ export class SuggestedReplies {
             .sort((a, b) => Number(b.fits) - Number(a.fits) || this.rank(a.step) - this.rank(b.step));
     }
 
-    private fitting(handoff: ReplyCase): DeskReply[] {
+    private fitting(handoff: ReplyCase, ticket: ReplyTicket | null = null): DeskReply[] {
+        // A complaint ticket makes the case a complaint whatever escalated it (an owner who asked for a person to
+        // complain): the lines for complaints the bot could not settle fit it too.
+        const reasons: string[] = [handoff.reason, ...(ticket?.kind === 'complaint' ? ['unresolved'] : [])];
         return this.library.replies
-            .filter((r) => (r.reasons ? r.reasons.includes(handoff.reason) : true))
+            .filter((r) => (r.reasons ? r.reasons.some((reason) => reasons.includes(reason)) : true))
             .sort((a, b) => this.rank(a.step) - this.rank(b.step));
     }
 
@@ -76,11 +85,12 @@ export class SuggestedReplies {
         return this.order.get(step) ?? this.order.size;
     }
 
-    private values(handoff: ReplyCase, entries: readonly ReplyContextEntry[], speaker?: string): LineValues {
+    private values(handoff: ReplyCase, entries: readonly ReplyContextEntry[], speaker?: string, ticket: ReplyTicket | null = null): LineValues {
         const values: LineValues = { hotline: this.hotline, agent: speaker ?? handoff.agent ?? '物业客服' };
         const name = handoff.owner?.name?.trim();
         if (name) values.name = name;
-        const place = describePlace(handoff.owner);
+        // Where help goes: the ticket's place when it has one (the owner may have named another), else their home.
+        const place = ticket?.location || describePlace(handoff.owner);
         if (place) values.place = place;
         if (handoff.ticketId) values.ticketId = handoff.ticketId;
         const lastOwnerWords = entries.filter((e) => e.from === 'owner' && e.text).at(-1)?.text;

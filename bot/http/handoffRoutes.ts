@@ -28,6 +28,8 @@ export interface HandoffRouteDeps {
     heartbeatMs: number;
     /** Told when an agent's console connects (offers are made at once). */
     onAgentConnected?: () => void;
+    /** The handoff's linked ticket (its kind and place shape the suggested replies). */
+    ticket?: (id: string) => Promise<{ kind: string; location: string | null } | null>;
     /** What the owner's channel adds to a queue entry (WeChat: `wechat: {remaining, windowClosesAt}`). */
     channelStatus?: (handoff: Handoff) => Promise<Record<string, unknown>>;
 }
@@ -178,8 +180,8 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
             handoff: await entry(handoff),
             entries,
             // Beyond the contract: replies that fit the case from the desk's library, in the owner's register, signed
-            // with the name the reader uses towards owners.
-            suggestions: deps.suggestions.for(handoff, entries, reader.account.displayName),
+            // with the name the reader uses towards owners, with the place on the linked ticket when it has one.
+            suggestions: deps.suggestions.for(handoff, entries, reader.account.displayName, handoff.ticketId && deps.ticket ? await deps.ticket(handoff.ticketId).catch(() => null) : null),
         });
     });
 

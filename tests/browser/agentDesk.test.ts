@@ -130,10 +130,10 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
             expect(await rows.first().getAttribute('data-conversation-id')).toBe('desk-p1');
             expect(await rows.first().getAttribute('class')).toContain('urgent');
             const urgent = (await rows.first().innerText()).replace(/\s+/g, ' ');
-            expect(urgent).toMatch(/P1 \S+ 王女士 3号楼2单元501室 电梯里有人被困住了.*紧急情况.*剩 .*网页.*(等待接入|派给)/);
+            expect(urgent).toMatch(/P1 \S+ 王女士 3栋2单元501 电梯里有人被困住了.*紧急情况.*剩 .*网页.*(等待接入|派给)/);
             expect(urgent).not.toMatch(/emergency|webchat/);
             // The tone played and the desktop notification named the case.
-            await poll(() => desk.seen.find((s) => s.kind === 'notification')?.detail).toMatch(/^P1 .*紧急情况 \| 王女士 3号楼2单元501室：电梯里有人被困住了/);
+            await poll(() => desk.seen.find((s) => s.kind === 'notification')?.detail).toMatch(/^P1 .*紧急情况 \| 王女士 3栋2单元501：电梯里有人被困住了/);
             await poll(() => desk.seen.some((s) => s.kind === 'played' && s.detail.endsWith('/agent/alert.wav'))).toBe(true);
         }
         // The ordinary request did not notify; waiting time ticks on its row without a reload.
@@ -196,7 +196,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
     it('suggestions fit the emergency; a / short code fills the reply box and Ctrl+Enter sends it', async () => {
         const page = worker.page;
         const suggestions = (await page.getByTestId('suggestion').allTextContents()).join('\n');
-        expect(suggestions).toMatch(/值班人员正赶往3号楼2单元501室/);
+        expect(suggestions).toMatch(/值班人员正赶往3栋2单元501/);
         expect(suggestions).not.toMatch(/抱歉|您是说/);
         const reply = page.getByTestId('reply');
         await reply.click();
@@ -254,7 +254,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         const page = holder.page;
         await row(page, 'desk-p4').click();
         await poll(() => page.getByTestId('ticket-create').isVisible()).toBe(true);
-        expect(await page.getByTestId('ticket-location').inputValue()).toBe('5号楼1单元302室');
+        expect(await page.getByTestId('ticket-location').inputValue()).toBe('5栋1单元302');
         await page.getByTestId('ticket-kind').selectOption('repair');
         await page.getByTestId('ticket-category').selectOption('facility');
         await page.getByTestId('ticket-description').fill('厨房水管接头漏水，地面有积水');
@@ -263,7 +263,7 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         await poll(() => page.getByTestId('ticket-id').textContent()).toMatch(/^TS-/);
         const ticketId = (await page.getByTestId('ticket-id').textContent()) ?? '';
         const ticket = await server.linli.tickets.get(ticketId);
-        expect(ticket).toMatchObject({ kind: 'repair', category: 'facility', conversationId: 'desk-p4', description: '厨房水管接头漏水，地面有积水', location: '5号楼1单元302室', receivedBy: holder.name });
+        expect(ticket).toMatchObject({ kind: 'repair', category: 'facility', conversationId: 'desk-p4', description: '厨房水管接头漏水，地面有积水', location: '5栋1单元302', receivedBy: holder.name });
         expect(await page.getByTestId('ticket-created').first().textContent()).toContain(ticketId);
         // …and edits it: status, department and a note in one save.
         await page.getByTestId('ticket-status').selectOption('in_progress');

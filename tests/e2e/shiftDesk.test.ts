@@ -222,6 +222,10 @@ describe('the desk at work', () => {
             escalatedAt: null,
         });
         expect(a).not.toHaveProperty('offeredBefore');
+        // A request for a person is not a complaint: its suggested replies never restate the owner's words back.
+        const suggestionsA = (await li.call('GET', '/api/handoffs/desk-a/transcript')).json.suggestions as string[];
+        expect(suggestionsA.length).toBeGreaterThan(0);
+        expect(suggestionsA.join('\n')).not.toMatch(/您是说|你是说/);
     });
 
     it('moves a lapsed offer to the next agent with room, and away agents lose theirs', async () => {
@@ -331,6 +335,14 @@ describe('an emergency nobody accepts', () => {
         expect(reminders.length).toBeGreaterThanOrEqual(4);
         const tickets = (await boss.call('GET', '/api/tickets?limit=200')).json.tickets as { conversationId: string; kind: string }[];
         expect(tickets.filter((t) => t.conversationId === conversationId).map((t) => t.kind)).toEqual(['emergency']);
+
+        // The agent is offered emergency lines with the owner's place and the ticket, not complaint apologies.
+        const suggestions = (await boss.call('GET', `/api/handoffs/${conversationId}/transcript`)).json.suggestions as string[];
+        const ticketId = String(after.ticketId);
+        expect(suggestions.join('\n')).toContain('安全');
+        expect(suggestions.some((line) => line.includes('5栋1201'))).toBe(true);
+        expect(suggestions.some((line) => line.includes(ticketId))).toBe(true);
+        expect(suggestions.join('\n')).not.toMatch(/抱歉|您是说|不好意思/);
         boss2.close();
     });
 });

@@ -14,7 +14,7 @@ describe('suggested replies fit the case', () => {
     it('an emergency gets safety lines filled with the owner, the place and the ticket, and no complaint apology or restatement', () => {
         const lines = replies.for(emergency, [owner('厨房里一股煤气味，好像漏气了')]);
         expect(lines[0]).toBe('王女士您好，我是客服小王，接下来由我为您处理。');
-        expect(lines.join('\n')).toContain('值班人员正赶往3号楼2单元501室');
+        expect(lines.join('\n')).toContain('值班人员正赶往3栋2单元501');
         expect(lines.join('\n')).toContain('TS-20261206-0003');
         expect(lines.join('\n')).toMatch(/燃气总阀/);
         expect(lines.join('\n')).not.toMatch(/抱歉|对不住|您是说/);

@@ -345,7 +345,7 @@ function describePlace(owner: OwnerProfile | null | undefined): string {
         const text = value === null || value === undefined ? '' : String(value).trim();
         return /^\d+$/.test(text) ? `${text}${suffix}` : text;
     };
-    return `${part(owner.building, '号楼')}${part(owner.unit, '单元')}${part(owner.room, '室')}`;
+    return `${part(owner.building, '栋')}${part(owner.unit, '单元')}${part(owner.room, '')}`;
 }
 
 function cell(row: HTMLTableRowElement, text: string, className = ''): HTMLTableCellElement {
