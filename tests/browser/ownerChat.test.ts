@@ -157,12 +157,13 @@ describe.skipIf(!browserSuitesRun())('the owner page /chat in Chromium, on a pho
         expect((await agent.call('POST', `/api/handoffs/${encodeURIComponent(id)}/accept`)).status).toBe(200);
         const words = '您好，我是物业的小王，电梯的事我来跟进。';
         expect((await agent.call('POST', `/api/handoffs/${encodeURIComponent(id)}/messages`, { text: words })).status).toBe(200);
-        await poll(() => linliTexts()).toContain(words);
+        // Owners read an agent's words signed with the agent's name (alice：…).
+        await poll(async () => (await linliTexts()).some((t) => t === `alice：${words}`)).toBe(true);
         // An agent's words come from Linli's side too: Markdown yes (no quotes here: it curls them), HTML never.
         const pasted = '单号见附件 <img src=x onerror=window.__ran=1>';
         await page.evaluate('window.__ran = 0');
         expect((await agent.call('POST', `/api/handoffs/${encodeURIComponent(id)}/messages`, { text: pasted })).status).toBe(200);
-        await poll(() => linliTexts()).toContain(pasted);
+        await poll(async () => (await linliTexts()).some((t) => t === `alice：${pasted}`)).toBe(true);
         expect(await page.locator('#webchat img[src="x"]').count()).toBe(0);
         expect(await page.evaluate('window.__ran')).toBe(0);
 

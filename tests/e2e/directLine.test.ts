@@ -4,6 +4,8 @@ import { activities, dl, isBotMessage, openConversation, post, SECRET, StreamSoc
 import { say, startTestServer, type TestServer } from '../helpers/testServer';
 
 const STAFF = 'alice-token-0123456789';
+/** The name of STAFF's account (AGENT_TOKENS alice:…), which signs its messages to owners. */
+const STAFF_NAME = 'alice';
 /** Moved forward by tests that need a token to expire (no waiting 30 minutes). */
 let skewMs = 0;
 let server: TestServer;
@@ -226,8 +228,10 @@ describe('Direct Line 3.0: conversations and activities', () => {
         const agent = new AgentApi(url, STAFF);
         expect((await agent.call('POST', `/api/handoffs/${c.conversationId}/accept`)).status).toBe(200);
         expect((await agent.call('POST', `/api/handoffs/${c.conversationId}/messages`, { text: '您好，我是客服小王，马上帮您处理' })).status).toBe(200);
-        await socket.waitFor((a) => a.type === 'message' && a.text === '您好，我是客服小王，马上帮您处理');
-        expect((await activities(url, c)).activities.some((a) => a.text === '您好，我是客服小王，马上帮您处理' && a.channelId === 'webchat')).toBe(true);
+        // The owner reads the agent's words signed with the agent's display name (a token account's is its name).
+        const signed = `${STAFF_NAME}：您好，我是客服小王，马上帮您处理`;
+        await socket.waitFor((a) => a.type === 'message' && a.text === signed);
+        expect((await activities(url, c)).activities.some((a) => a.text === signed && a.channelId === 'webchat')).toBe(true);
         socket.close();
     });
 
