@@ -30,6 +30,7 @@ import { PaymentReminders } from './proactive/PaymentReminders';
 import { HandoffFeed } from './handoff/HandoffFeed';
 import { HandoffService } from './handoff/HandoffService';
 import { SuggestedReplies } from './handoff/SuggestedReplies';
+import { deskWords, type DeskWords } from './desk/DeskLabels';
 import type { HandoffStore } from './handoff/HandoffStore';
 import { HandoffRoutingMiddleware } from './middleware/HandoffRoutingMiddleware';
 import { HandoffDispatcher } from './handoff/HandoffDispatcher';
@@ -87,6 +88,8 @@ export class Linli {
     readonly handoffs: HandoffService;
     /** Replies from the training scripts that agents can send with one click. */
     readonly suggestions: SuggestedReplies;
+    /** What the agents' console shows codes and times with: its labels and the estate's clock. */
+    readonly desk: { labels: DeskWords; utcOffsetMinutes: number };
     readonly feed: HandoffFeed;
     private readonly handoffStore: HandoffStore;
     private readonly transcripts: TranscriptStore;
@@ -159,7 +162,8 @@ export class Linli {
         this.conversationState = new SnapshotBotState(this.storage, (context) => storageKey(conversationKeys.getStorageKey(context), 'conversation'));
         this.userState = new SnapshotBotState(this.storage, (context) => storageKey(userKeys.getStorageKey(context), 'user'));
         this.references = new ConversationReferences(this.storage);
-        this.suggestions = new SuggestedReplies(content.scripts, content.handoffSettings.urgentReplies);
+        this.suggestions = new SuggestedReplies(content.deskReplies, content.base.estate.hotline);
+        this.desk = { labels: deskWords(content.deskLabels, content.handoffSettings.words), utcOffsetMinutes: calendar.utcOffsetMinutes };
         const announcePresence = async ({ account, status }: AgentPresence) => this.feed.publish({ type: 'agent.presence', agent: { name: account.name, displayName: account.displayName, status } });
         this.staff = new StaffDirectory({
             store: stores.staff,

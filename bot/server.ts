@@ -153,7 +153,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
         conversation: (conversationId) => linli.handoffs.get(conversationId),
         onCreated: (ticket, staff) => linli.handoffs.ticketOpened(ticket, staff),
     });
-    registerAgentConsoleRoutes(server, auth);
+    registerAgentConsoleRoutes(server, { auth, handoffs: linli.handoffs, suggestions: linli.suggestions, desk: linli.desk });
     registerReportRoutes(server, { reports: linli.reports, supervisor: linli.supervisor, auth });
     registerStaffRoutes(server, { auth, handoffs: linli.handoffs, logger, onAvailable: () => linli.offers.kick() });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });

@@ -14,6 +14,8 @@ import { loadDataFile } from '../dataFile';
 import { KnowledgeGapsFile, type KnowledgeGapSettings } from '../outcomes/KnowledgeGapReport';
 import { PROJECT_ROOT } from '../paths';
 import { Phrasebook } from '../Phrasebook';
+import { loadDeskLabels, type DeskLabelsFile } from '../desk/DeskLabels';
+import { loadDeskReplies, type DeskRepliesFile } from '../desk/DeskReplies';
 import { loadFlowScripts, type FlowScript } from '../scripts/FlowScript';
 import { TicketComposer } from '../tickets/TicketComposer';
 import { loadTicketWording } from '../tickets/TicketWording';
@@ -44,6 +46,9 @@ export class Content {
     readonly tokenizer: Tokenizer;
     /** How the monthly report groups the messages Linli could not answer (knowledge/knowledge-gaps.json). */
     readonly gapSettings: KnowledgeGapSettings;
+    /** The agents' reply library and the console's words for the server's codes (scripts/desk/). */
+    readonly deskReplies: DeskRepliesFile;
+    readonly deskLabels: DeskLabelsFile;
 
     constructor(root: string = PROJECT_ROOT) {
         const knowledgeDir = join(root, 'knowledge');
@@ -64,5 +69,7 @@ export class Content {
         this.escalation = EscalationRules.fromFile(join(knowledgeDir, 'escalation-rules.json'));
         this.shapes = MessageShapeReader.fromFile(join(knowledgeDir, 'message-shapes.json'));
         this.composer = new TicketComposer(loadTicketWording(join(knowledgeDir, 'tickets.json')));
+        this.deskReplies = loadDeskReplies(join(root, 'scripts', 'desk', 'replies.json'));
+        this.deskLabels = loadDeskLabels(join(root, 'scripts', 'desk', 'labels.json'));
     }
 }

@@ -12,8 +12,6 @@ export const HandoffSettings = z
         callBack: z.object({ department: z.string().min(1).max(64), request: z.string().min(1), description: z.string().min(1) }).strict(),
         /** An agent's message as the owner reads it: must hold {text}; {agent} is the agent's display name. */
         signature: z.string().includes('{text}'),
-        /** Replies offered to the agent for an urgent case (danger, a person at risk): safety first, no complaint apologies. */
-        urgentReplies: z.array(z.string().min(1)).min(1),
         words: z
             .object({
                 reasons: z.record(EscalationReasons, z.string().min(1)),

@@ -1,8 +1,7 @@
 import type { Next, Request, Response, Server } from 'restify';
 import { JsonBodyReader, STAFF_BODY_BYTES } from './JsonBodyReader';
 import { z } from 'zod';
-import { HandoffConflictError, HandoffPosition, HandoffStatuses, URGENT_PRIORITY, type Handoff } from '../handoff/Handoff';
-import type { ReplyCase } from '../handoff/SuggestedReplies';
+import { HandoffConflictError, HandoffPosition, HandoffStatuses, type Handoff } from '../handoff/Handoff';
 import { decodeCursor, encodeCursor } from '../paging/PageCursor';
 import { BAD_CURSOR, PageQuery } from './pageQuery';
 import { HandoffNotFoundError, HandoffStateError, OwnerUnreachableError } from '../handoff/HandoffErrors';
@@ -41,9 +40,6 @@ const NoteBody = MessageBody;
 const TransferBody = z.object({ to: z.string().min(1).max(64), note: z.string().trim().max(2000).nullish() }).strict();
 /** Lines of the transcript shown with each queue entry. */
 const LAST_MESSAGES = 5;
-
-/** Reasons that make a conversation a complaint even without a complaint ticket (the owner's words may be restated). */
-const COMPLAINT_REASONS: ReadonlySet<string> = new Set(['repeated_anger', 'legal_threat', 'abuse', 'unresolved']);
 
 /** Who may read the queue, and who may act on a conversation. */
 const READERS: readonly StaffRole[] = ['agent', 'supervisor'];
@@ -173,33 +169,19 @@ export function registerHandoffRoutes(server: Server, deps: HandoffRouteDeps): v
     });
     const toConsole = async (event: FeedEvent) => ('handoff' in event ? { ...event, handoff: await entry(event.handoff) } : event);
 
-    /** What the case is for its suggested replies: urgent or not, a complaint or not, and what fills the lines. */
-    const replyCase = async (h: Handoff): Promise<ReplyCase> => {
-        const ticket = h.ticketId && deps.ticket ? await deps.ticket(h.ticketId).catch(() => null) : null;
-        // 3 → 3栋, 2 → 2单元; a part the owner wrote with its word already stays as written.
-        const part = (value: string | undefined, word: string) => (value && /^\d+$/.test(value) ? `${value}${word}` : value);
-        const room = [part(h.owner?.building, '栋'), part(h.owner?.unit, '单元'), h.owner?.room].filter(Boolean).join('');
-        const place = ticket?.location || room;
-        const values: Record<string, string> = {
-            ...(place ? { place } : {}),
-            ...(h.ticketId ? { ticketId: h.ticketId } : {}),
-            ...(h.owner?.name ? { name: h.owner.name } : {}),
-        };
-        return { urgent: h.priority <= URGENT_PRIORITY, complaint: ticket?.kind === 'complaint' || COMPLAINT_REASONS.has(h.reason), values };
-    };
-
     server.get('/api/handoffs/:conversationId/transcript', async (req: Request, res: Response) => {
-        if (!(await member(req, res, READERS))) return;
+        const reader = await member(req, res, READERS);
+        if (!reader) return;
         const handoff = await deps.handoffs.get(id(req));
         if (!handoff) return sendError(res, 404, 'not_found', `no handoff for conversation ${id(req)}`);
         const entries = await deps.handoffs.transcript(id(req));
-        const lastOwnerWords = entries.filter((e) => e.from === 'owner' && e.text).at(-1)?.text ?? '';
         res.json({
             conversationId: id(req),
             handoff: await entry(handoff),
             entries,
-            // Beyond the contract: replies from the training scripts in the owner's register, for the console.
-            suggestions: deps.suggestions.for(handoff.persona, lastOwnerWords, await replyCase(handoff)),
+            // Beyond the contract: replies that fit the case from the desk's library, in the owner's register, signed
+            // with the name the reader uses towards owners, with the place on the linked ticket when it has one.
+            suggestions: deps.suggestions.for(handoff, entries, reader.account.displayName, handoff.ticketId && deps.ticket ? await deps.ticket(handoff.ticketId).catch(() => null) : null),
         });
     });
 

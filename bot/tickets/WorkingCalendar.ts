@@ -119,6 +119,11 @@ export class WorkingCalendar {
         this.wording = new DeadlineWording(this, data.say, data.quietHours);
     }
 
+    /** The estate's offset from UTC in minutes (its clock: the agents' console shows times by it). */
+    get utcOffsetMinutes(): number {
+        return this.data.utcOffsetMinutes;
+    }
+
     static fromFile(file: string): WorkingCalendar {
         return new WorkingCalendar(loadDataFile(file, CalendarFile));
     }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleRoundTrip, poll } from '../helpers/agentConsoleScenario';
+import { consoleRoundTrip, poll, signInWithToken } from '../helpers/agentConsoleScenario';
 import { browserSuitesRun, launchChromium } from '../helpers/browser';
 import { StandInChannel } from '../helpers/standInChannel';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -29,8 +29,7 @@ describe.skipIf(!browserSuitesRun())('agent console in Chromium, embedded store'
     it('refuses a wrong token and shows nothing of the desk', async () => {
         await page.goto(`${server.url}/agent`);
         expect(await page.locator('#desk').isHidden()).toBe(true);
-        await page.getByTestId('token').fill('wrong-token-0123456789');
-        await page.getByRole('button', { name: '登录' }).click();
+        await signInWithToken(page, 'wrong-token-0123456789');
         await poll(() => page.locator('#sign-in-error').textContent()).toMatch(/令牌无效/);
         expect(await page.locator('#desk').isHidden()).toBe(true);
     });

@@ -302,6 +302,9 @@ const monthQuery = () =>
         .record({ month: queryValue(fc.constantFrom('2026-11', '2026-13', '0000-00')), format: maybe(queryValue(fc.constantFrom('json', 'csv', 'xml'))) })
         .map((q) => defined(q) as Record<string, string>);
 
+/** The desk's reply library for a conversation: a handed-over one, or not. */
+const deskQuery = (t: FuzzTarget) => fc.record({ conversationId: maybe(queryValue(someOf(t.conversationIds, 'fuzz'))) }).map((q) => defined(q) as Record<string, string>);
+
 /**
  * Every route the server has, read from bot/server.ts, bot/http/* and adapters/*: a new route gets a row here, with a
  * plausible body if it reads one. The body-reading routes come first (see fuzzCase).
@@ -341,6 +344,8 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/api/staff/me', credential: 'staff' },
     { method: 'GET', path: '/api/accounts', credential: 'staff' },
     { method: 'GET', path: '/api/agents', credential: 'staff' },
+    { method: 'GET', path: '/api/desk', credential: 'staff' },
+    { method: 'GET', path: '/api/desk/replies', credential: 'staff', query: deskQuery },
     { method: 'DELETE', path: '/api/sessions/current', credential: 'staff' },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId', credential: 'directLineToken', query: watermarkQuery },
     { method: 'GET', path: '/v3/directline/conversations/:webConversationId/activities', credential: 'directLineToken', query: watermarkQuery },
@@ -353,6 +358,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'GET', path: '/agent' },
     { method: 'GET', path: '/reports' },
     { method: 'GET', path: '/supervisor' },
+    { method: 'GET', path: '/agent/alert.wav' },
     { method: 'GET', path: '/api/wechat', query: () => wechatQuery().map((q) => ({ ...q, echostr: 'fuzz-echo' })) },
 ];
 

@@ -29,11 +29,11 @@ export function browserSuitesRun(): boolean {
     return missing === null;
 }
 
-/** Debian's Chromium, headless, as CI installs it (.ci/run); nothing is downloaded. */
-export async function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless (plus `extraArgs`, e.g. an autoplay policy), as CI installs it (.ci/run); nothing is downloaded. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ${BROWSER_INSTALL} (.ci/run does)`);
     return chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
     });
 }
