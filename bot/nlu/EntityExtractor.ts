@@ -22,7 +22,7 @@ export interface Entities {
 // Recognizers-Text costs ~0.2 s to load and ~0.3 s to build its Chinese models on first use, and about 0.3 ms a call
 // plus more the longer the text (each of its hundreds of patterns scans the whole of it): it is loaded on first need,
 // only asked when the message has the kind of words it resolves, and given only the stretches around those words.
-const DATE_CUES = /今天|明天|后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|傍晚|凌晨|[0-9一二三四五六七八九十两]+点|[0-9一二三四五六七八九十]+[号日](?!楼)|[0-9一二三四五六七八九十]+月|\d{1,2}[:：]\d{2}|[上下这本]个?(?:月|周|星期|礼拜)|[去今明]年|[月年][底初末]/;
+const DATE_CUES = /今天|明天|后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|傍晚|凌晨|[0-9一二三四五六七八九十两]+点|[0-9一二三四五六七八九十]+[号日](?!楼)|[0-9一二三四五六七八九十]+月|\d{1,2}[:：]\d{2}|[上下这本]个?(?:月|周|星期|礼拜)|[去今明前后]年|[0-9一二三四五六七八九十两半]+个?(?:年|月|星期|礼拜|周|天)[以之]?前|[春夏秋冬][天季]|[月年][底初末]/;
 const DATE_CUES_ALL = new RegExp(DATE_CUES.source, 'g');
 /**
  * Characters kept on each side of a time word: enough for what qualifies it (下周三, 大后天, 三点半以后, 从九月开始,
