@@ -15,6 +15,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export interface SupervisorSnapshot {
     at: string;
+    /** The estate's clock (minutes east of UTC), so the page shows times as the estate reads them, wherever it is opened. */
+    utcOffsetMinutes: number;
     queue: {
         total: number;
         countsByPriority: Record<'1' | '2' | '3' | '4' | '5', number>;
@@ -82,6 +84,7 @@ export class SupervisorView {
         const oldest = queued.handoffs.reduce<string | null>((min, h) => (min === null || h.since < min ? h.since : min), null);
         return {
             at: now.toISOString(),
+            utcOffsetMinutes: this.deps.calendar.utcOffsetMinutes,
             queue: {
                 total: queued.total,
                 countsByPriority: queued.countsByPriority,

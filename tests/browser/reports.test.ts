@@ -305,6 +305,10 @@ describe.skipIf(!browserSuitesRun())('the monthly report and the supervisor boar
         expect(await page.getByTestId('agents').locator('tr[data-agent=carol] td').first().textContent()).toBe('王小花（carol）');
         expect(await page.getByTestId('agents').locator('tr').count()).toBe(3);
         expect(await page.getByTestId('breaches').locator('tr').count()).toBe(snapshot.breachesToday.total);
+        // Times on the estate's clock (UTC+8), though this browser runs on UTC: a due time of 01:17Z reads 09:17.
+        const firstDue = snapshot.breachesToday.tickets[0]!.dueAt;
+        const estateClock = new Date(Date.parse(firstDue) + 8 * 3600_000).toISOString().slice(11, 19);
+        expect(await page.getByTestId('breaches').locator('tr').first().locator('td').last().textContent()).toContain(estateClock);
         const cards = Object.fromEntries((await page.$$eval('[data-key]', (els) => els.map((e) => [(e as unknown as { dataset: { key: string } }).dataset.key, e.textContent ?? '']))) as [string, string][]);
         expect(cards).toEqual({
             'queue.total': String(snapshot.queue.total),

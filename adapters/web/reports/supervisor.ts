@@ -4,6 +4,7 @@
 
 interface Snapshot {
     at: string;
+    utcOffsetMinutes: number;
     queue: {
         total: number;
         countsByPriority: Record<string, number>;
@@ -81,9 +82,12 @@ async function refresh(): Promise<void> {
     }
 }
 
-const localTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false });
+/** The estate's clock, from the snapshot: a supervisor abroad or a browser on UTC still reads Beijing time. */
+let utcOffsetMinutes = 0;
+const localTime = (iso: string) => new Date(Date.parse(iso) + utcOffsetMinutes * 60_000).toLocaleString('zh-CN', { hour12: false, timeZone: 'UTC' });
 
 function render(s: Snapshot): void {
+    utcOffsetMinutes = s.utcOffsetMinutes;
     const cards: [string, string, number | null, boolean][] = [
         ['queued', 'queue.total', s.queue.total, false],
         ['oldest', 'queue.oldestWaitMinutes', s.queue.oldestWaitMinutes, false],
