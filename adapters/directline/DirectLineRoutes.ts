@@ -78,10 +78,9 @@ export class DirectLineRoutes {
         server.get('/v3/directline/conversations/:id/uploads/:uploadId', this.guard(this.download));
     }
 
-    /** The absolute URL of a conversation's stream, with its own 60-second credential. */
-    streamUrl(req: IncomingMessage, conversation: WebConversation, watermark?: string): string | null {
-        const base = this.baseUrl(req);
-        if (!base) return null;
+    /** The absolute URL of a conversation's stream, with its own 60-second credential (the host checked by the caller). */
+    streamUrl(req: IncomingMessage, conversation: WebConversation, watermark?: string): string {
+        const base = this.baseUrl(req) ?? '';
         const { token } = this.deps.tokens.issue('s', conversation.id, conversation.ownerId);
         const query = new URLSearchParams({ t: token, ...(watermark ? { watermark } : {}) });
         return `${base.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(conversation.id)}/stream?${query.toString()}`;
@@ -172,24 +171,21 @@ export class DirectLineRoutes {
 
     private readonly openConversation = async (req: Request, res: Response): Promise<void> => {
         const credential = credentials.get(req);
-        const conversation =
-            credential?.kind === 'token' ? await this.deps.conversations.log.get(credential.claims.c) : await this.deps.conversations.create();
-        if (!conversation) return sendError(res, 404, 'not_found', 'the conversation has ended');
-        const streamUrl = this.streamUrl(req, conversation);
-        if (!streamUrl) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
-        const started = await this.deps.conversations.start(conversation);
-        res.status(started ? 201 : 200);
-        res.json({ ...this.tokenReply(conversation), streamUrl });
+        if (!this.baseUrl(req)) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
+        const id = credential?.kind === 'token' ? credential.claims.c : (await this.deps.conversations.create()).id;
+        const opened = await this.deps.conversations.open(id);
+        if (!opened) return sendError(res, 404, 'not_found', 'the conversation has ended');
+        res.status(opened.first ? 201 : 200);
+        res.json({ ...this.tokenReply(opened.conversation), streamUrl: this.streamUrl(req, opened.conversation) });
     };
 
     private readonly reconnect = async (req: Request, res: Response): Promise<void> => {
-        const conversation = await this.conversationOf(req, res);
-        if (!conversation) return;
+        if (!this.baseUrl(req)) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
+        // Opens it too, when a reload comes before (or instead of) POST /conversations: the welcome is said once.
+        const opened = await this.deps.conversations.open(String(req.params?.id ?? ''));
+        if (!opened) return sendError(res, 404, 'not_found', 'no such conversation (or it has ended)');
         const watermark = parseWatermark(req.query?.watermark);
-        const streamUrl = this.streamUrl(req, conversation, watermark === undefined ? undefined : String(watermark));
-        if (!streamUrl) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
-        await this.deps.conversations.start(conversation);
-        res.json({ ...this.tokenReply(conversation), streamUrl });
+        res.json({ ...this.tokenReply(opened.conversation), streamUrl: this.streamUrl(req, opened.conversation, watermark === undefined ? undefined : String(watermark)) });
     };
 
     private readonly postActivity = async (req: Request, res: Response): Promise<void> => {

@@ -18,6 +18,7 @@ import { PushHub } from './PushHub';
 declare module 'ioredis' {
     interface RedisCommander<Context> {
         linliAppendActivity(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+        linliMarkStarted(key: string): Result<[number, string] | null, Context>;
     }
 }
 
@@ -40,6 +41,21 @@ return seq
 `;
 
 /**
+ * Sets `started` on the conversation's record unless it is set: one caller of any number at once (on any instance)
+ * gets 1. Returns nil for no conversation, else {1 or 0, the record as it now is}. The life is kept (KEEPTTL).
+ */
+const MARK_STARTED = `
+local doc = redis.call('GET', KEYS[1])
+if not doc then return nil end
+local conversation = cjson.decode(doc)
+if conversation.started then return {0, doc} end
+conversation.started = true
+doc = cjson.encode(conversation)
+redis.call('SET', KEYS[1], doc, 'KEEPTTL')
+return {1, doc}
+`;
+
+/**
  * Direct Line conversations in Redis, shared by every instance: a conversation is a string key, its activities a
  * sorted set by sequence, its uploads hashes, all expiring with it. Appends are published on one channel (and typing
  * with sequence 0), which every instance's subscriber connection hands to its open sockets.
@@ -57,6 +73,7 @@ export class RedisConversationLog implements ConversationLog {
     ) {
         this.channel = `${prefix}dl:push`;
         redis.defineCommand('linliAppendActivity', { lua: APPEND });
+        redis.defineCommand('linliMarkStarted', { numberOfKeys: 1, lua: MARK_STARTED });
         this.subscriber = redis.duplicate({ enableOfflineQueue: true });
         this.subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'direct line push subscriber error'));
         this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
@@ -83,6 +100,11 @@ export class RedisConversationLog implements ConversationLog {
                 .expire(this.key('a', conversation.id), life)
                 .exec(),
         );
+    }
+
+    async markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        const marked = await guarded('start conversation', () => this.redis.linliMarkStarted(this.key('c', conversationId)));
+        return marked ? { conversation: JSON.parse(marked[1]) as WebConversation, first: marked[0] === 1 } : null;
     }
 
     async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {

@@ -56,6 +56,19 @@ export class SqliteConversationLog implements ConversationLog {
         );
     }
 
+    async markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        // better-sqlite3 is synchronous: read and write run with nothing in between, so one caller alone sees `false`.
+        return guarded('start conversation', () => {
+            const row = this.db.prepare('SELECT doc FROM conversations WHERE id = ? AND expires_at > ?').get(conversationId, this.now()) as { doc: string } | undefined;
+            if (!row) return null;
+            const conversation = JSON.parse(row.doc) as WebConversation;
+            if (conversation.started) return { conversation, first: false };
+            conversation.started = true;
+            this.db.prepare('UPDATE conversations SET doc = ? WHERE id = ?').run(JSON.stringify(conversation), conversationId);
+            return { conversation, first: true };
+        });
+    }
+
     async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {
         const stored = await guarded('append activity', () =>
             this.db.transaction(() => {

@@ -51,18 +51,22 @@ export class WebConversations {
         return conversation;
     }
 
-    /** Opens the conversation once: Linli hears the owner join (conversationUpdate) and says its welcome. */
-    async start(conversation: WebConversation): Promise<boolean> {
-        if (conversation.started) return false;
-        conversation.started = true;
-        await this.log.update(conversation);
+    /**
+     * Opens the conversation: the first to open it, of any number of requests at once (POST /conversations, a
+     * reload's reconnect) on any instance, has Linli hear the owner join (conversationUpdate) and say its welcome; the
+     * store decides who is first, so the welcome is said once. Null when the conversation has ended.
+     */
+    async open(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        const marked = await this.log.markStarted(conversationId);
+        if (!marked?.first) return marked;
+        const { conversation } = marked;
         await this.adapter.processPosted(conversation, {
             ...this.envelope(conversation),
             type: ActivityTypes.ConversationUpdate,
             id: `${conversation.id}|join`,
             membersAdded: [this.owner(conversation)],
         }, this.run);
-        return true;
+        return marked;
     }
 
     /**

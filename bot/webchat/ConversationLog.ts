@@ -44,6 +44,11 @@ export interface ConversationLog {
     get(conversationId: string): Promise<WebConversation | null>;
     /** Replaces the record (started, ownerSpoke): the life follows `ownerSpoke`. */
     update(conversation: WebConversation): Promise<void>;
+    /**
+     * Sets `started` in one step of the store: of any number of callers at once, on any instance, exactly one is told
+     * `first` (and says the welcome). The record as it now is, or null when there is no such conversation.
+     */
+    markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null>;
     /** Stores the activity with the next id (`<conversationId>|<seq>`), pushes it, and returns it as stored. */
     append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>>;
     /** Activities after `watermark` (from the start when undefined), in order. */

@@ -23,6 +23,10 @@ export class FailingConversationLog extends SqliteConversationLog {
         this.check('update conversation');
         return super.update(c);
     }
+    override async markStarted(id: string) {
+        this.check('start conversation');
+        return super.markStarted(id);
+    }
     override async append(c: WebConversation, a: Partial<Activity>): Promise<Partial<Activity>> {
         this.check('append activity');
         return super.append(c, a);

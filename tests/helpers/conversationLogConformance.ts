@@ -43,6 +43,17 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         expect(await log.get('no-such-conversation')).toBeNull();
     });
 
+    it('marks a conversation started for exactly one of many callers at once, keeping the rest of its record', async () => {
+        const log = open();
+        const c = { ...conversation(), ownerName: '王阿姨', profile: { name: '王阿姨', building: '5', room: '1502' } };
+        await log.create(c);
+        const marks = await Promise.all(Array.from({ length: 12 }, () => log.markStarted(c.id)));
+        expect(marks.filter((m) => m?.first)).toHaveLength(1);
+        for (const m of marks) expect(m?.conversation).toEqual({ ...c, started: true });
+        expect(await log.get(c.id)).toEqual({ ...c, started: true });
+        expect(await log.markStarted('no-such-conversation')).toBeNull();
+    });
+
     it('numbers each conversation\'s activities by one sequence, and lists them from a watermark', async () => {
         const log = open();
         const a = conversation();

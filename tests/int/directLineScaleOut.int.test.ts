@@ -44,4 +44,22 @@ describe.skipIf(!redis)('one web conversation served by two instances on one Red
         expect(await activities(b.url, c)).toEqual(await activities(a.url, c));
         socket.close();
     });
+
+    it('says the welcome once when both instances open the conversation, and a reload reconnects, at the same instant', async () => {
+        for (let round = 0; round < 5; round++) {
+            const generated = await dl(a.url, 'POST', '/tokens/generate', SECRET, {});
+            const token = String(generated.json.token);
+            const id = String(generated.json.conversationId);
+            const answers = await Promise.all([
+                dl(a.url, 'POST', '/conversations', token, {}),
+                dl(b.url, 'POST', '/conversations', token, {}),
+                dl(a.url, 'GET', `/conversations/${id}`, token),
+                dl(b.url, 'GET', `/conversations/${id}`, token),
+            ]);
+            expect(answers.every((x) => x.status === 200 || x.status === 201)).toBe(true);
+            expect(answers.filter((x) => x.status === 201).length).toBeLessThanOrEqual(1);
+            const { activities: all } = await activities(b.url, { conversationId: id, token });
+            expect(all.filter(isBotMessage)).toHaveLength(1);
+        }
+    });
 });
