@@ -266,9 +266,13 @@ async function load(
     // opened with 200 requests in the same instant, and that one synthetic burst was the whole p99.)
     let measureFrom = Infinity;
     let measureTo = Infinity;
+    // When each conversation was opened and how long the opening took (for a run's detail, `--by-message`).
+    const openings: { at: number; ms: number }[] = [];
     const owner = async (o: number) => {
         for (let conversationNo = 0; performance.now() < measureTo; conversationNo++) {
+            const openedAt = performance.now();
             const conversation = await open(server.url, `${run}-${o}-${conversationNo}`);
+            if (openedAt >= measureFrom && openedAt < measureTo) openings.push({ at: openedAt - measureFrom, ms: performance.now() - openedAt });
             for (let t = 0; t < TURNS && performance.now() < measureTo; t++) {
                 const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
                 const sentAt = performance.now();
@@ -292,7 +296,16 @@ async function load(
     const seconds = MEASURE_MS / 1000;
     if (slowest) {
         slowest.sort((a, b) => b.ms - a.ms);
-        console.log(`${server.name}: slowest turns (sent at s since start, ms): ${slowest.slice(0, 25).map((s) => `${(s.at / 1000).toFixed(2)}s:${s.ms.toFixed(0)}`).join(' ')}`);
+        console.log(`${run}: slowest turns (sent at s since start, ms): ${slowest.slice(0, 25).map((s) => `${(s.at / 1000).toFixed(2)}s:${s.ms.toFixed(0)}`).join(' ')}`);
+        openings.sort((a, b) => a.at - b.at);
+        // Openings bunched in one instant are a burst of work that lands on the turns around it.
+        let bunched = 0;
+        for (let i = 0, j = 0; i < openings.length; i++) {
+            while ((openings[i]?.at ?? 0) - (openings[j]?.at ?? 0) > 250) j++;
+            bunched = Math.max(bunched, i - j + 1);
+        }
+        const took = openings.map((o) => o.ms).sort((a, b) => a - b);
+        console.log(`${run}: ${openings.length} conversations opened while measured, p50 ${percentile(took, 50).toFixed(0)} ms  p99 ${percentile(took, 99).toFixed(0)} ms; at most ${bunched} begun within 250 ms`);
     }
     latencies.sort((a, b) => a - b);
     return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
@@ -388,7 +401,8 @@ async function main(): Promise<void> {
     const byMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
     const linliFigures = await load(linli, `${run}-linli`, byMessage);
     // The same server and load over its own Direct Line: post, and the reply pushed on the conversation's socket.
-    const directLineFigures = await load(linli, `${run}-dl`, undefined, directLineConversation);
+    const directLineByMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
+    const directLineFigures = await load(linli, `${run}-dl`, directLineByMessage, directLineConversation);
     // A failed turn still answers (with an apology), so count Linli's own errors rather than trust the replies.
     const metrics = await (await fetch(`${linli.url}/metrics`)).text();
     await stop(linli);
@@ -402,6 +416,10 @@ async function main(): Promise<void> {
         console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
     }
     console.log(row('Linli Direct Line', directLineFigures));
+    for (const [text, samples] of directLineByMessage ?? []) {
+        samples.sort((a, b) => a - b);
+        console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
+    }
     const p99Ratio = linliFigures.p99 / echoFigures.p99;
     const directLineRatio = directLineFigures.p99 / linliFigures.p99;
     console.log(
