@@ -94,11 +94,11 @@ export class DirectLineStream {
         let replayed = false;
         const early: ActivityPush[] = [];
         const forward = (push: ActivityPush) => {
-            if (push.watermark === undefined) return send(ws, push);
+            if (push.watermark === undefined) return send(ws, push.frame);
             const seq = Number(push.watermark);
             if (seq <= sent) return;
             sent = seq;
-            send(ws, push);
+            send(ws, push.frame);
         };
         const stop = this.log.listen(conversationId, (push) => (replayed ? forward(push) : early.push(push)));
         ws.on('close', () => {
@@ -112,7 +112,7 @@ export class DirectLineStream {
         try {
             const replay = await this.log.list(conversationId, watermark);
             if (replay.activities.length > 0) {
-                send(ws, replay);
+                send(ws, JSON.stringify(replay));
                 sent = Number(replay.watermark);
             }
         } catch (error) {
@@ -156,8 +156,8 @@ export class DirectLineStream {
 /** Sockets that answered the last ping. */
 const alive = new WeakSet<WebSocket>();
 
-function send(ws: WebSocket, push: ActivityPush): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(push));
+function send(ws: WebSocket, frame: string): void {
+    if (ws.readyState === ws.OPEN) ws.send(frame);
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

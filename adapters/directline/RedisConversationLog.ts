@@ -5,7 +5,6 @@ import {
     activityId,
     conversationLife,
     MAX_ACTIVITIES_PER_CONVERSATION,
-    type ActivityPush,
     type ActivitySet,
     type ConversationLog,
     type PushListener,
@@ -162,13 +161,27 @@ export class RedisConversationLog implements ConversationLog {
         this.subscriber.disconnect();
     }
 
+    /**
+     * A published activity, `<conversationId>\n<seq>\n<json without id>`, made into the stream's frame by splicing the
+     * id in, not by parsing and writing the JSON again; skipped at once when no socket here holds the conversation.
+     */
     private onMessage(message: string): void {
         const newline = message.indexOf('\n');
         if (newline < 0) return;
         const conversationId = message.slice(0, newline);
-        const { activity, seq } = RedisConversationLog.parse(conversationId, message.slice(newline + 1));
-        const push: ActivityPush = seq > 0 ? { activities: [activity], watermark: String(seq) } : { activities: [activity] };
-        this.hub.deliver(conversationId, push);
+        if (!this.hub.has(conversationId)) return;
+        const second = message.indexOf('\n', newline + 1);
+        if (second < 0) return;
+        const seq = Number(message.slice(newline + 1, second));
+        const body = message.slice(second + 1);
+        if (!(seq > 0)) {
+            this.hub.deliver(conversationId, { frame: `{"activities":[${body}]}` });
+            return;
+        }
+        // `{}` has nothing after the id; anything else goes on after a comma.
+        const rest = body.length > 2 ? `,${body.slice(1)}` : '}';
+        const activity = `{"id":${JSON.stringify(activityId(conversationId, seq))}${rest}`;
+        this.hub.deliver(conversationId, { watermark: String(seq), frame: `{"activities":[${activity}],"watermark":"${seq}"}` });
     }
 
     private static parse(conversationId: string, member: string): { activity: Partial<Activity>; seq: number } {

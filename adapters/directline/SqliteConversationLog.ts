@@ -5,6 +5,7 @@ import {
     activityId,
     conversationLife,
     MAX_ACTIVITIES_PER_CONVERSATION,
+    pushOf,
     type ActivitySet,
     type ConversationLog,
     type PushListener,
@@ -74,12 +75,13 @@ export class SqliteConversationLog implements ConversationLog {
             this.db.transaction(() => {
                 const { seq } = this.db.prepare('UPDATE conversations SET seq = seq + 1, expires_at = ? WHERE id = ? RETURNING seq').get(this.expiry(conversation), conversation.id) as { seq: number };
                 const withId = { ...activity, id: activityId(conversation.id, seq) };
-                this.db.prepare('INSERT INTO activities (conversation_id, seq, doc) VALUES (?, ?, ?)').run(conversation.id, seq, JSON.stringify(withId));
+                const doc = JSON.stringify(withId);
+                this.db.prepare('INSERT INTO activities (conversation_id, seq, doc) VALUES (?, ?, ?)').run(conversation.id, seq, doc);
                 this.db.prepare('DELETE FROM activities WHERE conversation_id = ? AND seq <= ?').run(conversation.id, seq - MAX_ACTIVITIES_PER_CONVERSATION);
-                return { activity: withId, seq };
+                return { activity: withId, seq, doc };
             })(),
         );
-        this.hub.deliver(conversation.id, { activities: [stored.activity], watermark: String(stored.seq) });
+        if (this.hub.has(conversation.id)) this.hub.deliver(conversation.id, { watermark: String(stored.seq), frame: `{"activities":[${stored.doc}],"watermark":"${stored.seq}"}` });
         return stored.activity;
     }
 
@@ -92,7 +94,7 @@ export class SqliteConversationLog implements ConversationLog {
     }
 
     async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
-        this.hub.deliver(conversationId, { activities: [activity] });
+        this.hub.deliver(conversationId, pushOf([activity]));
     }
 
     listen(conversationId: string, listener: PushListener): () => void {

@@ -24,11 +24,20 @@ export interface ActivitySet {
     watermark: string;
 }
 
-/** What a live listener hears: stored activities (with the watermark they move to) or a typing push (no watermark). */
+/**
+ * What a live listener hears: stored activities (with the watermark they move to) or a typing push (no watermark),
+ * as the frame a stream sends, `{"activities":[…],"watermark":"n"}`: made once per push, whatever the number of
+ * sockets, and on Redis made from the published text without parsing it.
+ */
 export interface ActivityPush {
-    activities: Partial<Activity>[];
     /** The sequence of the last activity: absent for typing, which is never stored. */
     watermark?: string;
+    frame: string;
+}
+
+/** The frame of stored activities: the stream's wire form, as `GET …/activities` answers them. */
+export function pushOf(activities: Partial<Activity>[], watermark?: string): ActivityPush {
+    return watermark === undefined ? { frame: JSON.stringify({ activities }) } : { watermark, frame: JSON.stringify({ activities, watermark }) };
 }
 
 export type PushListener = (push: ActivityPush) => void;

@@ -110,16 +110,40 @@ export function conversationLogConformance(create: () => ConversationLog): void 
             await log.pushTransient(c.id, typing);
             await new Promise((r) => setTimeout(r, 20));
         }
-        expect(heard[0]).toEqual({ activities: [typing] });
+        expect(heard[0]!.watermark).toBeUndefined();
+        expect(JSON.parse(heard[0]!.frame)).toEqual({ activities: [typing] });
         const stored = await log.append(c, message('hi'));
         await until(() => heard.some((p) => p.watermark !== undefined));
-        expect(heard.find((p) => p.watermark !== undefined)).toEqual({ activities: [stored], watermark: '1' });
+        const pushed = heard.find((p) => p.watermark !== undefined)!;
+        expect(pushed.watermark).toBe('1');
+        // The frame a socket is sent: the activity as stored and listed, with its id, and the watermark.
+        expect(JSON.parse(pushed.frame)).toEqual({ activities: [stored], watermark: '1' });
+        expect(JSON.parse(pushed.frame)).toEqual(await log.list(c.id));
         expect((await log.list(c.id)).activities).toEqual([stored]);
         stop();
         await log.append(c, message('after'));
         await new Promise((r) => setTimeout(r, 50));
         expect(heard.filter((p) => p.watermark !== undefined)).toHaveLength(1);
         expect(elsewhere).toEqual([]);
+    });
+
+    it('pushes an activity of any shape as valid JSON (an empty one, quotes and newlines in its text)', async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        const heard: ActivityPush[] = [];
+        log.listen(c.id, (push) => heard.push(push));
+        for (let i = 0; i < 100 && heard.length === 0; i++) {
+            await log.pushTransient(c.id, { type: 'typing' });
+            await new Promise((r) => setTimeout(r, 20));
+        }
+        const empty = await log.append(c, {});
+        const awkward = await log.append(c, message('他说："漏水了"\n{"id":"x"}'));
+        await until(() => heard.filter((p) => p.watermark !== undefined).length === 2);
+        expect(heard.filter((p) => p.watermark !== undefined).map((p) => JSON.parse(p.frame) as unknown)).toEqual([
+            { activities: [empty], watermark: '1' },
+            { activities: [awkward], watermark: '2' },
+        ]);
     });
 
     it('keeps uploads with their conversation', async () => {
