@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { ConversationState, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
@@ -234,7 +234,23 @@ interface Figures {
     turnsPerSecond: number;
     p50: number;
     p99: number;
+    /** The server's CPU (user + system) per turn over the whole run, openings included: steadier than latency on a shared machine. */
+    cpuMsPerTurn: number;
 }
+
+/** CPU milliseconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+    try {
+        // Fields after the command name's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+        return NaN;
+    }
+}
+/** USER_HZ, 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 function percentile(sorted: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -277,6 +293,7 @@ async function load(
                 const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
                 const sentAt = performance.now();
                 const ms = await conversation.turn(text);
+                allTurns += 1;
                 if (sentAt < measureFrom || sentAt >= measureTo) continue;
                 latencies.push(ms);
                 if (byMessage) {
@@ -289,6 +306,8 @@ async function load(
             conversation.close();
         }
     };
+    let allTurns = 0;
+    const cpuBefore = cpuMs(server.child.pid);
     const started = performance.now();
     measureFrom = started + WARMUP_MS;
     measureTo = measureFrom + MEASURE_MS;
@@ -308,11 +327,12 @@ async function load(
         console.log(`${run}: ${openings.length} conversations opened while measured, p50 ${percentile(took, 50).toFixed(0)} ms  p99 ${percentile(took, 99).toFixed(0)} ms; at most ${bunched} begun within 250 ms`);
     }
     latencies.sort((a, b) => a - b);
-    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const cpuMsPerTurn = (cpuMs(server.child.pid) - cpuBefore) / allTurns;
+    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerTurn };
 }
 
 function row(name: string, f: Figures): string {
-    return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms`;
+    return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  CPU ${f.cpuMsPerTurn.toFixed(2)} ms/turn`;
 }
 
 /** What understanding and retrieval add to a turn: recognise, look up, extract, on the same messages, in-process. */
@@ -428,7 +448,7 @@ async function main(): Promise<void> {
     );
     console.log(
         `ratio Direct Line/expectReplies: p50 ${(directLineFigures.p50 / linliFigures.p50).toFixed(2)}×  p99 ${directLineRatio.toFixed(2)}×  ` +
-            `throughput ${(directLineFigures.turnsPerSecond / linliFigures.turnsPerSecond).toFixed(2)}×  (goal: p99 ≤ 1.3×) ${directLineRatio <= 1.3 ? 'MET' : 'NOT MET'}`,
+            `throughput ${(directLineFigures.turnsPerSecond / linliFigures.turnsPerSecond).toFixed(2)}×  CPU/turn ${(directLineFigures.cpuMsPerTurn / linliFigures.cpuMsPerTurn).toFixed(2)}×  (goal: p99 ≤ 1.3×) ${directLineRatio <= 1.3 ? 'MET' : 'NOT MET'}`,
     );
 }
 
