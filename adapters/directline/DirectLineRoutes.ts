@@ -7,6 +7,7 @@ import { sendError } from '../../bot/http/apiErrors';
 import { JsonBodyReader, OWNER_BODY_BYTES } from '../../bot/http/JsonBodyReader';
 import type { Logger } from '../../bot/logger';
 import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import { OwnerContact } from '../../bot/tickets/OwnerContact';
 import type { WebConversation } from '../../bot/webchat/ConversationLog';
 import type { Claims, DirectLineTokens } from './DirectLineTokens';
@@ -140,6 +141,7 @@ export class DirectLineRoutes {
             try {
                 await route(req, res);
             } catch (error) {
+                if (error instanceof ConversationEndedError) return sendError(res, 404, 'not_found', 'the conversation has ended');
                 if (!(error instanceof StorageUnavailableError)) throw error;
                 this.deps.logger.warn({ err: error }, 'direct line: store unavailable');
                 res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -192,8 +194,8 @@ export class DirectLineRoutes {
         const parsed = PostedActivity.safeParse(req.body);
         if (!parsed.success) return sendError(res, 400, 'invalid_activity', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
         if (!POSTABLE.has(parsed.data.type)) return sendError(res, 400, 'activity_type_not_allowed', `a client may post message, event or typing, not ${parsed.data.type.slice(0, 32)}`);
-        const conversation = await this.conversationOf(req, res);
-        if (!conversation) return;
+        const conversation = await this.deps.conversations.find(String(req.params?.id ?? ''));
+        if (!conversation) return sendError(res, 404, 'not_found', 'no such conversation (or it has ended)');
         const id = await this.deps.conversations.post(conversation, clean(parsed.data));
         res.json({ id });
     };

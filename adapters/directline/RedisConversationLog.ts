@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Redis, Result } from 'ioredis';
 import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import {
     activityId,
     conversationLife,
@@ -23,11 +24,23 @@ declare module 'ioredis' {
 
 /**
  * Numbers, stores and publishes one activity atomically, so the sorted set is in sequence order whatever the
- * concurrency, and no reader sees sequence n+1 before n. The member is `<seq>\n<json without id>` (the id is
- * `<conversationId>|<seq>`, put back on read).
- * KEYS: sequence, activities, conversation, channel. ARGV: activity JSON, cap, TTL seconds, conversation id.
+ * concurrency, and no reader sees sequence n+1 before n; with ARGV[5] = 1 it also marks the record: the owner spoke.
+ * Returns -1, writing nothing, when the conversation's record is gone (it expired). The member is
+ * `<seq>\n<json without id>` (the id is `<conversationId>|<seq>`, put back on read).
+ * KEYS: sequence, activities, conversation, channel. ARGV: activity JSON, cap, TTL seconds, conversation id, owner spoke.
  */
 const APPEND = `
+if ARGV[5] == '1' then
+  local doc = redis.call('GET', KEYS[3])
+  if not doc then return -1 end
+  local conversation = cjson.decode(doc)
+  if not conversation.ownerSpoke then
+    conversation.ownerSpoke = true
+    redis.call('SET', KEYS[3], cjson.encode(conversation))
+  end
+elseif redis.call('EXISTS', KEYS[3]) == 0 then
+  return -1
+end
 local seq = redis.call('INCR', KEYS[1])
 local member = seq .. '\\n' .. ARGV[1]
 redis.call('ZADD', KEYS[2], seq, member)
@@ -89,25 +102,14 @@ export class RedisConversationLog implements ConversationLog {
         return doc ? (JSON.parse(doc) as WebConversation) : null;
     }
 
-    async update(conversation: WebConversation): Promise<void> {
-        const life = this.life(conversation);
-        await guarded('update conversation', () =>
-            this.redis
-                .multi()
-                .set(this.key('c', conversation.id), JSON.stringify(conversation), 'EX', life)
-                .expire(this.key('s', conversation.id), life)
-                .expire(this.key('a', conversation.id), life)
-                .exec(),
-        );
-    }
-
     async markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
         const marked = await guarded('start conversation', () => this.redis.linliMarkStarted(this.key('c', conversationId)));
         return marked ? { conversation: JSON.parse(marked[1]) as WebConversation, first: marked[0] === 1 } : null;
     }
 
-    async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {
+    async append(conversation: WebConversation, activity: Partial<Activity>, options: { ownerSpoke?: boolean } = {}): Promise<Partial<Activity>> {
         const { id: _none, ...rest } = activity;
+        const life = this.life(options.ownerSpoke ? { ...conversation, ownerSpoke: true } : conversation);
         const seq = await guarded('append activity', () =>
             this.redis.linliAppendActivity(
                 4,
@@ -117,10 +119,12 @@ export class RedisConversationLog implements ConversationLog {
                 this.channel,
                 JSON.stringify(rest),
                 String(MAX_ACTIVITIES_PER_CONVERSATION),
-                String(this.life(conversation)),
+                String(life),
                 conversation.id,
+                options.ownerSpoke ? '1' : '0',
             ),
         );
+        if (seq < 0) throw new ConversationEndedError(conversation.id);
         return { ...rest, id: activityId(conversation.id, seq) };
     }
 

@@ -1,8 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import type { ConversationLog, WebConversation } from '../../bot/webchat/ConversationLog';
 import type { OwnerContact } from '../../bot/tickets/OwnerContact';
 import { BOT_ACCOUNT, type DirectLineAdapter } from './DirectLineAdapter';
+
+/** Conversation records kept in memory (a few hundred bytes each): more than the owners chatting at once on an estate's instance. */
+const REMEMBERED_CONVERSATIONS = 10_000;
 
 export interface NewConversation {
     ownerId?: string;
@@ -29,12 +33,34 @@ export function resumeKeyMatches(key: string, conversation: WebConversation): bo
  * named the owner.
  */
 export class WebConversations {
+    /** Records of the conversations this instance served lately, by id (see `find`). */
+    private readonly recent = new Map<string, WebConversation>();
+
     constructor(
         readonly log: ConversationLog,
         private readonly adapter: DirectLineAdapter,
         private readonly run: (context: TurnContext) => Promise<void>,
         private readonly now: () => Date,
     ) {}
+
+    /**
+     * A conversation for an owner's post: the record this instance read or wrote lately, else the store's. Safe to
+     * keep: what a record says never changes but `started` (decided by the store, see `open`) and `ownerSpoke` (only
+     * ever set, and set again harmlessly from a stale copy), and an ended conversation is refused by the append
+     * itself. A post thus reads nothing before it is stored.
+     */
+    async find(conversationId: string): Promise<WebConversation | null> {
+        const known = this.recent.get(conversationId);
+        if (known) {
+            // Most recently used last: the oldest go first when the map is full.
+            this.recent.delete(conversationId);
+            this.recent.set(conversationId, known);
+            return known;
+        }
+        const conversation = await this.log.get(conversationId);
+        if (conversation) this.remember(conversation);
+        return conversation;
+    }
 
     async create(request: NewConversation = {}): Promise<WebConversation> {
         const conversation: WebConversation = {
@@ -48,6 +74,7 @@ export class WebConversations {
             createdAt: this.now().toISOString(),
         };
         await this.log.create(conversation);
+        this.remember(conversation);
         return conversation;
     }
 
@@ -58,6 +85,7 @@ export class WebConversations {
      */
     async open(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
         const marked = await this.log.markStarted(conversationId);
+        if (marked) this.remember(marked.conversation);
         if (!marked?.first) return marked;
         const { conversation } = marked;
         await this.adapter.processPosted(conversation, {
@@ -82,13 +110,24 @@ export class WebConversations {
             await this.log.pushTransient(conversation.id, incoming);
             return '';
         }
-        if (activity.type === ActivityTypes.Message && !conversation.ownerSpoke) {
-            conversation.ownerSpoke = true;
-            await this.log.update(conversation);
+        const ownerSpoke = activity.type === ActivityTypes.Message && !conversation.ownerSpoke;
+        let stored: Partial<Activity>;
+        try {
+            stored = await this.log.append(conversation, incoming, { ownerSpoke });
+        } catch (error) {
+            if (error instanceof ConversationEndedError) this.recent.delete(conversation.id);
+            throw error;
         }
-        const stored = await this.log.append(conversation, incoming);
+        // The record this instance remembers (and the turn's replies, which set the conversation's life) now agree.
+        if (ownerSpoke) conversation.ownerSpoke = true;
         await this.adapter.processPosted(conversation, stored, this.run);
         return stored.id ?? '';
+    }
+
+    private remember(conversation: WebConversation): void {
+        this.recent.delete(conversation.id);
+        this.recent.set(conversation.id, conversation);
+        if (this.recent.size > REMEMBERED_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value as string);
     }
 
     /** What Linli sets on every owner activity, whatever the client sent: channel, owner, conversation, time. */

@@ -51,15 +51,17 @@ export type PushListener = (push: ActivityPush) => void;
 export interface ConversationLog {
     create(conversation: WebConversation): Promise<void>;
     get(conversationId: string): Promise<WebConversation | null>;
-    /** Replaces the record (started, ownerSpoke): the life follows `ownerSpoke`. */
-    update(conversation: WebConversation): Promise<void>;
     /**
      * Sets `started` in one step of the store: of any number of callers at once, on any instance, exactly one is told
      * `first` (and says the welcome). The record as it now is, or null when there is no such conversation.
      */
     markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null>;
-    /** Stores the activity with the next id (`<conversationId>|<seq>`), pushes it, and returns it as stored. */
-    append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>>;
+    /**
+     * Stores the activity with the next id (`<conversationId>|<seq>`), pushes it, and returns it as stored, in one
+     * step of the store. `ownerSpoke` also marks the record (the owner's first message: the conversation now lives the
+     * conversation TTL). Throws ConversationEndedError, storing nothing, when the conversation's record is gone.
+     */
+    append(conversation: WebConversation, activity: Partial<Activity>, options?: { ownerSpoke?: boolean }): Promise<Partial<Activity>>;
     /** Activities after `watermark` (from the start when undefined), in order. */
     list(conversationId: string, watermark?: number): Promise<ActivitySet>;
     /** Pushes without storing (typing): only sockets open now hear it. */

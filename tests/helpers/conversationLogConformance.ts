@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import { MAX_ACTIVITIES_PER_CONVERSATION, type ActivityPush, type ConversationLog, type WebConversation } from '../../bot/webchat/ConversationLog';
 
 const conversation = (): WebConversation => ({
@@ -33,13 +34,11 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         await Promise.all(opened.splice(0).map((log) => log.close()));
     });
 
-    it('keeps conversations: created, read, updated; an unknown one is null', async () => {
+    it('keeps conversations: created and read; an unknown one is null', async () => {
         const log = open();
         const c = conversation();
         await log.create(c);
         expect(await log.get(c.id)).toEqual(c);
-        await log.update({ ...c, started: true });
-        expect(await log.get(c.id)).toMatchObject({ started: true });
         expect(await log.get('no-such-conversation')).toBeNull();
     });
 
@@ -52,6 +51,24 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         for (const m of marks) expect(m?.conversation).toEqual({ ...c, started: true });
         expect(await log.get(c.id)).toEqual({ ...c, started: true });
         expect(await log.markStarted('no-such-conversation')).toBeNull();
+    });
+
+    it('refuses to append to a conversation that has no record (ended), storing nothing; marks the owner spoke with an append', async () => {
+        const log = open();
+        const gone = conversation();
+        await expect(log.append(gone, message('anyone there?'))).rejects.toBeInstanceOf(ConversationEndedError);
+        await expect(log.append(gone, message('anyone there?'), { ownerSpoke: true })).rejects.toBeInstanceOf(ConversationEndedError);
+        expect(await log.list(gone.id)).toEqual({ activities: [], watermark: '0' });
+        const c = { ...conversation(), started: true, profile: { name: '王阿姨' } };
+        await log.create(c);
+        await log.append(c, message('welcome'));
+        expect(await log.get(c.id)).toEqual(c);
+        const first = await log.append(c, message('我家漏水'), { ownerSpoke: true });
+        expect(await log.get(c.id)).toEqual({ ...c, ownerSpoke: true });
+        // Marked again from a stale copy: harmless.
+        await log.append(c, message('还在吗'), { ownerSpoke: true });
+        expect(await log.get(c.id)).toEqual({ ...c, ownerSpoke: true });
+        expect((await log.list(c.id)).activities.map((a) => a.id)).toEqual([`${c.id}|0000001`, first.id, `${c.id}|0000003`]);
     });
 
     it('numbers each conversation\'s activities by one sequence, and lists them from a watermark', async () => {

@@ -62,4 +62,16 @@ describe.skipIf(!redis)('one web conversation served by two instances on one Red
             expect(all.filter(isBotMessage)).toHaveLength(1);
         }
     });
+
+    it('a post to a conversation that ended since an instance last served it is 404, and nothing is stored', async () => {
+        const c = await openConversation(a.url);
+        expect((await post(a.url, c, { type: 'message', text: '你好' })).status).toBe(200);
+        const before = await activities(a.url, c);
+        // Its record expires (as after the conversation TTL); A still remembers the conversation.
+        await redis!.del(`${prefix}dl:c:${c.conversationId}`);
+        const late = await post(a.url, c, { type: 'message', text: '还在吗' });
+        expect(late.status).toBe(404);
+        expect(await redis!.zcard(`${prefix}dl:a:${c.conversationId}`)).toBe(before.activities.length);
+        expect((await post(b.url, c, { type: 'message', text: '还在吗' })).status).toBe(404);
+    });
 });
