@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Redis, Result } from 'ioredis';
-import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { guarded, StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
 import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import {
     activityId,
@@ -130,9 +130,16 @@ export class RedisConversationLog implements ConversationLog {
 
     async list(conversationId: string, watermark = 0): Promise<ActivitySet> {
         const members = await guarded('list activities', () => this.redis.zrangebyscore(this.key('a', conversationId), `(${watermark}`, '+inf'));
-        const activities = members.map((m) => RedisConversationLog.parse(conversationId, m));
-        const last = activities.length > 0 ? Number(members.at(-1)?.slice(0, members.at(-1)?.indexOf('\n'))) : watermark;
-        return { activities: activities.map((a) => a.activity), watermark: String(last) };
+        return RedisConversationLog.set(conversationId, members, watermark);
+    }
+
+    async replay(conversationId: string, watermark = 0): Promise<ActivitySet | null> {
+        const replies = await guarded('replay activities', () =>
+            this.redis.multi().exists(this.key('c', conversationId)).zrangebyscore(this.key('a', conversationId), `(${watermark}`, '+inf').exec(),
+        );
+        const [[existsError, exists] = [], [listError, members] = []] = replies ?? [];
+        if (existsError || listError) throw new StorageUnavailableError('replay activities', existsError ?? listError);
+        return exists === 1 ? RedisConversationLog.set(conversationId, members as string[], watermark) : null;
     }
 
     async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
@@ -186,6 +193,12 @@ export class RedisConversationLog implements ConversationLog {
         const rest = body.length > 2 ? `,${body.slice(1)}` : '}';
         const activity = `{"id":${JSON.stringify(activityId(conversationId, seq))}${rest}`;
         this.hub.deliver(conversationId, { watermark: String(seq), frame: `{"activities":[${activity}],"watermark":"${seq}"}` });
+    }
+
+    private static set(conversationId: string, members: string[], watermark: number): ActivitySet {
+        const activities = members.map((m) => RedisConversationLog.parse(conversationId, m));
+        const last = activities.length > 0 ? Number(members.at(-1)?.slice(0, members.at(-1)?.indexOf('\n'))) : watermark;
+        return { activities: activities.map((a) => a.activity), watermark: String(last) };
     }
 
     private static parse(conversationId: string, member: string): { activity: Partial<Activity>; seq: number } {

@@ -98,6 +98,10 @@ export class SqliteConversationLog implements ConversationLog {
         });
     }
 
+    async replay(conversationId: string, watermark = 0): Promise<ActivitySet | null> {
+        return (await this.get(conversationId)) ? this.list(conversationId, watermark) : null;
+    }
+
     async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
         this.hub.deliver(conversationId, pushOf([activity]));
     }

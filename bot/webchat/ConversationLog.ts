@@ -64,6 +64,8 @@ export interface ConversationLog {
     append(conversation: WebConversation, activity: Partial<Activity>, options?: { ownerSpoke?: boolean }): Promise<Partial<Activity>>;
     /** Activities after `watermark` (from the start when undefined), in order. */
     list(conversationId: string, watermark?: number): Promise<ActivitySet>;
+    /** As `list`, with the conversation's existence read in the same store step: null when it has no record (ended). */
+    replay(conversationId: string, watermark?: number): Promise<ActivitySet | null>;
     /** Pushes without storing (typing): only sockets open now hear it. */
     pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void>;
     /** Listens to a conversation's pushes; returns the way to stop. */

@@ -31,6 +31,10 @@ export class FailingConversationLog extends SqliteConversationLog {
         this.check('list activities');
         return super.list(id, watermark);
     }
+    override async replay(id: string, watermark?: number) {
+        this.check('replay activities');
+        return super.replay(id, watermark);
+    }
     override async saveUpload(c: WebConversation, u: StoredUpload): Promise<void> {
         this.check('save upload');
         return super.saveUpload(c, u);

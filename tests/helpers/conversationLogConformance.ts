@@ -87,6 +87,10 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         expect(await log.list(a.id, 2)).toEqual({ activities: [], watermark: '2' });
         expect((await log.list(b.id)).activities.map((x) => x.text)).toEqual(['other']);
         expect(await log.list('no-such-conversation')).toEqual({ activities: [], watermark: '0' });
+        // A stream's replay: the same, and null for a conversation that has no record.
+        expect(await log.replay(a.id, 1)).toEqual(await log.list(a.id, 1));
+        expect(await log.replay(a.id)).toEqual(await log.list(a.id));
+        expect(await log.replay('no-such-conversation')).toBeNull();
     });
 
     it('gives concurrent appends distinct sequences, listed in order', async () => {

@@ -58,7 +58,7 @@ describe.skipIf(!redis)('one web conversation served by two instances on one Red
             ]);
             expect(answers.every((x) => x.status === 200 || x.status === 201)).toBe(true);
             expect(answers.filter((x) => x.status === 201).length).toBeLessThanOrEqual(1);
-            const { activities: all } = await activities(b.url, { conversationId: id, token });
+            const { activities: all } = await activities(b.url, { conversationId: id, token, streamUrl: '' });
             expect(all.filter(isBotMessage)).toHaveLength(1);
         }
     });
