@@ -116,11 +116,12 @@ export class DirectLineRoutes {
             return next(false);
         }
         const bearer = match[1];
-        if (this.deps.tokens.isSecret(bearer)) {
+        // A token first (nearly every request carries one), so a token costs one HMAC, not two; no secret is a valid token.
+        const verdict = this.deps.tokens.verify(bearer, 't');
+        if (!verdict.ok && this.deps.tokens.isSecret(bearer)) {
             credentials.set(req, { kind: 'secret' });
             return next();
         }
-        const verdict = this.deps.tokens.verify(bearer, 't');
         if (!verdict.ok) {
             if (!req.complete) res.setHeader('Connection', 'close');
             sendError(res, verdict.status, verdict.status === 403 ? 'forbidden' : 'unauthorized', verdict.reason);

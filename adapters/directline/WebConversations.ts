@@ -63,9 +63,11 @@ export class WebConversations {
     }
 
     async create(request: NewConversation = {}): Promise<WebConversation> {
+        // 128 random bits each, from one call.
+        const random = randomBytes(32);
         const conversation: WebConversation = {
-            id: randomBytes(16).toString('base64url'),
-            ownerId: request.ownerId ?? `dl_${randomBytes(16).toString('hex')}`,
+            id: random.subarray(0, 16).toString('base64url'),
+            ownerId: request.ownerId ?? `dl_${random.subarray(16).toString('hex')}`,
             ...(request.ownerName ? { ownerName: request.ownerName } : {}),
             ...(request.profile && Object.keys(request.profile).length > 0 ? { profile: request.profile } : {}),
             ...(request.resumeKeyHash ? { resumeKeyHash: request.resumeKeyHash } : {}),
