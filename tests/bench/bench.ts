@@ -47,6 +47,9 @@ const { values } = parseArgs({
         'echo-cpu-prof': { type: 'string' },
         // Prints Linli's p50/p99 per message, to see which kinds of turn make the tail.
         'by-message': { type: 'boolean', default: false },
+        // Every owner's conversations equally long from the start, so openings come in lockstep (as the bench did
+        // before they were spread): shows what a burst of openings costs.
+        lockstep: { type: 'boolean', default: false },
         // Extra Node flags for the Linli process (e.g. "--trace-gc"); its stdout then goes to linli-stdout.
         'linli-node-args': { type: 'string', default: '' },
         'linli-stdout': { type: 'string' },
@@ -292,7 +295,7 @@ async function load(
             // Owners' first conversations are 1 to TURNS turns long, so that later ones open spread out as real owners
             // arrive, not all 200 in the same instant every TURNS turns: all starting at once with equal lengths kept
             // the openings in lockstep (159 of 200 within 250 ms), a synthetic burst on whatever each opening costs.
-            const turns = conversationNo === 0 ? 1 + (o % TURNS) : TURNS;
+            const turns = conversationNo === 0 && !values.lockstep ? 1 + (o % TURNS) : TURNS;
             for (let t = 0; t < turns && performance.now() < measureTo; t++) {
                 const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
                 const sentAt = performance.now();
@@ -413,7 +416,7 @@ async function main(): Promise<void> {
     const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `linli-bench:${run}:`, CONVERSATION_TTL_SECONDS: '600' };
     console.log(
         `bench: ${CONVERSATIONS} owners at once, one request each in flight, conversations of ${TURNS} turns; ${values.warmup} s warm-up, ` +
-            `${values.seconds} s measured; expectReplies, Redis ${redisUrl}`,
+            `${values.seconds} s measured${values.lockstep ? ', openings in lockstep' : ''}; expectReplies, Redis ${redisUrl}`,
     );
 
     const echoProfileDir = values['echo-cpu-prof'];
