@@ -96,8 +96,13 @@ export class DirectLineStream {
             return refuse(socket, 404, 'Not Found');
         }
         const from = replay;
+        // A socket gone before its handshake completes is never served: stop listening for it (it may have gone while
+        // the store was read, its 'close' already emitted).
+        if (socket.destroyed) {
+            stop();
+            return;
+        }
         let served = false;
-        // A socket gone before its handshake completes is never served: stop listening for it.
         socket.once('close', () => {
             if (!served) stop();
         });
