@@ -93,6 +93,9 @@ async function freePort(): Promise<number> {
     return port;
 }
 
+/** The servers this bench started and that are still running. */
+const running = new Set<ChildProcess>();
+
 /** Starts a server process on a free port and waits until it answers (whatever its log level). */
 async function start(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], stdoutFile?: string): Promise<Server> {
     const port = await freePort();
@@ -100,6 +103,8 @@ async function start(name: string, entry: string, env: Record<string, string>, n
         env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
         stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
     });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -468,5 +473,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
     console.error(error);
+    // A server left running would hold the terminal's pipe open (its stderr is ours) and keep loading the machine.
+    for (const child of running) child.kill('SIGTERM');
     process.exit(1);
 });
