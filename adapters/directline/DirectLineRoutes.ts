@@ -7,6 +7,7 @@ import { sendError } from '../../bot/http/apiErrors';
 import { JsonBodyReader, OWNER_BODY_BYTES } from '../../bot/http/JsonBodyReader';
 import type { Logger } from '../../bot/logger';
 import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import { OwnerContact } from '../../bot/tickets/OwnerContact';
 import type { WebConversation } from '../../bot/webchat/ConversationLog';
 import type { Claims, DirectLineTokens } from './DirectLineTokens';
@@ -78,10 +79,9 @@ export class DirectLineRoutes {
         server.get('/v3/directline/conversations/:id/uploads/:uploadId', this.guard(this.download));
     }
 
-    /** The absolute URL of a conversation's stream, with its own 60-second credential. */
-    streamUrl(req: IncomingMessage, conversation: WebConversation, watermark?: string): string | null {
-        const base = this.baseUrl(req);
-        if (!base) return null;
+    /** The absolute URL of a conversation's stream, with its own 60-second credential (the host checked by the caller). */
+    streamUrl(req: IncomingMessage, conversation: WebConversation, watermark?: string): string {
+        const base = this.baseUrl(req) ?? '';
         const { token } = this.deps.tokens.issue('s', conversation.id, conversation.ownerId);
         const query = new URLSearchParams({ t: token, ...(watermark ? { watermark } : {}) });
         return `${base.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(conversation.id)}/stream?${query.toString()}`;
@@ -116,11 +116,12 @@ export class DirectLineRoutes {
             return next(false);
         }
         const bearer = match[1];
-        if (this.deps.tokens.isSecret(bearer)) {
+        // A token first (nearly every request carries one), so a token costs one HMAC, not two; no secret is a valid token.
+        const verdict = this.deps.tokens.verify(bearer, 't');
+        if (!verdict.ok && this.deps.tokens.isSecret(bearer)) {
             credentials.set(req, { kind: 'secret' });
             return next();
         }
-        const verdict = this.deps.tokens.verify(bearer, 't');
         if (!verdict.ok) {
             if (!req.complete) res.setHeader('Connection', 'close');
             sendError(res, verdict.status, verdict.status === 403 ? 'forbidden' : 'unauthorized', verdict.reason);
@@ -141,6 +142,7 @@ export class DirectLineRoutes {
             try {
                 await route(req, res);
             } catch (error) {
+                if (error instanceof ConversationEndedError) return sendError(res, 404, 'not_found', 'the conversation has ended');
                 if (!(error instanceof StorageUnavailableError)) throw error;
                 this.deps.logger.warn({ err: error }, 'direct line: store unavailable');
                 res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -172,32 +174,29 @@ export class DirectLineRoutes {
 
     private readonly openConversation = async (req: Request, res: Response): Promise<void> => {
         const credential = credentials.get(req);
-        const conversation =
-            credential?.kind === 'token' ? await this.deps.conversations.log.get(credential.claims.c) : await this.deps.conversations.create();
-        if (!conversation) return sendError(res, 404, 'not_found', 'the conversation has ended');
-        const streamUrl = this.streamUrl(req, conversation);
-        if (!streamUrl) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
-        const started = await this.deps.conversations.start(conversation);
-        res.status(started ? 201 : 200);
-        res.json({ ...this.tokenReply(conversation), streamUrl });
+        if (!this.baseUrl(req)) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
+        const id = credential?.kind === 'token' ? credential.claims.c : (await this.deps.conversations.create()).id;
+        const opened = await this.deps.conversations.open(id);
+        if (!opened) return sendError(res, 404, 'not_found', 'the conversation has ended');
+        res.status(opened.first ? 201 : 200);
+        res.json({ ...this.tokenReply(opened.conversation), streamUrl: this.streamUrl(req, opened.conversation) });
     };
 
     private readonly reconnect = async (req: Request, res: Response): Promise<void> => {
-        const conversation = await this.conversationOf(req, res);
-        if (!conversation) return;
+        if (!this.baseUrl(req)) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
+        // Opens it too, when a reload comes before (or instead of) POST /conversations: the welcome is said once.
+        const opened = await this.deps.conversations.open(String(req.params?.id ?? ''));
+        if (!opened) return sendError(res, 404, 'not_found', 'no such conversation (or it has ended)');
         const watermark = parseWatermark(req.query?.watermark);
-        const streamUrl = this.streamUrl(req, conversation, watermark === undefined ? undefined : String(watermark));
-        if (!streamUrl) return sendError(res, 400, 'invalid_host', 'the Host header is not a host name');
-        await this.deps.conversations.start(conversation);
-        res.json({ ...this.tokenReply(conversation), streamUrl });
+        res.json({ ...this.tokenReply(opened.conversation), streamUrl: this.streamUrl(req, opened.conversation, watermark === undefined ? undefined : String(watermark)) });
     };
 
     private readonly postActivity = async (req: Request, res: Response): Promise<void> => {
         const parsed = PostedActivity.safeParse(req.body);
         if (!parsed.success) return sendError(res, 400, 'invalid_activity', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
         if (!POSTABLE.has(parsed.data.type)) return sendError(res, 400, 'activity_type_not_allowed', `a client may post message, event or typing, not ${parsed.data.type.slice(0, 32)}`);
-        const conversation = await this.conversationOf(req, res);
-        if (!conversation) return;
+        const conversation = await this.deps.conversations.find(String(req.params?.id ?? ''));
+        if (!conversation) return sendError(res, 404, 'not_found', 'no such conversation (or it has ended)');
         const id = await this.deps.conversations.post(conversation, clean(parsed.data));
         res.json({ id });
     };

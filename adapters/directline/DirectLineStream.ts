@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../bot/logger';
 import { StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
-import type { ActivityPush, ConversationLog } from '../../bot/webchat/ConversationLog';
+import type { ActivityPush, ActivitySet, ConversationLog } from '../../bot/webchat/ConversationLog';
 import type { DirectLineTokens } from './DirectLineTokens';
 
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
@@ -78,29 +78,45 @@ export class DirectLineStream {
         if (verdict.claims.c !== conversationId) return refuse(socket, 403, 'Forbidden');
         const raw = query.get('watermark');
         const watermark = raw && /^\d{1,12}$/.test(raw) ? Number(raw) : 0;
+        // Listens before reading, so nothing written in between is missed; the watermark keeps anything from being
+        // sent twice. The read also says whether the conversation exists: one store step before the handshake.
+        const early: ActivityPush[] = [];
+        let forward: ((push: ActivityPush) => void) | null = null;
+        const stop = this.log.listen(conversationId, (push) => (forward ? forward(push) : early.push(push)));
+        let replay: ActivitySet | null;
         try {
-            if (!(await this.log.get(conversationId))) return refuse(socket, 404, 'Not Found');
+            replay = await this.log.replay(conversationId, watermark);
         } catch (error) {
+            stop();
             if (error instanceof StorageUnavailableError) return refuse(socket, 503, 'Service Unavailable');
             throw error;
         }
-        this.wss.handleUpgrade(req, socket, head, (ws) => void this.serve(ws, conversationId, watermark));
+        if (!replay) {
+            stop();
+            return refuse(socket, 404, 'Not Found');
+        }
+        const from = replay;
+        // A socket gone before its handshake completes is never served: stop listening for it (it may have gone while
+        // the store was read, its 'close' already emitted).
+        if (socket.destroyed) {
+            stop();
+            return;
+        }
+        let served = false;
+        socket.once('close', () => {
+            if (!served) stop();
+        });
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+            served = true;
+            forward = this.serve(ws, conversationId, watermark, from, stop);
+            for (const push of early) forward(push);
+        });
     }
 
-    /** Listens first, then replays from the watermark, so nothing written in between is missed or sent twice. */
-    private async serve(ws: WebSocket, conversationId: string, watermark: number): Promise<void> {
+    /** Sends the replay, then every push past it; returns what forwards a push to this socket. */
+    private serve(ws: WebSocket, conversationId: string, watermark: number, replay: ActivitySet, stop: () => void): (push: ActivityPush) => void {
         this.hold(conversationId, ws);
         let sent = watermark;
-        let replayed = false;
-        const early: ActivityPush[] = [];
-        const forward = (push: ActivityPush) => {
-            if (push.watermark === undefined) return send(ws, push);
-            const seq = Number(push.watermark);
-            if (seq <= sent) return;
-            sent = seq;
-            send(ws, push);
-        };
-        const stop = this.log.listen(conversationId, (push) => (replayed ? forward(push) : early.push(push)));
         ws.on('close', () => {
             stop();
             this.release(conversationId, ws);
@@ -109,19 +125,17 @@ export class DirectLineStream {
         ws.on('pong', () => alive.add(ws));
         ws.on('error', () => ws.terminate());
         alive.add(ws);
-        try {
-            const replay = await this.log.list(conversationId, watermark);
-            if (replay.activities.length > 0) {
-                send(ws, replay);
-                sent = Number(replay.watermark);
-            }
-        } catch (error) {
-            this.logger.warn({ err: error, conversationId }, 'direct line stream: replay failed');
-            ws.close(1011, 'store unavailable');
-            return;
+        if (replay.activities.length > 0) {
+            send(ws, JSON.stringify(replay));
+            sent = Number(replay.watermark);
         }
-        replayed = true;
-        for (const push of early) forward(push);
+        return (push: ActivityPush) => {
+            if (push.watermark === undefined) return send(ws, push.frame);
+            const seq = Number(push.watermark);
+            if (seq <= sent) return;
+            sent = seq;
+            send(ws, push.frame);
+        };
     }
 
     private hold(conversationId: string, ws: WebSocket): void {
@@ -156,8 +170,8 @@ export class DirectLineStream {
 /** Sockets that answered the last ping. */
 const alive = new WeakSet<WebSocket>();
 
-function send(ws: WebSocket, push: ActivityPush): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(push));
+function send(ws: WebSocket, frame: string): void {
+    if (ws.readyState === ws.OPEN) ws.send(frame);
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

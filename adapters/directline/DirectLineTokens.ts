@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** Azure's token life: Microsoft's client refreshes every 15 minutes and gives up on a 403, so shorter breaks it. */
@@ -39,7 +39,7 @@ export class DirectLineTokens {
 
     issue(kind: 't' | 's', conversationId: string, ownerId: string): { token: string; expiresIn: number } {
         const seconds = kind === 't' ? TOKEN_SECONDS : STREAM_SECONDS;
-        const claims: Claims = { k: kind, c: conversationId, u: ownerId, x: this.now() + seconds * 1000, n: randomBytes(6).toString('base64url') };
+        const claims: Claims = { k: kind, c: conversationId, u: ownerId, x: this.now() + seconds * 1000, n: randomUUID().slice(0, 8) };
         const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
         return { token: `${body}.${this.sign(body)}`, expiresIn: seconds };
     }

@@ -14,6 +14,11 @@ export class PushHub {
         };
     }
 
+    /** Whether a socket of this instance listens to the conversation (else its pushes need not even be read). */
+    has(conversationId: string): boolean {
+        return this.listeners.has(conversationId);
+    }
+
     deliver(conversationId: string, push: ActivityPush): void {
         for (const listener of this.listeners.get(conversationId) ?? []) listener(push);
     }

@@ -1,11 +1,11 @@
 import type { Activity } from 'botbuilder';
 import type { Redis, Result } from 'ioredis';
-import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { guarded, StorageUnavailableError } from '../../bot/storage/StorageUnavailableError';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import {
     activityId,
     conversationLife,
     MAX_ACTIVITIES_PER_CONVERSATION,
-    type ActivityPush,
     type ActivitySet,
     type ConversationLog,
     type PushListener,
@@ -18,16 +18,29 @@ import { PushHub } from './PushHub';
 declare module 'ioredis' {
     interface RedisCommander<Context> {
         linliAppendActivity(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+        linliMarkStarted(key: string): Result<[number, string] | null, Context>;
     }
 }
 
 /**
  * Numbers, stores and publishes one activity atomically, so the sorted set is in sequence order whatever the
- * concurrency, and no reader sees sequence n+1 before n. The member is `<seq>\n<json without id>` (the id is
- * `<conversationId>|<seq>`, put back on read).
- * KEYS: sequence, activities, conversation, channel. ARGV: activity JSON, cap, TTL seconds, conversation id.
+ * concurrency, and no reader sees sequence n+1 before n; with ARGV[5] = 1 it also marks the record: the owner spoke.
+ * Returns -1, writing nothing, when the conversation's record is gone (it expired). The member is
+ * `<seq>\n<json without id>` (the id is `<conversationId>|<seq>`, put back on read).
+ * KEYS: sequence, activities, conversation, channel. ARGV: activity JSON, cap, TTL seconds, conversation id, owner spoke.
  */
 const APPEND = `
+if ARGV[5] == '1' then
+  local doc = redis.call('GET', KEYS[3])
+  if not doc then return -1 end
+  local conversation = cjson.decode(doc)
+  if not conversation.ownerSpoke then
+    conversation.ownerSpoke = true
+    redis.call('SET', KEYS[3], cjson.encode(conversation))
+  end
+elseif redis.call('EXISTS', KEYS[3]) == 0 then
+  return -1
+end
 local seq = redis.call('INCR', KEYS[1])
 local member = seq .. '\\n' .. ARGV[1]
 redis.call('ZADD', KEYS[2], seq, member)
@@ -37,6 +50,21 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 redis.call('PUBLISH', KEYS[4], ARGV[4] .. '\\n' .. member)
 return seq
+`;
+
+/**
+ * Sets `started` on the conversation's record unless it is set: one caller of any number at once (on any instance)
+ * gets 1. Returns nil for no conversation, else {1 or 0, the record as it now is}. The life is kept (KEEPTTL).
+ */
+const MARK_STARTED = `
+local doc = redis.call('GET', KEYS[1])
+if not doc then return nil end
+local conversation = cjson.decode(doc)
+if conversation.started then return {0, doc} end
+conversation.started = true
+doc = cjson.encode(conversation)
+redis.call('SET', KEYS[1], doc, 'KEEPTTL')
+return {1, doc}
 `;
 
 /**
@@ -57,6 +85,7 @@ export class RedisConversationLog implements ConversationLog {
     ) {
         this.channel = `${prefix}dl:push`;
         redis.defineCommand('linliAppendActivity', { lua: APPEND });
+        redis.defineCommand('linliMarkStarted', { numberOfKeys: 1, lua: MARK_STARTED });
         this.subscriber = redis.duplicate({ enableOfflineQueue: true });
         this.subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'direct line push subscriber error'));
         this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
@@ -73,20 +102,14 @@ export class RedisConversationLog implements ConversationLog {
         return doc ? (JSON.parse(doc) as WebConversation) : null;
     }
 
-    async update(conversation: WebConversation): Promise<void> {
-        const life = this.life(conversation);
-        await guarded('update conversation', () =>
-            this.redis
-                .multi()
-                .set(this.key('c', conversation.id), JSON.stringify(conversation), 'EX', life)
-                .expire(this.key('s', conversation.id), life)
-                .expire(this.key('a', conversation.id), life)
-                .exec(),
-        );
+    async markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        const marked = await guarded('start conversation', () => this.redis.linliMarkStarted(this.key('c', conversationId)));
+        return marked ? { conversation: JSON.parse(marked[1]) as WebConversation, first: marked[0] === 1 } : null;
     }
 
-    async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {
+    async append(conversation: WebConversation, activity: Partial<Activity>, options: { ownerSpoke?: boolean } = {}): Promise<Partial<Activity>> {
         const { id: _none, ...rest } = activity;
+        const life = this.life(options.ownerSpoke ? { ...conversation, ownerSpoke: true } : conversation);
         const seq = await guarded('append activity', () =>
             this.redis.linliAppendActivity(
                 4,
@@ -96,18 +119,27 @@ export class RedisConversationLog implements ConversationLog {
                 this.channel,
                 JSON.stringify(rest),
                 String(MAX_ACTIVITIES_PER_CONVERSATION),
-                String(this.life(conversation)),
+                String(life),
                 conversation.id,
+                options.ownerSpoke ? '1' : '0',
             ),
         );
+        if (seq < 0) throw new ConversationEndedError(conversation.id);
         return { ...rest, id: activityId(conversation.id, seq) };
     }
 
     async list(conversationId: string, watermark = 0): Promise<ActivitySet> {
         const members = await guarded('list activities', () => this.redis.zrangebyscore(this.key('a', conversationId), `(${watermark}`, '+inf'));
-        const activities = members.map((m) => RedisConversationLog.parse(conversationId, m));
-        const last = activities.length > 0 ? Number(members.at(-1)?.slice(0, members.at(-1)?.indexOf('\n'))) : watermark;
-        return { activities: activities.map((a) => a.activity), watermark: String(last) };
+        return RedisConversationLog.set(conversationId, members, watermark);
+    }
+
+    async replay(conversationId: string, watermark = 0): Promise<ActivitySet | null> {
+        const replies = await guarded('replay activities', () =>
+            this.redis.multi().exists(this.key('c', conversationId)).zrangebyscore(this.key('a', conversationId), `(${watermark}`, '+inf').exec(),
+        );
+        const [[existsError, exists] = [], [listError, members] = []] = replies ?? [];
+        if (existsError || listError) throw new StorageUnavailableError('replay activities', existsError ?? listError);
+        return exists === 1 ? RedisConversationLog.set(conversationId, members as string[], watermark) : null;
     }
 
     async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
@@ -140,13 +172,33 @@ export class RedisConversationLog implements ConversationLog {
         this.subscriber.disconnect();
     }
 
+    /**
+     * A published activity, `<conversationId>\n<seq>\n<json without id>`, made into the stream's frame by splicing the
+     * id in, not by parsing and writing the JSON again; skipped at once when no socket here holds the conversation.
+     */
     private onMessage(message: string): void {
         const newline = message.indexOf('\n');
         if (newline < 0) return;
         const conversationId = message.slice(0, newline);
-        const { activity, seq } = RedisConversationLog.parse(conversationId, message.slice(newline + 1));
-        const push: ActivityPush = seq > 0 ? { activities: [activity], watermark: String(seq) } : { activities: [activity] };
-        this.hub.deliver(conversationId, push);
+        if (!this.hub.has(conversationId)) return;
+        const second = message.indexOf('\n', newline + 1);
+        if (second < 0) return;
+        const seq = Number(message.slice(newline + 1, second));
+        const body = message.slice(second + 1);
+        if (!(seq > 0)) {
+            this.hub.deliver(conversationId, { frame: `{"activities":[${body}]}` });
+            return;
+        }
+        // `{}` has nothing after the id; anything else goes on after a comma.
+        const rest = body.length > 2 ? `,${body.slice(1)}` : '}';
+        const activity = `{"id":${JSON.stringify(activityId(conversationId, seq))}${rest}`;
+        this.hub.deliver(conversationId, { watermark: String(seq), frame: `{"activities":[${activity}],"watermark":"${seq}"}` });
+    }
+
+    private static set(conversationId: string, members: string[], watermark: number): ActivitySet {
+        const activities = members.map((m) => RedisConversationLog.parse(conversationId, m));
+        const last = activities.length > 0 ? Number(members.at(-1)?.slice(0, members.at(-1)?.indexOf('\n'))) : watermark;
+        return { activities: activities.map((a) => a.activity), watermark: String(last) };
     }
 
     private static parse(conversationId: string, member: string): { activity: Partial<Activity>; seq: number } {

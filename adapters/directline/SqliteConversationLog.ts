@@ -1,10 +1,12 @@
 import type { Activity } from 'botbuilder';
 import type Database from 'better-sqlite3';
 import { guarded } from '../../bot/storage/StorageUnavailableError';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import {
     activityId,
     conversationLife,
     MAX_ACTIVITIES_PER_CONVERSATION,
+    pushOf,
     type ActivitySet,
     type ConversationLog,
     type PushListener,
@@ -50,23 +52,41 @@ export class SqliteConversationLog implements ConversationLog {
         return row ? (JSON.parse(row.doc) as WebConversation) : null;
     }
 
-    async update(conversation: WebConversation): Promise<void> {
-        await guarded('update conversation', () =>
-            this.db.prepare('UPDATE conversations SET doc = ?, expires_at = ? WHERE id = ?').run(JSON.stringify(conversation), this.expiry(conversation), conversation.id),
-        );
+    async markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        // better-sqlite3 is synchronous: read and write run with nothing in between, so one caller alone sees `false`.
+        return guarded('start conversation', () => {
+            const row = this.db.prepare('SELECT doc FROM conversations WHERE id = ? AND expires_at > ?').get(conversationId, this.now()) as { doc: string } | undefined;
+            if (!row) return null;
+            const conversation = JSON.parse(row.doc) as WebConversation;
+            if (conversation.started) return { conversation, first: false };
+            conversation.started = true;
+            this.db.prepare('UPDATE conversations SET doc = ? WHERE id = ?').run(JSON.stringify(conversation), conversationId);
+            return { conversation, first: true };
+        });
     }
 
-    async append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>> {
+    async append(conversation: WebConversation, activity: Partial<Activity>, options: { ownerSpoke?: boolean } = {}): Promise<Partial<Activity>> {
+        const expiry = this.expiry(options.ownerSpoke ? { ...conversation, ownerSpoke: true } : conversation);
         const stored = await guarded('append activity', () =>
             this.db.transaction(() => {
-                const { seq } = this.db.prepare('UPDATE conversations SET seq = seq + 1, expires_at = ? WHERE id = ? RETURNING seq').get(this.expiry(conversation), conversation.id) as { seq: number };
+                const numbered = this.db
+                    .prepare(
+                        options.ownerSpoke
+                            ? "UPDATE conversations SET seq = seq + 1, expires_at = ?, doc = json_set(doc, '$.ownerSpoke', json('true')) WHERE id = ? AND expires_at > ? RETURNING seq"
+                            : 'UPDATE conversations SET seq = seq + 1, expires_at = ? WHERE id = ? AND expires_at > ? RETURNING seq',
+                    )
+                    .get(expiry, conversation.id, this.now()) as { seq: number } | undefined;
+                if (!numbered) return null;
+                const { seq } = numbered;
                 const withId = { ...activity, id: activityId(conversation.id, seq) };
-                this.db.prepare('INSERT INTO activities (conversation_id, seq, doc) VALUES (?, ?, ?)').run(conversation.id, seq, JSON.stringify(withId));
+                const doc = JSON.stringify(withId);
+                this.db.prepare('INSERT INTO activities (conversation_id, seq, doc) VALUES (?, ?, ?)').run(conversation.id, seq, doc);
                 this.db.prepare('DELETE FROM activities WHERE conversation_id = ? AND seq <= ?').run(conversation.id, seq - MAX_ACTIVITIES_PER_CONVERSATION);
-                return { activity: withId, seq };
+                return { activity: withId, seq, doc };
             })(),
         );
-        this.hub.deliver(conversation.id, { activities: [stored.activity], watermark: String(stored.seq) });
+        if (!stored) throw new ConversationEndedError(conversation.id);
+        if (this.hub.has(conversation.id)) this.hub.deliver(conversation.id, { watermark: String(stored.seq), frame: `{"activities":[${stored.doc}],"watermark":"${stored.seq}"}` });
         return stored.activity;
     }
 
@@ -78,8 +98,12 @@ export class SqliteConversationLog implements ConversationLog {
         });
     }
 
+    async replay(conversationId: string, watermark = 0): Promise<ActivitySet | null> {
+        return (await this.get(conversationId)) ? this.list(conversationId, watermark) : null;
+    }
+
     async pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void> {
-        this.hub.deliver(conversationId, { activities: [activity] });
+        this.hub.deliver(conversationId, pushOf([activity]));
     }
 
     listen(conversationId: string, listener: PushListener): () => void {

@@ -1,8 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import type { ConversationLog, WebConversation } from '../../bot/webchat/ConversationLog';
 import type { OwnerContact } from '../../bot/tickets/OwnerContact';
 import { BOT_ACCOUNT, type DirectLineAdapter } from './DirectLineAdapter';
+
+/** Conversation records kept in memory (a few hundred bytes each): more than the owners chatting at once on an estate's instance. */
+const REMEMBERED_CONVERSATIONS = 10_000;
 
 export interface NewConversation {
     ownerId?: string;
@@ -29,6 +33,9 @@ export function resumeKeyMatches(key: string, conversation: WebConversation): bo
  * named the owner.
  */
 export class WebConversations {
+    /** Records of the conversations this instance served lately, by id (see `find`). */
+    private readonly recent = new Map<string, WebConversation>();
+
     constructor(
         readonly log: ConversationLog,
         private readonly adapter: DirectLineAdapter,
@@ -36,10 +43,31 @@ export class WebConversations {
         private readonly now: () => Date,
     ) {}
 
+    /**
+     * A conversation for an owner's post: the record this instance read or wrote lately, else the store's. Safe to
+     * keep: what a record says never changes but `started` (decided by the store, see `open`) and `ownerSpoke` (only
+     * ever set, and set again harmlessly from a stale copy), and an ended conversation is refused by the append
+     * itself. A post thus reads nothing before it is stored.
+     */
+    async find(conversationId: string): Promise<WebConversation | null> {
+        const known = this.recent.get(conversationId);
+        if (known) {
+            // Most recently used last: the oldest go first when the map is full.
+            this.recent.delete(conversationId);
+            this.recent.set(conversationId, known);
+            return known;
+        }
+        const conversation = await this.log.get(conversationId);
+        if (conversation) this.remember(conversation);
+        return conversation;
+    }
+
     async create(request: NewConversation = {}): Promise<WebConversation> {
+        // 128 random bits each, from one call.
+        const random = randomBytes(32);
         const conversation: WebConversation = {
-            id: randomBytes(16).toString('base64url'),
-            ownerId: request.ownerId ?? `dl_${randomBytes(16).toString('hex')}`,
+            id: random.subarray(0, 16).toString('base64url'),
+            ownerId: request.ownerId ?? `dl_${random.subarray(16).toString('hex')}`,
             ...(request.ownerName ? { ownerName: request.ownerName } : {}),
             ...(request.profile && Object.keys(request.profile).length > 0 ? { profile: request.profile } : {}),
             ...(request.resumeKeyHash ? { resumeKeyHash: request.resumeKeyHash } : {}),
@@ -48,21 +76,27 @@ export class WebConversations {
             createdAt: this.now().toISOString(),
         };
         await this.log.create(conversation);
+        this.remember(conversation);
         return conversation;
     }
 
-    /** Opens the conversation once: Linli hears the owner join (conversationUpdate) and says its welcome. */
-    async start(conversation: WebConversation): Promise<boolean> {
-        if (conversation.started) return false;
-        conversation.started = true;
-        await this.log.update(conversation);
+    /**
+     * Opens the conversation: the first to open it, of any number of requests at once (POST /conversations, a
+     * reload's reconnect) on any instance, has Linli hear the owner join (conversationUpdate) and say its welcome; the
+     * store decides who is first, so the welcome is said once. Null when the conversation has ended.
+     */
+    async open(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null> {
+        const marked = await this.log.markStarted(conversationId);
+        if (marked) this.remember(marked.conversation);
+        if (!marked?.first) return marked;
+        const { conversation } = marked;
         await this.adapter.processPosted(conversation, {
             ...this.envelope(conversation),
             type: ActivityTypes.ConversationUpdate,
             id: `${conversation.id}|join`,
             membersAdded: [this.owner(conversation)],
         }, this.run);
-        return true;
+        return marked;
     }
 
     /**
@@ -78,13 +112,24 @@ export class WebConversations {
             await this.log.pushTransient(conversation.id, incoming);
             return '';
         }
-        if (activity.type === ActivityTypes.Message && !conversation.ownerSpoke) {
-            conversation.ownerSpoke = true;
-            await this.log.update(conversation);
+        const ownerSpoke = activity.type === ActivityTypes.Message && !conversation.ownerSpoke;
+        let stored: Partial<Activity>;
+        try {
+            stored = await this.log.append(conversation, incoming, { ownerSpoke });
+        } catch (error) {
+            if (error instanceof ConversationEndedError) this.recent.delete(conversation.id);
+            throw error;
         }
-        const stored = await this.log.append(conversation, incoming);
+        // The record this instance remembers (and the turn's replies, which set the conversation's life) now agree.
+        if (ownerSpoke) conversation.ownerSpoke = true;
         await this.adapter.processPosted(conversation, stored, this.run);
         return stored.id ?? '';
+    }
+
+    private remember(conversation: WebConversation): void {
+        this.recent.delete(conversation.id);
+        this.recent.set(conversation.id, conversation);
+        if (this.recent.size > REMEMBERED_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value as string);
     }
 
     /** What Linli sets on every owner activity, whatever the client sent: channel, owner, conversation, time. */

@@ -24,11 +24,20 @@ export interface ActivitySet {
     watermark: string;
 }
 
-/** What a live listener hears: stored activities (with the watermark they move to) or a typing push (no watermark). */
+/**
+ * What a live listener hears: stored activities (with the watermark they move to) or a typing push (no watermark),
+ * as the frame a stream sends, `{"activities":[…],"watermark":"n"}`: made once per push, whatever the number of
+ * sockets, and on Redis made from the published text without parsing it.
+ */
 export interface ActivityPush {
-    activities: Partial<Activity>[];
     /** The sequence of the last activity: absent for typing, which is never stored. */
     watermark?: string;
+    frame: string;
+}
+
+/** The frame of stored activities: the stream's wire form, as `GET …/activities` answers them. */
+export function pushOf(activities: Partial<Activity>[], watermark?: string): ActivityPush {
+    return watermark === undefined ? { frame: JSON.stringify({ activities }) } : { watermark, frame: JSON.stringify({ activities, watermark }) };
 }
 
 export type PushListener = (push: ActivityPush) => void;
@@ -42,12 +51,21 @@ export type PushListener = (push: ActivityPush) => void;
 export interface ConversationLog {
     create(conversation: WebConversation): Promise<void>;
     get(conversationId: string): Promise<WebConversation | null>;
-    /** Replaces the record (started, ownerSpoke): the life follows `ownerSpoke`. */
-    update(conversation: WebConversation): Promise<void>;
-    /** Stores the activity with the next id (`<conversationId>|<seq>`), pushes it, and returns it as stored. */
-    append(conversation: WebConversation, activity: Partial<Activity>): Promise<Partial<Activity>>;
+    /**
+     * Sets `started` in one step of the store: of any number of callers at once, on any instance, exactly one is told
+     * `first` (and says the welcome). The record as it now is, or null when there is no such conversation.
+     */
+    markStarted(conversationId: string): Promise<{ conversation: WebConversation; first: boolean } | null>;
+    /**
+     * Stores the activity with the next id (`<conversationId>|<seq>`), pushes it, and returns it as stored, in one
+     * step of the store. `ownerSpoke` also marks the record (the owner's first message: the conversation now lives the
+     * conversation TTL). Throws ConversationEndedError, storing nothing, when the conversation's record is gone.
+     */
+    append(conversation: WebConversation, activity: Partial<Activity>, options?: { ownerSpoke?: boolean }): Promise<Partial<Activity>>;
     /** Activities after `watermark` (from the start when undefined), in order. */
     list(conversationId: string, watermark?: number): Promise<ActivitySet>;
+    /** As `list`, with the conversation's existence read in the same store step: null when it has no record (ended). */
+    replay(conversationId: string, watermark?: number): Promise<ActivitySet | null>;
     /** Pushes without storing (typing): only sockets open now hear it. */
     pushTransient(conversationId: string, activity: Partial<Activity>): Promise<void>;
     /** Listens to a conversation's pushes; returns the way to stop. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { ConversationState, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
@@ -47,6 +47,9 @@ const { values } = parseArgs({
         'echo-cpu-prof': { type: 'string' },
         // Prints Linli's p50/p99 per message, to see which kinds of turn make the tail.
         'by-message': { type: 'boolean', default: false },
+        // Every owner's conversations equally long from the start, so openings come in lockstep (as the bench did
+        // before they were spread): shows what a burst of openings costs.
+        lockstep: { type: 'boolean', default: false },
         // Extra Node flags for the Linli process (e.g. "--trace-gc"); its stdout then goes to linli-stdout.
         'linli-node-args': { type: 'string', default: '' },
         'linli-stdout': { type: 'string' },
@@ -94,6 +97,9 @@ async function freePort(): Promise<number> {
     return port;
 }
 
+/** The servers this bench started and that are still running. */
+const running = new Set<ChildProcess>();
+
 /** Starts a server process on a free port and waits until it answers (whatever its log level). */
 async function start(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], stdoutFile?: string): Promise<Server> {
     const port = await freePort();
@@ -101,6 +107,8 @@ async function start(name: string, entry: string, env: Record<string, string>, n
         env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
         stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
     });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -238,7 +246,23 @@ interface Figures {
     turnsPerSecond: number;
     p50: number;
     p99: number;
+    /** The server's CPU (user + system) per turn over the measured window, openings included: steadier than latency on a shared machine. */
+    cpuMsPerTurn: number;
 }
+
+/** CPU milliseconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+    try {
+        // Fields after the command name's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+        return NaN;
+    }
+}
+/** USER_HZ, 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 function percentile(sorted: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -270,13 +294,23 @@ async function load(
     // opened with 200 requests in the same instant, and that one synthetic burst was the whole p99.)
     let measureFrom = Infinity;
     let measureTo = Infinity;
+    // When each conversation was opened and how long the opening took (for a run's detail, `--by-message`).
+    const openings: { at: number; ms: number }[] = [];
     const owner = async (o: number) => {
         for (let conversationNo = 0; performance.now() < measureTo; conversationNo++) {
+            const openedAt = performance.now();
             const conversation = await open(server.url, `${run}-${o}-${conversationNo}`);
-            for (let t = 0; t < TURNS && performance.now() < measureTo; t++) {
+            if (openedAt >= measureFrom && openedAt < measureTo) openings.push({ at: openedAt - measureFrom, ms: performance.now() - openedAt });
+            // Owners' first conversations are 1 to TURNS turns long, so that later ones open spread out as real owners
+            // arrive, not all 200 in the same instant every TURNS turns: all starting at once with equal lengths kept
+            // the openings in lockstep (159 of 200 within 250 ms), a synthetic burst on whatever each opening costs.
+            const turns = conversationNo === 0 && !values.lockstep ? 1 + (o % TURNS) : TURNS;
+            for (let t = 0; t < turns && performance.now() < measureTo; t++) {
                 const text = MESSAGES[(o + t) % MESSAGES.length] ?? '您好';
                 const sentAt = performance.now();
                 const ms = await conversation.turn(text);
+                const doneAt = performance.now();
+                if (doneAt >= measureFrom && doneAt < measureTo) doneWhileMeasured += 1;
                 if (sentAt < measureFrom || sentAt >= measureTo) continue;
                 latencies.push(ms);
                 if (byMessage) {
@@ -289,21 +323,39 @@ async function load(
             conversation.close();
         }
     };
+    // CPU over the measured window only (the first run's warm-up is also the server's JIT), per turn finished in it.
+    let doneWhileMeasured = 0;
+    let cpuAtStart = NaN;
+    let cpuAtEnd = NaN;
     const started = performance.now();
     measureFrom = started + WARMUP_MS;
     measureTo = measureFrom + MEASURE_MS;
+    const startTimer = setTimeout(() => (cpuAtStart = cpuMs(server.child.pid)), WARMUP_MS);
+    const endTimer = setTimeout(() => (cpuAtEnd = cpuMs(server.child.pid)), WARMUP_MS + MEASURE_MS);
     await Promise.all(Array.from({ length: CONVERSATIONS }, (_, o) => owner(o)));
+    clearTimeout(startTimer);
+    clearTimeout(endTimer);
     const seconds = MEASURE_MS / 1000;
     if (slowest) {
         slowest.sort((a, b) => b.ms - a.ms);
-        console.log(`${server.name}: slowest turns (sent at s since start, ms): ${slowest.slice(0, 25).map((s) => `${(s.at / 1000).toFixed(2)}s:${s.ms.toFixed(0)}`).join(' ')}`);
+        console.log(`${run}: slowest turns (sent at s since start, ms): ${slowest.slice(0, 25).map((s) => `${(s.at / 1000).toFixed(2)}s:${s.ms.toFixed(0)}`).join(' ')}`);
+        openings.sort((a, b) => a.at - b.at);
+        // Openings bunched in one instant are a burst of work that lands on the turns around it.
+        let bunched = 0;
+        for (let i = 0, j = 0; i < openings.length; i++) {
+            while ((openings[i]?.at ?? 0) - (openings[j]?.at ?? 0) > 250) j++;
+            bunched = Math.max(bunched, i - j + 1);
+        }
+        const took = openings.map((o) => o.ms).sort((a, b) => a - b);
+        console.log(`${run}: ${openings.length} conversations opened while measured, p50 ${percentile(took, 50).toFixed(0)} ms  p99 ${percentile(took, 99).toFixed(0)} ms; at most ${bunched} begun within 250 ms`);
     }
     latencies.sort((a, b) => a - b);
-    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const cpuMsPerTurn = (cpuAtEnd - cpuAtStart) / doneWhileMeasured;
+    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerTurn };
 }
 
 function row(name: string, f: Figures): string {
-    return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms`;
+    return `${name.padEnd(18)} ${f.turns.toString().padStart(6)} turns  ${f.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  CPU ${f.cpuMsPerTurn.toFixed(2)} ms/turn`;
 }
 
 /** What understanding and retrieval add to a turn: recognise, look up, extract, on the same messages, in-process. */
@@ -398,7 +450,7 @@ async function main(): Promise<void> {
     const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `linli-bench:${run}:`, CONVERSATION_TTL_SECONDS: '600' };
     console.log(
         `bench: ${CONVERSATIONS} owners at once, one request each in flight, conversations of ${TURNS} turns; ${values.warmup} s warm-up, ` +
-            `${values.seconds} s measured; expectReplies, Redis ${redisUrl}`,
+            `${values.seconds} s measured${values.lockstep ? ', openings in lockstep' : ''}; expectReplies, Redis ${redisUrl}`,
     );
 
     const echoProfileDir = values['echo-cpu-prof'];
@@ -410,7 +462,8 @@ async function main(): Promise<void> {
     const byMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
     const linliFigures = await load(linli, `${run}-linli`, byMessage);
     // The same server and load over its own Direct Line: post, and the reply pushed on the conversation's socket.
-    const directLineFigures = await load(linli, `${run}-dl`, undefined, directLineConversation);
+    const directLineByMessage = values['by-message'] ? new Map<string, number[]>() : undefined;
+    const directLineFigures = await load(linli, `${run}-dl`, directLineByMessage, directLineConversation);
     // A failed turn still answers (with an apology), so count Linli's own errors rather than trust the replies.
     const metrics = await (await fetch(`${linli.url}/metrics`)).text();
     await stop(linli);
@@ -424,6 +477,10 @@ async function main(): Promise<void> {
         console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
     }
     console.log(row('Linli Direct Line', directLineFigures));
+    for (const [text, samples] of directLineByMessage ?? []) {
+        samples.sort((a, b) => a - b);
+        console.log(`  ${text.padEnd(24, '　')} p50 ${percentile(samples, 50).toFixed(0).padStart(5)} ms  p99 ${percentile(samples, 99).toFixed(0).padStart(5)} ms`);
+    }
     const p99Ratio = linliFigures.p99 / echoFigures.p99;
     const directLineRatio = directLineFigures.p99 / linliFigures.p99;
     console.log(
@@ -432,11 +489,13 @@ async function main(): Promise<void> {
     );
     console.log(
         `ratio Direct Line/expectReplies: p50 ${(directLineFigures.p50 / linliFigures.p50).toFixed(2)}×  p99 ${directLineRatio.toFixed(2)}×  ` +
-            `throughput ${(directLineFigures.turnsPerSecond / linliFigures.turnsPerSecond).toFixed(2)}×  (goal: p99 ≤ 1.3×) ${directLineRatio <= 1.3 ? 'MET' : 'NOT MET'}`,
+            `throughput ${(directLineFigures.turnsPerSecond / linliFigures.turnsPerSecond).toFixed(2)}×  CPU/turn ${(directLineFigures.cpuMsPerTurn / linliFigures.cpuMsPerTurn).toFixed(2)}×  (goal: p99 ≤ 1.3×) ${directLineRatio <= 1.3 ? 'MET' : 'NOT MET'}`,
     );
 }
 
 main().catch((error: unknown) => {
     console.error(error);
+    // A server left running would hold the terminal's pipe open (its stderr is ours) and keep loading the machine.
+    for (const child of running) child.kill('SIGTERM');
     process.exit(1);
 });

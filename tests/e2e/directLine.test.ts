@@ -103,6 +103,24 @@ describe('Direct Line 3.0: conversations and activities', () => {
         expect(welcomes[0]!.id).toMatch(new RegExp(`^${c.conversationId}\\|`));
     });
 
+    it('says the welcome once when two opens and a reload\'s reconnect arrive at the same instant', async () => {
+        for (let round = 0; round < 3; round++) {
+            const generated = await dl(url, 'POST', '/tokens/generate', SECRET, {});
+            const token = String(generated.json.token);
+            const id = String(generated.json.conversationId);
+            const answers = await Promise.all([
+                dl(url, 'POST', '/conversations', token, {}),
+                dl(url, 'POST', '/conversations', token, {}),
+                dl(url, 'GET', `/conversations/${id}`, token),
+            ]);
+            // One of the three opened it (201 for a POST, 200 for the reconnect); the POSTs that came second say 200.
+            expect(answers.filter((a) => a.status === 201).length).toBeLessThanOrEqual(1);
+            expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
+            const { activities: all } = await activities(url, { conversationId: id, token, streamUrl: '' });
+            expect(all.filter(isBotMessage)).toHaveLength(1);
+        }
+    });
+
     it('replaces a forged from.id with the token\'s owner and ignores a browser\'s channelData.owner', async () => {
         const c = await openConversation(url, { id: 'estate-user-42', name: '王阿姨' }, { building: '5', unit: '2', room: '1502' });
         const posted = await post(url, c, {

@@ -50,7 +50,10 @@ describe('while the store is down', () => {
             expect(reply.status).toBe(503);
             expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
         }
+        // The stream's replay is read before the handshake: refused with 503, not opened and then closed.
+        expect(await upgradeStatus(c.streamUrl)).toBe(503);
         log.down = false;
+        expect(await upgradeStatus(c.streamUrl)).toBe(101);
         expect((await post(server.url, c, { type: 'message', text: '你好' })).status).toBe(200);
     });
 });

@@ -19,17 +19,21 @@ export class FailingConversationLog extends SqliteConversationLog {
         this.check('read conversation');
         return super.get(id);
     }
-    override async update(c: WebConversation): Promise<void> {
-        this.check('update conversation');
-        return super.update(c);
+    override async markStarted(id: string) {
+        this.check('start conversation');
+        return super.markStarted(id);
     }
-    override async append(c: WebConversation, a: Partial<Activity>): Promise<Partial<Activity>> {
+    override async append(c: WebConversation, a: Partial<Activity>, options?: { ownerSpoke?: boolean }): Promise<Partial<Activity>> {
         this.check('append activity');
-        return super.append(c, a);
+        return super.append(c, a, options);
     }
     override async list(id: string, watermark?: number) {
         this.check('list activities');
         return super.list(id, watermark);
+    }
+    override async replay(id: string, watermark?: number) {
+        this.check('replay activities');
+        return super.replay(id, watermark);
     }
     override async saveUpload(c: WebConversation, u: StoredUpload): Promise<void> {
         this.check('save upload');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
+import { ConversationEndedError } from '../../bot/webchat/ConversationEndedError';
 import { MAX_ACTIVITIES_PER_CONVERSATION, type ActivityPush, type ConversationLog, type WebConversation } from '../../bot/webchat/ConversationLog';
 
 const conversation = (): WebConversation => ({
@@ -33,14 +34,41 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         await Promise.all(opened.splice(0).map((log) => log.close()));
     });
 
-    it('keeps conversations: created, read, updated; an unknown one is null', async () => {
+    it('keeps conversations: created and read; an unknown one is null', async () => {
         const log = open();
         const c = conversation();
         await log.create(c);
         expect(await log.get(c.id)).toEqual(c);
-        await log.update({ ...c, started: true });
-        expect(await log.get(c.id)).toMatchObject({ started: true });
         expect(await log.get('no-such-conversation')).toBeNull();
+    });
+
+    it('marks a conversation started for exactly one of many callers at once, keeping the rest of its record', async () => {
+        const log = open();
+        const c = { ...conversation(), ownerName: '王阿姨', profile: { name: '王阿姨', building: '5', room: '1502' } };
+        await log.create(c);
+        const marks = await Promise.all(Array.from({ length: 12 }, () => log.markStarted(c.id)));
+        expect(marks.filter((m) => m?.first)).toHaveLength(1);
+        for (const m of marks) expect(m?.conversation).toEqual({ ...c, started: true });
+        expect(await log.get(c.id)).toEqual({ ...c, started: true });
+        expect(await log.markStarted('no-such-conversation')).toBeNull();
+    });
+
+    it('refuses to append to a conversation that has no record (ended), storing nothing; marks the owner spoke with an append', async () => {
+        const log = open();
+        const gone = conversation();
+        await expect(log.append(gone, message('anyone there?'))).rejects.toBeInstanceOf(ConversationEndedError);
+        await expect(log.append(gone, message('anyone there?'), { ownerSpoke: true })).rejects.toBeInstanceOf(ConversationEndedError);
+        expect(await log.list(gone.id)).toEqual({ activities: [], watermark: '0' });
+        const c = { ...conversation(), started: true, profile: { name: '王阿姨' } };
+        await log.create(c);
+        await log.append(c, message('welcome'));
+        expect(await log.get(c.id)).toEqual(c);
+        const first = await log.append(c, message('我家漏水'), { ownerSpoke: true });
+        expect(await log.get(c.id)).toEqual({ ...c, ownerSpoke: true });
+        // Marked again from a stale copy: harmless.
+        await log.append(c, message('还在吗'), { ownerSpoke: true });
+        expect(await log.get(c.id)).toEqual({ ...c, ownerSpoke: true });
+        expect((await log.list(c.id)).activities.map((a) => a.id)).toEqual([`${c.id}|0000001`, first.id, `${c.id}|0000003`]);
     });
 
     it('numbers each conversation\'s activities by one sequence, and lists them from a watermark', async () => {
@@ -59,6 +87,10 @@ export function conversationLogConformance(create: () => ConversationLog): void 
         expect(await log.list(a.id, 2)).toEqual({ activities: [], watermark: '2' });
         expect((await log.list(b.id)).activities.map((x) => x.text)).toEqual(['other']);
         expect(await log.list('no-such-conversation')).toEqual({ activities: [], watermark: '0' });
+        // A stream's replay: the same, and null for a conversation that has no record.
+        expect(await log.replay(a.id, 1)).toEqual(await log.list(a.id, 1));
+        expect(await log.replay(a.id)).toEqual(await log.list(a.id));
+        expect(await log.replay('no-such-conversation')).toBeNull();
     });
 
     it('gives concurrent appends distinct sequences, listed in order', async () => {
@@ -99,16 +131,40 @@ export function conversationLogConformance(create: () => ConversationLog): void 
             await log.pushTransient(c.id, typing);
             await new Promise((r) => setTimeout(r, 20));
         }
-        expect(heard[0]).toEqual({ activities: [typing] });
+        expect(heard[0]!.watermark).toBeUndefined();
+        expect(JSON.parse(heard[0]!.frame)).toEqual({ activities: [typing] });
         const stored = await log.append(c, message('hi'));
         await until(() => heard.some((p) => p.watermark !== undefined));
-        expect(heard.find((p) => p.watermark !== undefined)).toEqual({ activities: [stored], watermark: '1' });
+        const pushed = heard.find((p) => p.watermark !== undefined)!;
+        expect(pushed.watermark).toBe('1');
+        // The frame a socket is sent: the activity as stored and listed, with its id, and the watermark.
+        expect(JSON.parse(pushed.frame)).toEqual({ activities: [stored], watermark: '1' });
+        expect(JSON.parse(pushed.frame)).toEqual(await log.list(c.id));
         expect((await log.list(c.id)).activities).toEqual([stored]);
         stop();
         await log.append(c, message('after'));
         await new Promise((r) => setTimeout(r, 50));
         expect(heard.filter((p) => p.watermark !== undefined)).toHaveLength(1);
         expect(elsewhere).toEqual([]);
+    });
+
+    it('pushes an activity of any shape as valid JSON (an empty one, quotes and newlines in its text)', async () => {
+        const log = open();
+        const c = conversation();
+        await log.create(c);
+        const heard: ActivityPush[] = [];
+        log.listen(c.id, (push) => heard.push(push));
+        for (let i = 0; i < 100 && heard.length === 0; i++) {
+            await log.pushTransient(c.id, { type: 'typing' });
+            await new Promise((r) => setTimeout(r, 20));
+        }
+        const empty = await log.append(c, {});
+        const awkward = await log.append(c, message('他说："漏水了"\n{"id":"x"}'));
+        await until(() => heard.filter((p) => p.watermark !== undefined).length === 2);
+        expect(heard.filter((p) => p.watermark !== undefined).map((p) => JSON.parse(p.frame) as unknown)).toEqual([
+            { activities: [empty], watermark: '1' },
+            { activities: [awkward], watermark: '2' },
+        ]);
     });
 
     it('keeps uploads with their conversation', async () => {

@@ -44,4 +44,34 @@ describe.skipIf(!redis)('one web conversation served by two instances on one Red
         expect(await activities(b.url, c)).toEqual(await activities(a.url, c));
         socket.close();
     });
+
+    it('says the welcome once when both instances open the conversation, and a reload reconnects, at the same instant', async () => {
+        for (let round = 0; round < 5; round++) {
+            const generated = await dl(a.url, 'POST', '/tokens/generate', SECRET, {});
+            const token = String(generated.json.token);
+            const id = String(generated.json.conversationId);
+            const answers = await Promise.all([
+                dl(a.url, 'POST', '/conversations', token, {}),
+                dl(b.url, 'POST', '/conversations', token, {}),
+                dl(a.url, 'GET', `/conversations/${id}`, token),
+                dl(b.url, 'GET', `/conversations/${id}`, token),
+            ]);
+            expect(answers.every((x) => x.status === 200 || x.status === 201)).toBe(true);
+            expect(answers.filter((x) => x.status === 201).length).toBeLessThanOrEqual(1);
+            const { activities: all } = await activities(b.url, { conversationId: id, token, streamUrl: '' });
+            expect(all.filter(isBotMessage)).toHaveLength(1);
+        }
+    });
+
+    it('a post to a conversation that ended since an instance last served it is 404, and nothing is stored', async () => {
+        const c = await openConversation(a.url);
+        expect((await post(a.url, c, { type: 'message', text: '你好' })).status).toBe(200);
+        const before = await activities(a.url, c);
+        // Its record expires (as after the conversation TTL); A still remembers the conversation.
+        await redis!.del(`${prefix}dl:c:${c.conversationId}`);
+        const late = await post(a.url, c, { type: 'message', text: '还在吗' });
+        expect(late.status).toBe(404);
+        expect(await redis!.zcard(`${prefix}dl:a:${c.conversationId}`)).toBe(before.activities.length);
+        expect((await post(b.url, c, { type: 'message', text: '还在吗' })).status).toBe(404);
+    });
 });

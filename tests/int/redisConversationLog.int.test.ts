@@ -19,8 +19,9 @@ describe.skipIf(!redis)('RedisConversationLog conformance (real Redis)', () => {
         await log.append(c, { type: 'message', text: 'welcome' });
         expect(await redis!.ttl(`${p}dl:c:life`)).toBeLessThanOrEqual(SILENT_CONVERSATION_TTL_SECONDS);
         expect(await redis!.ttl(`${p}dl:a:life`)).toBeLessThanOrEqual(SILENT_CONVERSATION_TTL_SECONDS);
-        await log.update({ ...c, ownerSpoke: true });
-        expect(await redis!.ttl(`${p}dl:a:life`)).toBeGreaterThan(SILENT_CONVERSATION_TTL_SECONDS);
+        await log.append(c, { type: 'message', text: '我家漏水' }, { ownerSpoke: true });
+        for (const kind of ['c', 's', 'a']) expect(await redis!.ttl(`${p}dl:${kind}:life`)).toBeGreaterThan(SILENT_CONVERSATION_TTL_SECONDS);
+        expect(await log.get('life')).toMatchObject({ ownerSpoke: true });
         await log.close();
     });
 });

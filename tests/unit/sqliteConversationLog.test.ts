@@ -12,7 +12,7 @@ describe('SqliteConversationLog lifetimes', () => {
         const base = { started: true, createdAt: '2026-12-01T00:00:00.000Z' };
         await log.create({ id: 'silent', ownerId: 'dl_a', ownerSpoke: false, ...base });
         await log.create({ id: 'spoke', ownerId: 'dl_b', ownerSpoke: false, ...base });
-        await log.update({ id: 'spoke', ownerId: 'dl_b', ownerSpoke: true, ...base });
+        await log.append({ id: 'spoke', ownerId: 'dl_b', ownerSpoke: false, ...base }, { type: 'message', text: '我家漏水' }, { ownerSpoke: true });
         now += (SILENT_CONVERSATION_TTL_SECONDS + 1) * 1000;
         expect(await log.get('silent')).toBeNull();
         expect(await log.get('spoke')).not.toBeNull();
