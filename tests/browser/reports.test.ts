@@ -276,7 +276,7 @@ describe.skipIf(!browserSuitesRun())('the monthly report and the supervisor boar
             queue: { total: number; countsByPriority: Record<string, number>; oldestWaitMinutes: number; handoffs: { conversationId: string; priority: number; waitMinutes: number }[] };
             active: { total: number };
             agents: { name: string; displayName: string; status: string | null; active: number; acceptedToday: number; capacity: number | null }[];
-            breachesToday: { total: number; tickets: { id: string; breach: string }[] };
+            breachesToday: { total: number; tickets: { id: string; breach: string; dueAt: string }[] };
         };
         expect(snapshot.queue.handoffs.map((h) => h.conversationId)).toEqual(['s-urgent', 's-waiting']);
         expect(snapshot.queue.handoffs[0]!.priority).toBe(1);
