@@ -26,6 +26,8 @@ const BUILT = join(PROJECT_ROOT, 'dist', 'web');
 const ASSETS: Record<string, { file: string; type: string }> = {
     '/reports': { file: join(WEB, 'reports', 'index.html'), type: 'text/html; charset=utf-8' },
     '/reports/reports.js': { file: join(BUILT, 'reports', 'reports.js'), type: 'text/javascript; charset=utf-8' },
+    // Sign-in, labels and element helpers, imported by both pages' modules.
+    '/reports/staffPage.js': { file: join(BUILT, 'reports', 'staffPage.js'), type: 'text/javascript; charset=utf-8' },
     '/reports/staff.css': { file: join(WEB, 'reports', 'staff.css'), type: 'text/css; charset=utf-8' },
     '/supervisor': { file: join(WEB, 'reports', 'supervisor.html'), type: 'text/html; charset=utf-8' },
     '/supervisor/supervisor.js': { file: join(BUILT, 'reports', 'supervisor.js'), type: 'text/javascript; charset=utf-8' },

@@ -3,6 +3,8 @@
 // (served by Linli from node_modules), and export the same figures as CSV. Every text from the server is set as
 // textContent; the labels live in the page (#labels), not here.
 
+import { api, byId, element, label, signInThen } from './staffPage.js';
+
 type Figures = Record<string, unknown>;
 
 interface GapGroup {
@@ -20,42 +22,17 @@ interface ChartInstance {
 type ChartConstructor = new (canvas: HTMLCanvasElement, config: unknown) => ChartInstance;
 const ChartGlobal = (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
 
-const TOKEN_KEY = 'linli.staff.token';
 const CATEGORIES = ['facility', 'service', 'fee', 'emergency'];
 const STATUSES = ['received', 'in_progress', 'replied', 'revisited', 'closed'];
 const REASONS = ['emergency', 'requested', 'legal_threat', 'abuse', 'safety', 'repeated_anger', 'not_understood', 'unresolved'];
 const PALETTE = ['#1d4e89', '#d64545', '#3f9142', '#c77d00', '#7a4fb3', '#00838f', '#8d6e63', '#546e7a'];
 
-const labels = new Map<string, string>();
-document.querySelectorAll('#labels dt').forEach((dt) => {
-    const dd = dt.nextElementSibling;
-    if (dt.textContent && dd?.textContent) labels.set(dt.textContent, dd.textContent);
-});
-const label = (key: string): string => labels.get(key) ?? key;
 /** Status and reason words that share a key with another label. */
 const statusLabel = (s: string) => label(s === 'replied' ? 'replied_status' : s);
 const reasonLabel = (r: string) => label(r === 'emergency' ? 'emergency_reason' : r);
 
-function byId<T extends HTMLElement>(id: string): T {
-    const el = document.getElementById(id);
-    if (!el) throw new Error(`missing #${id}`);
-    return el as T;
-}
-
-let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let figures: Figures | null = null;
 const charts: ChartInstance[] = [];
-
-async function api(path: string): Promise<Response> {
-    return fetch(path, { headers: { authorization: `Bearer ${token}` } });
-}
-
-function element(tag: string, text?: string, className?: string): HTMLElement {
-    const el = document.createElement(tag);
-    if (text !== undefined) el.textContent = text;
-    if (className) el.className = className;
-    return el;
-}
 
 /** The figure at a dotted key of the report ("conversations.handoffReasons.abuse"). */
 function at(key: string): unknown {
@@ -84,18 +61,8 @@ function rows(target: string, items: [string, string][]): void {
     );
 }
 
-async function signIn(candidate: string): Promise<void> {
-    token = candidate;
-    const me = await api('/api/staff/me');
-    const body = (await me.json().catch(() => ({}))) as { name?: string };
-    if (me.status !== 200 || !body.name) {
-        byId('sign-in-error').textContent = label('badToken');
-        return;
-    }
-    sessionStorage.setItem(TOKEN_KEY, token);
-    byId('who').textContent = body.name;
-    byId('sign-in').hidden = true;
-    byId('report').hidden = false;
+/** Signed in: the month asked for in the address (or this one), read at once. */
+async function opened(): Promise<void> {
     const month = byId<HTMLInputElement>('month');
     const asked = new URLSearchParams(location.search).get('month');
     if (!month.value) month.value = asked ?? new Date().toISOString().slice(0, 7);
@@ -243,15 +210,9 @@ async function exportCsv(): Promise<void> {
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
-byId('sign-in').addEventListener('submit', (event) => {
-    event.preventDefault();
-    void signIn(byId<HTMLInputElement>('token').value.trim());
-});
 byId('month-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void load(byId<HTMLInputElement>('month').value);
 });
 byId('export').addEventListener('click', () => void exportCsv());
-if (token) void signIn(token);
-
-export {};
+signInThen('report', opened);

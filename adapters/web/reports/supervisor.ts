@@ -2,6 +2,8 @@
 // the queue by priority with each owner's wait, the agents and how many conversations each holds, and the SLA
 // deadlines missed today. Every text from the server is set as textContent; the labels live in the page (#labels).
 
+import { api, byId, element, label, signInThen } from '../reports/staffPage.js';
+
 interface Snapshot {
     at: string;
     utcOffsetMinutes: number;
@@ -22,54 +24,13 @@ interface ChartInstance {
 type ChartConstructor = new (canvas: HTMLCanvasElement, config: unknown) => ChartInstance;
 const ChartGlobal = (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
 
-const TOKEN_KEY = 'linli.staff.token';
 /** How often the board asks again: waits are counted in minutes, so a few seconds is current enough. */
 const REFRESH_MS = 10_000;
 /** Priorities up to this one are urgent (danger, harm): their rows stand out. */
 const URGENT = 2;
 
-const labels = new Map<string, string>();
-document.querySelectorAll('#labels dt').forEach((dt) => {
-    const dd = dt.nextElementSibling;
-    if (dt.textContent && dd?.textContent) labels.set(dt.textContent, dd.textContent);
-});
-const label = (key: string): string => labels.get(key) ?? key;
-
-function byId<T extends HTMLElement>(id: string): T {
-    const el = document.getElementById(id);
-    if (!el) throw new Error(`missing #${id}`);
-    return el as T;
-}
-
-function element(tag: string, text?: string, className?: string): HTMLElement {
-    const el = document.createElement(tag);
-    if (text !== undefined) el.textContent = text;
-    if (className) el.className = className;
-    return el;
-}
-
-let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let chart: ChartInstance | null = null;
 let timer: number | undefined;
-
-async function api(path: string): Promise<Response> {
-    return fetch(path, { headers: { authorization: `Bearer ${token}` } });
-}
-
-async function signIn(candidate: string): Promise<void> {
-    token = candidate;
-    const me = await api('/api/staff/me');
-    const body = (await me.json().catch(() => ({}))) as { name?: string };
-    if (me.status !== 200 || !body.name) {
-        byId('sign-in-error').textContent = label('badToken');
-        return;
-    }
-    sessionStorage.setItem(TOKEN_KEY, token);
-    byId('who').textContent = body.name;
-    byId('sign-in').hidden = true;
-    byId('board').hidden = false;
-    await refresh();
-}
 
 async function refresh(): Promise<void> {
     window.clearTimeout(timer);
@@ -161,10 +122,4 @@ function render(s: Snapshot): void {
     });
 }
 
-byId('sign-in').addEventListener('submit', (event) => {
-    event.preventDefault();
-    void signIn(byId<HTMLInputElement>('token').value.trim());
-});
-if (token) void signIn(token);
-
-export {};
+signInThen('board', refresh);
