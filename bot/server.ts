@@ -9,6 +9,7 @@ import { registerTicketRoutes } from './http/ticketRoutes';
 import { registerHandoffRoutes } from './http/handoffRoutes';
 import { registerAgentConsoleRoutes } from './http/agentConsoleRoutes';
 import { registerRehearsalRoutes } from './http/rehearsalRoutes';
+import { registerOwnerHistoryRoutes } from './http/ownerHistoryRoutes';
 import { registerReportRoutes } from './http/reportRoutes';
 import { registerStaffRoutes } from './http/staffRoutes';
 import { ClientAddress } from './http/ClientAddress';
@@ -155,6 +156,7 @@ export function makeServer(deps: ServerDeps, server: Server = restify.createServ
     });
     registerAgentConsoleRoutes(server, { auth, handoffs: linli.handoffs, suggestions: linli.suggestions, desk: linli.desk });
     registerReportRoutes(server, { reports: linli.reports, supervisor: linli.supervisor, auth });
+    registerOwnerHistoryRoutes(server, { auth, outcomes: linli.outcomeStore });
     registerStaffRoutes(server, { auth, handoffs: linli.handoffs, logger, onAvailable: () => linli.offers.kick() });
     registerRehearsalRoutes(server, { store: linli.rehearsals, auth, logger, clock: linli.clock });
     registerHandoffRoutes(server, {

@@ -13,7 +13,7 @@ return redis.call('HGET', KEYS[2], ids[1])
 
 /**
  * Writes a record if the stored one still has the version it was read at (0: none), and indexes it by start.
- * KEYS: documents hash, started set, conversation set. ARGV: id, version read, document, start in ms.
+ * KEYS: documents hash, started set, conversation set, owner set. ARGV: id, version read, document, start in ms.
  */
 const WRITE = `
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
@@ -23,6 +23,7 @@ if version ~= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 return 1
 `;
 
@@ -52,6 +53,11 @@ export class RedisOutcomeStore implements OutcomeStore {
         return `${this.prefix}outcomes:conversation:${conversationId}`;
     }
 
+    /** Channel and owner ids may hold ':' themselves: the pair is written as JSON so no two owners share a key. */
+    private ownerKey(channelId: string, ownerId: string): string {
+        return `${this.prefix}outcomes:owner:${JSON.stringify([channelId, ownerId])}`;
+    }
+
     async record(ref: OutcomeRef, at: Date, change: OutcomeChange, startsAt?: Date): Promise<Outcome> {
         const conversationKey = this.conversationKey(ref.conversationId);
         for (let attempt = 1; ; attempt++) {
@@ -61,7 +67,7 @@ export class RedisOutcomeStore implements OutcomeStore {
             const base = current ?? freshOutcome(randomUUID(), ref, (startsAt ?? at).toISOString());
             const next = applyOutcomeChange(base, change);
             const written = await guarded('outcome write', () =>
-                this.redis.eval(WRITE, 3, this.docsKey, this.startedKey, conversationKey, next.id, base.version, JSON.stringify(next), Date.parse(next.startedAt)),
+                this.redis.eval(WRITE, 4, this.docsKey, this.startedKey, conversationKey, this.ownerKey(ref.channelId, ref.ownerId), next.id, base.version, JSON.stringify(next), Date.parse(next.startedAt)),
             );
             if (written === 1) return next;
             if (attempt >= ATTEMPTS) throw new Error(`outcome of ${ref.conversationId} changed ${ATTEMPTS} times while it was written`);
@@ -70,6 +76,13 @@ export class RedisOutcomeStore implements OutcomeStore {
 
     async list(from: Date, to: Date): Promise<Outcome[]> {
         const ids = await guarded('outcome read', () => this.redis.zrangebyscore(this.startedKey, from.getTime(), `(${to.getTime()}`));
+        if (ids.length === 0) return [];
+        const docs = await guarded('outcome read', () => this.redis.hmget(this.docsKey, ...ids));
+        return docs.flatMap((doc) => (doc ? [Outcome.parse(JSON.parse(doc))] : []));
+    }
+
+    async ofOwner(channelId: string, ownerId: string, limit: number): Promise<Outcome[]> {
+        const ids = await guarded('outcome read', () => this.redis.zrevrange(this.ownerKey(channelId, ownerId), 0, limit - 1));
         if (ids.length === 0) return [];
         const docs = await guarded('outcome read', () => this.redis.hmget(this.docsKey, ...ids));
         return docs.flatMap((doc) => (doc ? [Outcome.parse(JSON.parse(doc))] : []));

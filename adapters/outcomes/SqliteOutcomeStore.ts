@@ -18,6 +18,8 @@ export class SqliteOutcomeStore implements OutcomeStore {
             CREATE TABLE IF NOT EXISTS outcomes (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, started_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS outcomes_conversation ON outcomes (conversation_id, started_at);
             CREATE INDEX IF NOT EXISTS outcomes_started ON outcomes (started_at);
+            -- An owner's history, found by the record's own fields: no column to fill in for the rows already kept.
+            CREATE INDEX IF NOT EXISTS outcomes_owner ON outcomes (json_extract(doc, '$.channelId'), json_extract(doc, '$.ownerId'), started_at);
             CREATE TABLE IF NOT EXISTS knowledge_gaps (id TEXT PRIMARY KEY, at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS knowledge_gaps_at ON knowledge_gaps (at);
         `);
@@ -42,6 +44,15 @@ export class SqliteOutcomeStore implements OutcomeStore {
 
     async list(from: Date, to: Date): Promise<Outcome[]> {
         const rows = await guarded('outcome read', () => this.sql.get('SELECT doc FROM outcomes WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id').all(from.getTime(), to.getTime()) as { doc: string }[]);
+        return rows.map((r) => Outcome.parse(JSON.parse(r.doc)));
+    }
+
+    async ofOwner(channelId: string, ownerId: string, limit: number): Promise<Outcome[]> {
+        const rows = await guarded('outcome read', () =>
+            this.sql
+                .get("SELECT doc FROM outcomes WHERE json_extract(doc, '$.channelId') = ? AND json_extract(doc, '$.ownerId') = ? ORDER BY started_at DESC, id DESC LIMIT ?")
+                .all(channelId, ownerId, limit) as { doc: string }[],
+        );
         return rows.map((r) => Outcome.parse(JSON.parse(r.doc)));
     }
 

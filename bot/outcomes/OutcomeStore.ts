@@ -13,6 +13,8 @@ export interface OutcomeStore {
     record(ref: OutcomeRef, at: Date, change: OutcomeChange, startsAt?: Date): Promise<Outcome>;
     /** Records started within [from, to), oldest first. */
     list(from: Date, to: Date): Promise<Outcome[]>;
+    /** One owner's conversations (owners are told apart by channel and id together), newest first, at most `limit`. */
+    ofOwner(channelId: string, ownerId: string, limit: number): Promise<Outcome[]>;
     addGap(gap: KnowledgeGap): Promise<void>;
     /** Gaps within [from, to), oldest first. */
     gaps(from: Date, to: Date): Promise<KnowledgeGap[]>;

@@ -119,6 +119,8 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         expect(await alice.page.getByTestId('who').textContent()).toMatch(/^主管.*：alice$/);
         for (const desk of [alice, xiaowang]) await poll(() => desk.page.locator('#feed-state').textContent()).toMatch(/实时/);
 
+        // Mrs Wang asked how to pay last time (the bot answered; no ticket): her history shows that visit.
+        await say(server.url, '物业费在哪里交', { conversationId: 'desk-p1-earlier', userId: 'owner-wang', channelId: 'webchat', serviceUrl: channel.url });
         // An ordinary request first, from an owner whose channel is down; then a person trapped in a lift.
         await say(server.url, '帮我转人工', { conversationId: 'desk-p4', userId: 'owner-li', channelId: 'webchat', serviceUrl: refusing.url, channelData: { owner: { name: '李先生', building: '5', unit: '1', room: '302' } } });
         await say(server.url, '电梯里有人被困住了，快来人', { conversationId: 'desk-p1', userId: 'owner-wang', channelId: 'webchat', serviceUrl: channel.url, channelData: { owner: { name: '王女士', building: '3', unit: '2', room: '501' } } });
@@ -296,6 +298,9 @@ describe.skipIf(!browserSuitesRun())('agent desk in Chromium: two agents on one 
         const ticket = await server.linli.tickets.get(ticketId);
         expect(ticket?.history.some((h) => h.by === worker.name && h.note?.includes(photo.contentUrl))).toBe(true);
         expect(await page.getByTestId('history-entry').first().textContent()).toContain(ticketId);
+        // Her earlier visit, answered by the bot alone, is listed too (the current one is not repeated).
+        await poll(() => page.getByTestId('history-conversation').count()).toBe(1);
+        expect(await page.getByTestId('history-conversation').first().textContent()).toContain('机器人答复');
     });
 
     it('an internal note and a transfer with a note reach the colleague, never the owner', async () => {

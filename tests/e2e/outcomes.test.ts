@@ -23,6 +23,9 @@ class CountingOutcomeStore implements OutcomeStore {
     list(from: Date, to: Date): Promise<Outcome[]> {
         return this.inner.list(from, to);
     }
+    ofOwner(channelId: string, ownerId: string, limit: number): Promise<Outcome[]> {
+        return this.inner.ofOwner(channelId, ownerId, limit);
+    }
     addGap(gap: KnowledgeGap): Promise<void> {
         this.gapTexts.push(gap.text);
         return this.inner.addGap(gap);
@@ -36,6 +39,7 @@ class CountingOutcomeStore implements OutcomeStore {
 const downStore: OutcomeStore = {
     record: () => Promise.reject(new StorageUnavailableError('outcome write', new Error('connection refused'))),
     list: () => Promise.reject(new StorageUnavailableError('outcome read', new Error('connection refused'))),
+    ofOwner: () => Promise.reject(new StorageUnavailableError('outcome read', new Error('connection refused'))),
     addGap: () => Promise.reject(new StorageUnavailableError('knowledge gap write', new Error('connection refused'))),
     gaps: () => Promise.reject(new StorageUnavailableError('knowledge gap read', new Error('connection refused'))),
 };

@@ -188,6 +188,16 @@ const newTicket = (t: FuzzTarget) =>
 
 const queryValue = (ordinary: fc.Arbitrary<string>) => fc.oneof({ weight: 2, arbitrary: ordinary }, oddString, hostileId(4096));
 
+/** One owner's past conversations: a seeded owner, nobody, or hostile ids and limits. */
+const ownerHistoryQuery = () =>
+    fc
+        .record({
+            channelId: maybe(queryValue(fc.constantFrom('emulator', 'webchat', 'wechat'))),
+            ownerId: maybe(queryValue(fc.constantFrom('fuzz-owner-0', 'nobody'))),
+            limit: maybe(queryValue(fc.integer({ min: -5, max: 500 }).map(String))),
+        })
+        .map((q) => defined(q) as Record<string, string>);
+
 const ticketQuery = () =>
     fc
         .record({
@@ -334,6 +344,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     { method: 'POST', path: '/api/rehearsals/:rehearsalId/turns', credential: 'staff', body: rehearsalTurn },
     { method: 'POST', path: '/api/rehearsals/:rehearsalId/finish', credential: 'staff' },
     { method: 'GET', path: '/api/tickets', credential: 'staff', query: ticketQuery },
+    { method: 'GET', path: '/api/owners/conversations', credential: 'staff', query: ownerHistoryQuery },
     { method: 'GET', path: '/api/tickets/:ticketId', credential: 'staff' },
     { method: 'GET', path: '/api/handoffs', credential: 'staff', query: handoffQuery },
     { method: 'GET', path: '/api/handoffs/:conversationId/transcript', credential: 'staff' },

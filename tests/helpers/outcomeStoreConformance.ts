@@ -65,6 +65,23 @@ export function outcomeStoreConformance(create: () => OutcomeStore): void {
         expect(await store.list(at(61), at(120))).toEqual([]);
     });
 
+    it("lists one owner's conversations newest first, told apart by channel and owner id together", async () => {
+        const store = create();
+        const mine = (conversationId: string, channelId = 'webchat'): OutcomeRef => ({ conversationId, channelId, ownerId: 'owner:1' });
+        await store.record(mine('visit-1'), at(0), { startedAt: iso(0) }, at(0));
+        await store.record(mine('visit-2'), at(60), { startedAt: iso(60) }, at(60));
+        await store.record(mine('visit-3'), at(120), { startedAt: iso(120), handoff: { at: iso(121), reason: 'requested', priority: 3 } }, at(120));
+        // The same id on another channel, and another owner on this one, are other people.
+        await store.record(mine('wx:owner:1', 'wechat'), at(30), { startedAt: iso(30) }, at(30));
+        await store.record({ conversationId: 'other', channelId: 'webchat', ownerId: 'owner:2' }, at(90), { startedAt: iso(90) }, at(90));
+        const history = await store.ofOwner('webchat', 'owner:1', 10);
+        expect(history.map((r) => r.conversationId)).toEqual(['visit-3', 'visit-2', 'visit-1']);
+        expect(history[0]?.handoff?.reason).toBe('requested');
+        expect((await store.ofOwner('webchat', 'owner:1', 2)).map((r) => r.conversationId)).toEqual(['visit-3', 'visit-2']);
+        expect((await store.ofOwner('wechat', 'owner:1', 10)).map((r) => r.conversationId)).toEqual(['wx:owner:1']);
+        expect(await store.ofOwner('webchat', 'nobody', 10)).toEqual([]);
+    });
+
     it('keeps knowledge gaps by time, within [from, to)', async () => {
         const store = create();
         await store.addGap({ id: 'g2', at: iso(20), channelId: 'wechat', kind: 'out_of_scope', text: '今天股市怎么样' });

@@ -123,6 +123,8 @@ const MAX_PAGE = 200;
 const URGENT = 2;
 /** How many of an owner's tickets the history beside a conversation lists. */
 const HISTORY_TICKETS = 20;
+/** How many of an owner's earlier conversations it lists (the last few visits tell an agent enough). */
+const HISTORY_CONVERSATIONS = 10;
 
 const $ = <T extends HTMLElement>(id: string): T => {
     const element = document.getElementById(id);
@@ -721,27 +723,63 @@ async function loadColleagues(): Promise<void> {
     if (chosen) select.value = chosen;
 }
 
-/** The owner's tickets, newest first: owners are told apart by channel and id together. */
+/** One of the owner's conversations as the outcome records keep it (GET /api/owners/conversations). */
+interface PastConversation {
+    conversationId: string;
+    channelId: string;
+    startedAt: string;
+    handoff: { at: string; reason: string; priority: number } | null;
+    agent: string | null;
+    resolution: { at: string; how: string } | null;
+    satisfaction: { score: number } | null;
+}
+
+/**
+ * The owner's tickets and conversations, newest first: owners are told apart by channel and id together. A past
+ * conversation a person handled opens in a tab; one the bot answered alone is listed with how it went.
+ */
 async function loadHistory(h: HandoffView): Promise<void> {
     const conversationId = h.conversationId;
-    const page = await api<{ tickets: (Ticket & { channelId: string })[] }>('GET', `/api/tickets?ownerId=${encodeURIComponent(h.ownerId)}&limit=${HISTORY_TICKETS}`);
+    const owner = `ownerId=${encodeURIComponent(h.ownerId)}`;
+    const [page, past] = await Promise.all([
+        api<{ tickets: (Ticket & { channelId: string })[] }>('GET', `/api/tickets?${owner}&limit=${HISTORY_TICKETS}`),
+        // The visits are a help beside the tickets: without them the tickets still show.
+        api<{ conversations: PastConversation[] }>('GET', `/api/owners/conversations?channelId=${encodeURIComponent(h.channelId)}&${owner}&limit=${HISTORY_CONVERSATIONS}`).catch(() => ({ conversations: [] })),
+    ]);
     const tickets = page.tickets.filter((t) => t.channelId === h.channelId);
-    $('history').replaceChildren(
-        ...(tickets.length
-            ? tickets.map((t) => {
-                  const li = document.createElement('li');
-                  li.dataset.testid = 'history-entry';
-                  const here = t.conversationId === conversationId ? '（本次会话）' : '';
-                  li.textContent = `${estateTime(t.createdAt, true)} ${t.id}${here} ${label('ticketKinds', t.kind)} · ${label('ticketStatuses', t.status)}：${t.description}`;
-                  if (t.conversationId !== conversationId) {
-                      li.classList.add('link');
-                      li.title = '打开这次会话';
-                      li.addEventListener('click', () => void openConversation(t.conversationId));
-                  }
-                  return li;
-              })
-            : [Object.assign(document.createElement('li'), { textContent: '这位业主没有其他工单', className: 'muted' })]),
-    );
+    const ticketItems = tickets.map((t) => {
+        const li = document.createElement('li');
+        li.dataset.testid = 'history-entry';
+        const here = t.conversationId === conversationId ? '（本次会话）' : '';
+        li.textContent = `${estateTime(t.createdAt, true)} ${t.id}${here} ${label('ticketKinds', t.kind)} · ${label('ticketStatuses', t.status)}：${t.description}`;
+        if (t.conversationId !== conversationId) {
+            li.classList.add('link');
+            li.title = '打开这次会话';
+            li.addEventListener('click', () => void openConversation(t.conversationId));
+        }
+        return li;
+    });
+    const visitItems = past.conversations
+        .filter((c) => c.conversationId !== conversationId)
+        .map((c) => {
+            const li = document.createElement('li');
+            li.dataset.testid = 'history-conversation';
+            const how = [
+                c.handoff ? `转人工（${label('reasons', c.handoff.reason)}）` : '机器人答复',
+                c.agent ? `${shownName(c.agent)}接待` : '',
+                c.resolution ? '已解决' : '',
+                c.satisfaction ? `评分${c.satisfaction.score}` : '',
+            ].filter(Boolean);
+            li.textContent = `${estateTime(c.startedAt, true)} 会话 · ${how.join(' · ')}`;
+            if (c.handoff) {
+                li.classList.add('link');
+                li.title = '打开这次会话';
+                li.addEventListener('click', () => void openConversation(c.conversationId));
+            }
+            return li;
+        });
+    const items = [...ticketItems, ...visitItems];
+    $('history').replaceChildren(...(items.length ? items : [Object.assign(document.createElement('li'), { textContent: '这位业主没有其他工单或会话', className: 'muted' })]));
 }
 
 async function openConversation(conversationId: string): Promise<void> {
