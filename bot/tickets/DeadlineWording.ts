@@ -1,7 +1,47 @@
+import { z } from 'zod';
 import { fillLine } from '../Lines';
-import type { CalendarFile, WorkingCalendar } from './WorkingCalendar';
 
 const MINUTE_MS = 60_000;
+
+/** A local time of day, HH:MM. */
+export const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const Why = z.string().min(10);
+
+/** The hours nobody but the emergency duty is called in (knowledge/calendar.json, `quietHours`). */
+export const QuietHours = z.object({ from: Clock, to: Clock, why: Why }).strict();
+export type QuietHours = z.infer<typeof QuietHours>;
+
+/** How deadlines are said (knowledge/calendar.json, `say`). */
+export const DeadlineWords = z
+    .object({
+        today: z.string().includes('{time}'),
+        tomorrow: z.string().includes('{time}'),
+        otherDay: z.string().includes('{time}').includes('{month}').includes('{day}'),
+        weekdays: z.array(z.string().min(1)).length(7),
+        /** Parts of the day by their local start time, in order (凌晨, 上午, …). */
+        parts: z
+            .array(z.object({ from: Clock, word: z.string().min(1) }).strict())
+            .min(1)
+            .refine((parts) => parts[0]?.from === '00:00' && parts.every((p, i) => i === 0 || parts[i - 1]!.from < p.from), 'parts start at 00:00, in order'),
+        onTheHour: z.string().includes('{hour}'),
+        onTheHalfHour: z.string().includes('{hour}'),
+        minutes: z.string().includes('{hour}').includes('{minute}'),
+        /** 00:00 is said as the evening before's 12 o'clock. */
+        midnight: z.string().min(1),
+        roundUpMinutes: z.object({ default: z.number().int().min(1).max(60), onTheClock: z.number().int().min(1).max(60) }).strict(),
+        why: Why,
+    })
+    .strict();
+export type DeadlineWords = z.infer<typeof DeadlineWords>;
+
+/** What the wording reads of the calendar: the estate's own days and minutes (WorkingCalendar). */
+export interface LocalDays {
+    localDay(at: Date): string;
+    localMinutes(at: Date): number;
+    nextDay(day: string): string;
+    previousDay(day: string): string;
+    weekday(day: string): number;
+}
 
 /** Minutes since midnight of a local HH:MM. */
 export function minutesOf(clock: string): number {
@@ -16,9 +56,9 @@ export function minutesOf(clock: string): number {
  */
 export class DeadlineWording {
     constructor(
-        private readonly calendar: WorkingCalendar,
-        private readonly say_: CalendarFile['say'],
-        private readonly quiet: CalendarFile['quietHours'],
+        private readonly calendar: LocalDays,
+        private readonly say_: DeadlineWords,
+        private readonly quiet: QuietHours,
     ) {}
 
     say(due: Date, now: Date, onTheClock: boolean): string {

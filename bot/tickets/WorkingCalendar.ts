@@ -2,36 +2,14 @@ import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
 import { TicketKinds, TicketMedia, type TicketKind } from './Ticket';
-import { DeadlineWording, minutesOf } from './DeadlineWording';
+import { Clock, DeadlineWording, DeadlineWords, QuietHours, minutesOf } from './DeadlineWording';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-/** A local time of day, HH:MM. */
-const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 const Why = z.string().min(10);
 const Hours = z
     .object({ open: Clock, close: Clock })
     .strict()
     .refine((h) => h.open < h.close, 'open must come before close');
-const Say = z
-    .object({
-        today: z.string().includes('{time}'),
-        tomorrow: z.string().includes('{time}'),
-        otherDay: z.string().includes('{time}').includes('{month}').includes('{day}'),
-        weekdays: z.array(z.string().min(1)).length(7),
-        /** Parts of the day by their local start time, in order (凌晨, 上午, …). */
-        parts: z
-            .array(z.object({ from: Clock, word: z.string().min(1) }).strict())
-            .min(1)
-            .refine((parts) => parts[0]?.from === '00:00' && parts.every((p, i) => i === 0 || parts[i - 1]!.from < p.from), 'parts start at 00:00, in order'),
-        onTheHour: z.string().includes('{hour}'),
-        onTheHalfHour: z.string().includes('{hour}'),
-        minutes: z.string().includes('{hour}').includes('{minute}'),
-        /** 00:00 is said as the evening before's 12 o'clock. */
-        midnight: z.string().min(1),
-        roundUpMinutes: z.object({ default: z.number().int().min(1).max(60), onTheClock: z.number().int().min(1).max(60) }).strict(),
-        why: Why,
-    })
-    .strict();
 
 export const CalendarFile = z
     .object({
@@ -47,7 +25,7 @@ export const CalendarFile = z
         serviceHours: z.object({ workday: Hours, restDay: Hours, why: Why }).strict(),
         nightDuty: z.object({ kinds: z.array(TicketKinds), until: Clock, why: Why }).strict(),
         onTheClock: z.object({ kinds: z.array(TicketKinds).min(1), why: Why }).strict(),
-        quietHours: z.object({ from: Clock, to: Clock, why: Why }).strict(),
+        quietHours: QuietHours,
         promises: z
             .object({
                 responseMinutes: z.number().int().min(1).max(24 * 60),
@@ -58,7 +36,7 @@ export const CalendarFile = z
                 why: Why,
             })
             .strict(),
-        say: Say,
+        say: DeadlineWords,
     })
     .strict()
     .superRefine((data, ctx) => {
