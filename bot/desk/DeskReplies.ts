@@ -24,6 +24,8 @@ export const DeskRepliesFile = z
     .object({
         $comment: z.string().optional(),
         steps: z.array(DeskSteps),
+        /** How {agent} is said when nobody holds the case yet (a supervisor reading the queue). */
+        unnamedAgent: z.string().min(1),
         replies: z.array(DeskReply).min(1),
     })
     .strict()

@@ -86,7 +86,7 @@ export class SuggestedReplies {
     }
 
     private values(handoff: ReplyCase, entries: readonly ReplyContextEntry[], speaker?: string, ticket: ReplyTicket | null = null): LineValues {
-        const values: LineValues = { hotline: this.hotline, agent: speaker ?? handoff.agent ?? '物业客服' };
+        const values: LineValues = { hotline: this.hotline, agent: speaker ?? handoff.agent ?? this.library.unnamedAgent };
         const name = handoff.owner?.name?.trim();
         if (name) values.name = name;
         // Where help goes: the ticket's place when it has one (the owner may have named another), else their home.

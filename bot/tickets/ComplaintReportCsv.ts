@@ -4,7 +4,6 @@ import type { ComplaintReport } from './ComplaintReporter';
 
 export const ReportLabelsFile = z.object({ reason: z.string().min(1), labels: z.record(z.string(), z.string().min(1)) });
 
-const HEADER = ['指标', '键', '数值', '说明'];
 /** Excel reads a CSV as UTF-8 only with the byte-order mark. */
 const BOM = '\uFEFF';
 
@@ -20,7 +19,8 @@ export class ComplaintReportCsv {
     }
 
     render(report: ComplaintReport): string {
-        const rows: string[][] = [HEADER, ['月份', 'month', report.month, '']];
+        const header = ['csvFigure', 'csvKey', 'csvValue', 'csvDetail'].map((key) => this.label(key));
+        const rows: string[][] = [header, [this.label('month'), 'month', report.month, '']];
         const { knowledgeGaps, month: _month, ...figures } = report;
         this.walk(figures, [], rows);
         this.walk({ total: knowledgeGaps.total, byKind: knowledgeGaps.byKind }, ['knowledgeGaps'], rows);

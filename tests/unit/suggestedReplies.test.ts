@@ -49,7 +49,7 @@ describe('desk data files are checked', () => {
     it('refuses a reply library with a short code used twice or a restatement that fits every case', () => {
         const twice = DeskRepliesFile.safeParse({ ...library, replies: [...library.replies, library.replies[0]] });
         expect(twice.success).toBe(false);
-        const restating = DeskRepliesFile.safeParse({ steps: [], replies: [{ code: 'x', title: '复述', step: 'clarify', say: { default: ['您是说{summary}？'] } }] });
+        const restating = DeskRepliesFile.safeParse({ steps: [], unnamedAgent: '物业客服', replies: [{ code: 'x', title: '复述', step: 'clarify', say: { default: ['您是说{summary}？'] } }] });
         expect(restating.error?.issues[0]?.message).toMatch(/complaint reasons/);
     });
 
