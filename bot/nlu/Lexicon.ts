@@ -44,6 +44,18 @@ export const LexiconFile = z.object({
             service: z.array(z.string().min(1)),
         })
         .optional(),
+    /**
+     * A fault told as a grievance rather than reported: neglect or recurrence (没人修, 三天两头, 修了又坏) makes a
+     * complaint about the facility; a habitual fault (老是, 天天) does too unless the owner simply asks for the fix.
+     */
+    grievance: z
+        .object({
+            reason: z.string().min(1),
+            neglect: z.array(z.string().min(1)).min(1),
+            recurring: z.array(z.string().min(1)).min(1),
+            request: z.array(z.string().min(1)).min(1),
+        })
+        .optional(),
     hazardNow: z
         .array(
             z.object({
@@ -83,6 +95,7 @@ export class Lexicon {
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
     private readonly personaMatchers: [Persona, Matcher[]][];
     private readonly selfHarmMatchers: Matcher[];
+    private readonly grievanceMatchers: { neglect: Matcher[]; recurring: Matcher[]; request: Matcher[] } | null;
     private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
 
     constructor(private readonly data: LexiconData) {
@@ -111,6 +124,9 @@ export class Lexicon {
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
+        this.grievanceMatchers = data.grievance
+            ? { neglect: compile(data.grievance.neglect), recurring: compile(data.grievance.recurring), request: compile(data.grievance.request) }
+            : null;
         this.selfHarmMatchers = compile(data.selfHarm.words);
         const cues = (c: z.infer<typeof PersonaCues>): Matcher[] => [
             ...compile(c.words),
@@ -158,6 +174,15 @@ export class Lexicon {
         if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
         if (objects.facility.some((w) => text.includes(w))) return 'facility';
         return objects.service.some((w) => text.includes(w)) ? 'service' : null;
+    }
+
+    /** The message tells a fault as a grievance (neglected or recurring, or habitual and not simply asked to be fixed). */
+    tellsGrievance(text: string): boolean {
+        const g = this.grievanceMatchers;
+        if (!g) return false;
+        const lower = text.toLowerCase();
+        if (g.neglect.some((m) => m(lower))) return true;
+        return g.recurring.some((m) => m(lower)) && !g.request.some((m) => m(lower));
     }
 
     /** The message touches money or paying at all. */

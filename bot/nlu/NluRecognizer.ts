@@ -149,6 +149,13 @@ export class NluRecognizer implements Recognizer {
             }
             confidence = Math.max(confidence, 0.8);
         }
+        // A fault told as neglected, recurring or lasting is a complaint about the facility, not a new repair: the
+        // classifier learned both from the same objects, the words say which (lexicons.json, grievance).
+        if (intent === 'repair' && !reason && this.lexicon.tellsGrievance(text)) {
+            intent = 'complaint';
+            sub = 'facility';
+            clarify = null;
+        }
         if (intent === 'fee_arrears') sub = this.lexicon.arrearsCause(text) ?? sub;
         // The object of the complaint decides its department, not the fee named in anger.
         if (intent === 'complaint' && sub === 'fee') sub = this.lexicon.complaintObject(text) ?? sub;

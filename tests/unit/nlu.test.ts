@@ -14,6 +14,27 @@ const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
 const read = (text: string) => recognizer.recognize(normalizeText(text));
 const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 
+describe('a fault told as a grievance is a facility complaint, a fault reported is a repair', () => {
+    it.each([
+        // Neglect or recurrence, whatever the classifier leans to.
+        ['对讲门铃修完又不响了', 'complaint', 'facility'],
+        ['健身器材的螺丝松了，也不来紧一紧', 'complaint', 'facility'],
+        // A habitual fault with a plain request for the fix stays a repair.
+        ['信箱的锁老是打不开，麻烦派人换一下', 'repair', null],
+        // A long time alone is still a plain report of a public-area fault.
+        ['小花园的秋千坏了挺长时间了', 'repair', null],
+    ])('%s → %s / %s', (text, intent, sub) => {
+        const u = read(text);
+        expect(u.intent).toBe(intent);
+        expect(u.sub).toBe(sub);
+    });
+
+    it('leaves a reading other than repair alone', () => {
+        expect(lexicon.tellsGrievance('报了三次修也没人来')).toBe(true);
+        expect(read('我上周报的修到现在也没人来，进度怎么样了').intent).toBe('ticket_status');
+    });
+});
+
 describe('intent and sub-label (sentences not in the training data)', () => {
     it.each([
         ['早上好呀，物业小哥', 'greeting', null],
