@@ -6,7 +6,9 @@ import { Lexicon } from './Lexicon';
 import { Intents, type Emotion, type EscalationReason, type Intent, type SubLabel, type Understanding } from './NluResult';
 import type { ReadingEvidence } from './ReadingEvidence';
 import type { Recognizer } from './Recognizer';
-import { SoftmaxClassifier, TRAINING_VERSION, type SerializedModel } from './SoftmaxClassifier';
+import { BLEND_VERSION, BlendedIntentClassifier, type SerializedBlend } from './BlendedIntentClassifier';
+import type { IntentClassifier } from './IntentClassifier';
+import { TRAINING_VERSION } from './SoftmaxClassifier';
 import { Tokenizer } from './Tokenizer';
 import { loadTrainingUtterances, TRAINING_FILES } from './TrainingData';
 import { normalizeText } from './normalizeText';
@@ -39,12 +41,12 @@ const MIN_CONFIDENCE = 0.25;
 const WEAK_READING_OF_FEEDBACK = 0.5;
 
 /**
- * Understanding of one owner message: a classifier trained at start-up on the utterances in knowledge/nlu, with the
+ * Understanding of one owner message: a classifier trained by the build on the utterances in knowledge/nlu, with the
  * lexicons layered on top — recall first for emergencies, threats and abuse, whatever the classifier thinks.
  */
 export class NluRecognizer implements Recognizer {
     constructor(
-        private readonly classifier: SoftmaxClassifier,
+        private readonly classifier: IntentClassifier,
         private readonly features: FeatureExtractor,
         private readonly lexicon: Lexicon,
         /** The knowledge match and the estate's words, weighed with the classifier; none → the classifier and lexicons alone. */
@@ -65,8 +67,8 @@ export class NluRecognizer implements Recognizer {
         const lexicon = Lexicon.fromFile(join(knowledgeDir, 'lexicons.json'));
         const fingerprint = trainingFingerprint(knowledgeDir);
         if (modelFile && existsSync(modelFile)) {
-            const stored = JSON.parse(readFileSync(modelFile, 'utf8')) as { fingerprint?: string; model: SerializedModel };
-            if (stored.fingerprint === fingerprint) return new NluRecognizer(SoftmaxClassifier.fromJSON(stored.model), features, lexicon, evidence);
+            const stored = JSON.parse(readFileSync(modelFile, 'utf8')) as { fingerprint?: string; model: SerializedBlend };
+            if (stored.fingerprint === fingerprint) return new NluRecognizer(BlendedIntentClassifier.fromJSON(stored.model), features, lexicon, evidence);
         }
         return new NluRecognizer(train(knowledgeDir, features), features, lexicon, evidence);
     }
@@ -146,6 +148,9 @@ export class NluRecognizer implements Recognizer {
                 // the topic, so the category comes from plain cues: something unrepaired, money, else the service.
                 sub = intent === 'repair' || FACILITY_CUES.test(text) ? 'facility' : FEE_CUES.test(text) ? 'fee' : 'service';
                 intent = 'complaint';
+            } else if (intent === 'complaint' && sub === 'facility' && !FACILITY_CUES.test(text)) {
+                // A bare threat (再这样我就打市长热线) names no broken thing: it is about how the estate is run.
+                sub = 'service';
             }
             confidence = Math.max(confidence, 0.8);
         }
@@ -206,8 +211,10 @@ export class NluRecognizer implements Recognizer {
             const next = ranked.find((r) => !NOT_FROM_PROPERTY_WORDS.has(intentOf(r.label)) && !ruledOut.has(intentOf(r.label)));
             if (next && next.probability >= evidence.minAlternative) return { label: next.label, confidence: Math.max(next.probability, MIN_CONFIDENCE), clarify: null };
         }
-        const intents = [...byIntent.entries()].sort((a, b) => b[1] - a[1]).map(([i, p]) => ({ intent: i, probability: p }));
-        const best = intents.find((r) => r.intent === intent) ?? { intent, probability: confidence };
+        // Each intent with its likeliest full label, so readings whose replies say the same need no question.
+        const labelOf = (i: string) => ranked.find((r) => intentOf(r.label) === i)?.label ?? i;
+        const intents = [...byIntent.entries()].sort((a, b) => b[1] - a[1]).map(([i, p]) => ({ intent: i, probability: p, label: labelOf(i) }));
+        const best = intents.find((r) => r.intent === intent) ?? { intent, probability: confidence, label };
         const second = intents.find((r) => r.intent !== intent);
         return { label, confidence, clarify: evidence.clarifies(best, second) };
     }
@@ -219,15 +226,15 @@ export class NluRecognizer implements Recognizer {
     }
 }
 
-function train(knowledgeDir: string, features: FeatureExtractor): SoftmaxClassifier {
+function train(knowledgeDir: string, features: FeatureExtractor): BlendedIntentClassifier {
     // Normalised as owners' messages are before they are read, so a Traditional sentence teaches what it will meet.
     const examples = loadTrainingUtterances(knowledgeDir).map((u) => ({ label: u.label, features: features.extract(normalizeText(u.text)) }));
-    return new SoftmaxClassifier(examples);
+    return BlendedIntentClassifier.train(examples);
 }
 
-/** What the model depends on: both utterance files, the dictionary, the feature code's version and training's. */
+/** What the model depends on: the utterance files, the dictionary, the feature code's version, training's and the blend's. */
 function trainingFingerprint(knowledgeDir: string): string {
-    const hash = createHash('sha256').update(FEATURES_VERSION).update(TRAINING_VERSION);
+    const hash = createHash('sha256').update(FEATURES_VERSION).update(TRAINING_VERSION).update(BLEND_VERSION);
     for (const file of TRAINING_FILES) hash.update(readFileSync(join(knowledgeDir, 'nlu', file)));
     return hash.digest('hex');
 }
