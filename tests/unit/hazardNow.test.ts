@@ -103,6 +103,8 @@ describe('danger told in everyday words', () => {
         ['things thrown now', '楼上有人往下丢瓶子'],
         ['flames', '对面阳台窜火了'],
         ['trapped and asking how long', '卡电梯里了，你们多久能到'],
+        ['a child caught by a lift door', '电梯门夹住小孩的手了'],
+        ['glass falling from a balcony', '阳台的玻璃掉下来了'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(true);
     });
@@ -127,6 +129,8 @@ describe('danger told in everyday words', () => {
         ['a drain that smells', '地漏有股臭鸡蛋味'],
         ['a building without a lift', '我们整栋楼没电梯，爬楼太累'],
         ['a business about to close', '我的店眼看要倒闭了'],
+        ['a lift door that catches a bag', '电梯门夹了我的箱子，感应不灵'],
+        ['a small part that came off', '开关面板掉下来了，派个电工'],
     ])('%s is no emergency', (_why, text) => {
         expect(isEmergency(text)).toBe(false);
     });
