@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
-import { Signals, type Persona, type Signal } from './NluResult';
+import { Intents, Signals, type Persona, type Signal } from './NluResult';
 
 /** Words (substrings; `*` as elsewhere) and regular expressions that point to one persona, with why. */
 const PersonaCues = z.object({
@@ -23,7 +23,25 @@ export const LexiconFile = z.object({
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
-    arrearsCauses: z.object({ misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    arrearsCauses: z.object({ reason: z.string().min(1).optional(), misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    /**
+     * Arrears the classifier reads as something else: an owner's own hardship told with the paying it holds up (a
+     * circumstance and a word of not managing to pay), and a plain refusal to pay. Each has the readings it overrides
+     * (`over`) and its reason.
+     */
+    arrearsReading: z
+        .object({
+            hardship: z.object({
+                reason: z.string().min(1),
+                circumstances: z.array(z.string().min(1)).min(1),
+                cannotPay: z.array(z.string().min(1)).min(1),
+                /** Words that make it the general policy question or a late-fee grievance: the classifier decides then. */
+                except: z.array(z.string().min(1)),
+                over: z.array(Intents).min(1),
+            }),
+            refusal: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1), over: z.array(Intents).min(1) }),
+        })
+        .optional(),
     /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
     /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
@@ -84,6 +102,8 @@ export class Lexicon {
     private readonly personaMatchers: [Persona, Matcher[]][];
     private readonly selfHarmMatchers: Matcher[];
     private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
+    private readonly hardshipMatchers: { circumstances: Matcher[]; cannotPay: Matcher[]; except: Matcher[] };
+    private readonly refusalMatchers: Matcher[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -109,6 +129,13 @@ export class Lexicon {
             Object.entries(data.escalationExcept?.phrases ?? {}).map(([reason, phrases]) => [reason, (phrases ?? []).map((p) => p.toLowerCase())]),
         );
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
+        const reading = data.arrearsReading;
+        this.hardshipMatchers = {
+            circumstances: compile(reading?.hardship.circumstances ?? []),
+            cannotPay: compile(reading?.hardship.cannotPay ?? []),
+            except: compile(reading?.hardship.except ?? []),
+        };
+        this.refusalMatchers = compile(reading?.refusal.words ?? []);
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
         this.selfHarmMatchers = compile(data.selfHarm.words);
@@ -158,6 +185,21 @@ export class Lexicon {
         if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
         if (objects.facility.some((w) => text.includes(w))) return 'facility';
         return objects.service.some((w) => text.includes(w)) ? 'service' : null;
+    }
+
+    /**
+     * The arrears reading the words give over the classifier's `reading` (an intent): hardship when the owner names a
+     * circumstance of their own and a word of not managing to pay, else a refusal to pay; null when neither applies.
+     */
+    arrearsOver(text: string, reading: string): 'hardship' | 'refusal' | null {
+        const rules = this.data.arrearsReading;
+        if (!rules) return null;
+        const lower = text.toLowerCase();
+        const named = (ms: Matcher[]) => ms.some((m) => m(lower));
+        if ((rules.hardship.over as string[]).includes(reading) && named(this.hardshipMatchers.circumstances) && named(this.hardshipMatchers.cannotPay) && !named(this.hardshipMatchers.except)) {
+            return 'hardship';
+        }
+        return (rules.refusal.over as string[]).includes(reading) && named(this.refusalMatchers) ? 'refusal' : null;
     }
 
     /** The message touches money or paying at all. */

@@ -60,6 +60,28 @@ describe('threats that sound like arrears', () => {
     });
 });
 
+describe('arrears worded as a grumble or a question (lexicons.json arrearsReading)', () => {
+    it.each([
+        ['我爸上个月刚走，家里乱糟糟的，这物业费能不能晚点交', 'faq', 'hardship'],
+        ['厂里停产半年了，你们还天天催，我拿不出来', 'complaint', 'hardship'],
+        ['楼道半个月没人扫，这钱俺不掏', 'complaint', 'refusal'],
+        ['电梯坏着不修，物业费我先扣着', 'repair', 'refusal'],
+    ] as const)('%s (read as %s) → %s', (text, reading, rule) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBe(rule);
+    });
+
+    it.each([
+        ['如果家里有人住院，物业费有没有缓交的政策', 'faq', 'the policy asked in general'],
+        ['我住院那几天晚交了，回来就被收了滞纳金', 'complaint', 'a late fee already charged'],
+        ['我住院的时候家里水管漏了', 'repair', 'a circumstance without any word of not paying'],
+        ['不交物业费会被停水吗', 'faq', 'what happens to those who do not pay'],
+        ['师傅收了钱不给收据', 'complaint', 'a receipt withheld, not the fee'],
+        ['失业了物业费还能分期吗', 'ticket_status', 'a reading the rule does not override'],
+    ] as const)('leaves %s (read as %s) alone: %s', (text, reading, _why) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBeNull();
+    });
+});
+
 describe('a person is asked for in words, not guessed', () => {
     it('does not hand a privacy question to a person', () => {
         const u = read('你们会把我的手机号给别人吗');
