@@ -130,6 +130,14 @@ describe('escalation lexicons (recall first)', () => {
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
     });
+
+    it.each(['滞纳金一天天利滚利，这么算合理吗', '商场的滚梯跟小区没关系吧'])('does not read 滚 inside a word as an insult: %s', (text) => {
+        expect(lexicon.escalations(normalizeText(text))).not.toContain('abuse');
+    });
+
+    it('still reads 滚 alone as an insult', () => {
+        expect(lexicon.escalations('滚，别烦我')).toContain('abuse');
+    });
 });
 
 describe('persona', () => {
