@@ -60,6 +60,8 @@ export const LexiconFile = z.object({
             feeWasted: z.array(z.string().min(1)),
             facility: z.array(z.string().min(1)),
             service: z.array(z.string().min(1)),
+            /** A worker's own dealings with money (cash, no receipt, a tip asked for): the worker is the object. */
+            conduct: z.array(z.string().min(1)).default([]),
         })
         .optional(),
     hazardNow: z
@@ -179,9 +181,13 @@ export class Lexicon {
         return named.length === 1 ? (named[0] ?? null) : null;
     }
 
-    /** The category a complaint's object gives when the fee is named only as wasted on it; null otherwise. */
+    /**
+     * The category a complaint's object gives when the fee is named only as wasted on it, or service when the money
+     * is a worker's own dealing (cash without a receipt); null otherwise.
+     */
     complaintObject(text: string): 'facility' | 'service' | null {
         const objects = this.data.complaintObject;
+        if (objects?.conduct.some((w) => text.includes(w))) return 'service';
         if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
         if (objects.facility.some((w) => text.includes(w))) return 'facility';
         return objects.service.some((w) => text.includes(w)) ? 'service' : null;
