@@ -39,7 +39,15 @@ export const LexiconFile = z.object({
                 except: z.array(z.string().min(1)),
                 over: z.array(Intents).min(1),
             }),
-            refusal: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1), over: z.array(Intents).min(1) }),
+            refusal: z.object({
+                reason: z.string().min(1),
+                words: z.array(z.string().min(1)).min(1),
+                over: z.array(Intents).min(1),
+                /** Readings a refusal overrides only when the message asks nothing (不交物业费会停水吗 is a question). */
+                overWhenStated: z.array(Intents).default([]),
+                /** A refusal only supposed (要是不交, 听说不交钱就…): a question about refusing, not one. */
+                except: z.array(z.string().min(1)).default([]),
+            }),
         })
         .optional(),
     /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
@@ -105,7 +113,7 @@ export class Lexicon {
     private readonly selfHarmMatchers: Matcher[];
     private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
     private readonly hardshipMatchers: { circumstances: Matcher[]; cannotPay: Matcher[]; except: Matcher[] };
-    private readonly refusalMatchers: Matcher[];
+    private readonly refusalMatchers: { words: Matcher[]; except: Matcher[] };
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -137,7 +145,7 @@ export class Lexicon {
             cannotPay: compile(reading?.hardship.cannotPay ?? []),
             except: compile(reading?.hardship.except ?? []),
         };
-        this.refusalMatchers = compile(reading?.refusal.words ?? []);
+        this.refusalMatchers = { words: compile(reading?.refusal.words ?? []), except: compile(reading?.refusal.except ?? []) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
         this.selfHarmMatchers = compile(data.selfHarm.words);
@@ -196,8 +204,9 @@ export class Lexicon {
     /**
      * The arrears reading the words give over the classifier's `reading` (an intent): hardship when the owner names a
      * circumstance of their own and a word of not managing to pay, else a refusal to pay; null when neither applies.
+     * `asks`: the message asks something, so a refusal word may be part of a question about refusing.
      */
-    arrearsOver(text: string, reading: string): 'hardship' | 'refusal' | null {
+    arrearsOver(text: string, reading: string, asks = true): 'hardship' | 'refusal' | null {
         const rules = this.data.arrearsReading;
         if (!rules) return null;
         const lower = text.toLowerCase();
@@ -205,7 +214,8 @@ export class Lexicon {
         if ((rules.hardship.over as string[]).includes(reading) && named(this.hardshipMatchers.circumstances) && named(this.hardshipMatchers.cannotPay) && !named(this.hardshipMatchers.except)) {
             return 'hardship';
         }
-        return (rules.refusal.over as string[]).includes(reading) && named(this.refusalMatchers) ? 'refusal' : null;
+        const over: string[] = asks ? rules.refusal.over : [...rules.refusal.over, ...rules.refusal.overWhenStated];
+        return over.includes(reading) && named(this.refusalMatchers.words) && !named(this.refusalMatchers.except) ? 'refusal' : null;
     }
 
     /** The message touches money or paying at all. */

@@ -80,6 +80,16 @@ describe('arrears worded as a grumble or a question (lexicons.json arrearsReadin
     ] as const)('leaves %s (read as %s) alone: %s', (text, reading, _why) => {
         expect(lexicon.arrearsOver(normalizeText(text), reading)).toBeNull();
     });
+
+    it('takes a refusal over the policy question only when the message asks nothing', () => {
+        expect(lexicon.arrearsOver('垃圾一个月没人清，这季度我停缴了', 'faq', false)).toBe('refusal');
+        expect(lexicon.arrearsOver('垃圾一个月没人清，我停缴行不行', 'faq', true)).toBeNull();
+    });
+
+    it('leaves a refusal only supposed to the classifier, asked or not', () => {
+        expect(lexicon.arrearsOver('要是不交物业费，你们会断水', 'faq', false)).toBeNull();
+        expect(lexicon.arrearsOver('听说不交钱你们就上门堵锁', 'complaint', false)).toBeNull();
+    });
 });
 
 describe('a person is asked for in words, not guessed', () => {
