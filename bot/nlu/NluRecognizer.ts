@@ -109,6 +109,16 @@ export class NluRecognizer implements Recognizer {
             secondGuess ||= weighed.label !== label;
             ({ label, confidence, clarify } = weighed);
         }
+        // Arrears worded as a grumble or a question: the classifier reads a hardship story (病了…物业费能晚点交吗) as a
+        // complaint or the policy question, and a refusal (这钱我不给) as a complaint; the words decide (lexicons.json
+        // arrearsReading says which words and over which readings). Not beside a threat or a hazard: those have their paths.
+        const arrears = escalations.length === 0 && this.lexicon.mentionsPayment(text) ? this.lexicon.arrearsOver(text, intentOf(label), this.evidence?.asks(text) ?? true) : null;
+        if (arrears) {
+            const refused = prediction.ranked.find((r) => intentOf(r.label) === 'fee_arrears' && r.label !== 'fee_arrears/hardship');
+            label = arrears === 'hardship' ? 'fee_arrears/hardship' : (refused?.label ?? 'fee_arrears/service_dissatisfaction');
+            confidence = Math.max(confidence, MIN_CONFIDENCE);
+            clarify = null;
+        }
         if (escalations.length === 0 && !KEPT_BESIDE_A_TICKET_NUMBER.has(intentOf(label)) && TICKET_NUMBER.test(text)) {
             label = 'ticket_status';
             confidence = Math.max(confidence, 0.9);

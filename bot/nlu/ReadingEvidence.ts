@@ -64,9 +64,14 @@ export class ReadingEvidence {
         return (
             k.over.includes(intent) &&
             faqProbability >= k.minFaqProbability &&
-            k.questionCues.some((cue) => text.includes(cue)) &&
+            this.asks(text) &&
             this.knowledgeScore(text) >= k.score
         );
+    }
+
+    /** The message asks something (one of the knowledge rule's question cues). */
+    asks(text: string): boolean {
+        return this.data.knowledge.questionCues.some((cue) => text.includes(cue));
     }
 
     namesProperty(text: string): boolean {

@@ -81,6 +81,38 @@ describe('threats that sound like arrears', () => {
     });
 });
 
+describe('arrears worded as a grumble or a question (lexicons.json arrearsReading)', () => {
+    it.each([
+        ['我爸上个月刚走，家里乱糟糟的，这物业费能不能晚点交', 'faq', 'hardship'],
+        ['厂里停产半年了，你们还天天催，我拿不出来', 'complaint', 'hardship'],
+        ['楼道半个月没人扫，这钱俺不掏', 'complaint', 'refusal'],
+        ['电梯坏着不修，物业费我先扣着', 'repair', 'refusal'],
+    ] as const)('%s (read as %s) → %s', (text, reading, rule) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBe(rule);
+    });
+
+    it.each([
+        ['如果家里有人住院，物业费有没有缓交的政策', 'faq', 'the policy asked in general'],
+        ['我住院那几天晚交了，回来就被收了滞纳金', 'complaint', 'a late fee already charged'],
+        ['我住院的时候家里水管漏了', 'repair', 'a circumstance without any word of not paying'],
+        ['不交物业费会被停水吗', 'faq', 'what happens to those who do not pay'],
+        ['师傅收了钱不给收据', 'complaint', 'a receipt withheld, not the fee'],
+        ['失业了物业费还能分期吗', 'ticket_status', 'a reading the rule does not override'],
+    ] as const)('leaves %s (read as %s) alone: %s', (text, reading, _why) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBeNull();
+    });
+
+    it('takes a refusal over the policy question only when the message asks nothing', () => {
+        expect(lexicon.arrearsOver('垃圾一个月没人清，这季度我停缴了', 'faq', false)).toBe('refusal');
+        expect(lexicon.arrearsOver('垃圾一个月没人清，我停缴行不行', 'faq', true)).toBeNull();
+    });
+
+    it('leaves a refusal only supposed to the classifier, asked or not', () => {
+        expect(lexicon.arrearsOver('要是不交物业费，你们会断水', 'faq', false)).toBeNull();
+        expect(lexicon.arrearsOver('听说不交钱你们就上门堵锁', 'complaint', false)).toBeNull();
+    });
+});
+
 describe('a person is asked for in words, not guessed', () => {
     it('does not hand a privacy question to a person', () => {
         const u = read('你们会把我的手机号给别人吗');
@@ -129,6 +161,14 @@ describe('escalation lexicons (recall first)', () => {
 
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
+    });
+
+    it.each(['滞纳金一天天利滚利，这么算合理吗', '商场的滚梯跟小区没关系吧'])('does not read 滚 inside a word as an insult: %s', (text) => {
+        expect(lexicon.escalations(normalizeText(text))).not.toContain('abuse');
+    });
+
+    it('still reads 滚 alone as an insult', () => {
+        expect(lexicon.escalations('滚，别烦我')).toContain('abuse');
     });
 });
 
