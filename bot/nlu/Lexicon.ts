@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../dataFile';
-import { Signals, type Persona, type Signal } from './NluResult';
+import { Intents, Signals, type Persona, type Signal } from './NluResult';
 
 /** Words (substrings; `*` as elsewhere) and regular expressions that point to one persona, with why. */
 const PersonaCues = z.object({
@@ -23,7 +23,33 @@ export const LexiconFile = z.object({
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
-    arrearsCauses: z.object({ misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    arrearsCauses: z.object({ reason: z.string().min(1).optional(), misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    /**
+     * Arrears the classifier reads as something else: an owner's own hardship told with the paying it holds up (a
+     * circumstance and a word of not managing to pay), and a plain refusal to pay. Each has the readings it overrides
+     * (`over`) and its reason.
+     */
+    arrearsReading: z
+        .object({
+            hardship: z.object({
+                reason: z.string().min(1),
+                circumstances: z.array(z.string().min(1)).min(1),
+                cannotPay: z.array(z.string().min(1)).min(1),
+                /** Words that make it the general policy question or a late-fee grievance: the classifier decides then. */
+                except: z.array(z.string().min(1)),
+                over: z.array(Intents).min(1),
+            }),
+            refusal: z.object({
+                reason: z.string().min(1),
+                words: z.array(z.string().min(1)).min(1),
+                over: z.array(Intents).min(1),
+                /** Readings a refusal overrides only when the message asks nothing (不交物业费会停水吗 is a question). */
+                overWhenStated: z.array(Intents).default([]),
+                /** A refusal only supposed (要是不交, 听说不交钱就…): a question about refusing, not one. */
+                except: z.array(z.string().min(1)).default([]),
+            }),
+        })
+        .optional(),
     /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
     /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
@@ -42,6 +68,20 @@ export const LexiconFile = z.object({
             feeWasted: z.array(z.string().min(1)),
             facility: z.array(z.string().min(1)),
             service: z.array(z.string().min(1)),
+            /** A worker's own dealings with money (cash, no receipt, a tip asked for): the worker is the object. */
+            conduct: z.array(z.string().min(1)).default([]),
+        })
+        .optional(),
+    /**
+     * A fault told as a grievance rather than reported: neglect or recurrence (没人修, 三天两头, 修了又坏) makes a
+     * complaint about the facility; a habitual fault (老是, 天天) does too unless the owner simply asks for the fix.
+     */
+    grievance: z
+        .object({
+            reason: z.string().min(1),
+            neglect: z.array(z.string().min(1)).min(1),
+            recurring: z.array(z.string().min(1)).min(1),
+            request: z.array(z.string().min(1)).min(1),
         })
         .optional(),
     hazardNow: z
@@ -83,7 +123,10 @@ export class Lexicon {
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
     private readonly personaMatchers: [Persona, Matcher[]][];
     private readonly selfHarmMatchers: Matcher[];
+    private readonly grievanceMatchers: { neglect: Matcher[]; recurring: Matcher[]; request: Matcher[] } | null;
     private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
+    private readonly hardshipMatchers: { circumstances: Matcher[]; cannotPay: Matcher[]; except: Matcher[] };
+    private readonly refusalMatchers: { words: Matcher[]; except: Matcher[] };
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -109,8 +152,18 @@ export class Lexicon {
             Object.entries(data.escalationExcept?.phrases ?? {}).map(([reason, phrases]) => [reason, (phrases ?? []).map((p) => p.toLowerCase())]),
         );
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
+        const reading = data.arrearsReading;
+        this.hardshipMatchers = {
+            circumstances: compile(reading?.hardship.circumstances ?? []),
+            cannotPay: compile(reading?.hardship.cannotPay ?? []),
+            except: compile(reading?.hardship.except ?? []),
+        };
+        this.refusalMatchers = { words: compile(reading?.refusal.words ?? []), except: compile(reading?.refusal.except ?? []) };
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
+        this.grievanceMatchers = data.grievance
+            ? { neglect: compile(data.grievance.neglect), recurring: compile(data.grievance.recurring), request: compile(data.grievance.request) }
+            : null;
         this.selfHarmMatchers = compile(data.selfHarm.words);
         const cues = (c: z.infer<typeof PersonaCues>): Matcher[] => [
             ...compile(c.words),
@@ -152,12 +205,42 @@ export class Lexicon {
         return named.length === 1 ? (named[0] ?? null) : null;
     }
 
-    /** The category a complaint's object gives when the fee is named only as wasted on it; null otherwise. */
+    /**
+     * The category a complaint's object gives when the fee is named only as wasted on it, or service when the money
+     * is a worker's own dealing (cash without a receipt); null otherwise.
+     */
     complaintObject(text: string): 'facility' | 'service' | null {
         const objects = this.data.complaintObject;
+        if (objects?.conduct.some((w) => text.includes(w))) return 'service';
         if (!objects || !objects.feeWasted.some((w) => text.includes(w))) return null;
         if (objects.facility.some((w) => text.includes(w))) return 'facility';
         return objects.service.some((w) => text.includes(w)) ? 'service' : null;
+    }
+
+    /** The message tells a fault as a grievance (neglected or recurring, or habitual and not simply asked to be fixed). */
+    tellsGrievance(text: string): boolean {
+        const g = this.grievanceMatchers;
+        if (!g) return false;
+        const lower = text.toLowerCase();
+        if (g.neglect.some((m) => m(lower))) return true;
+        return g.recurring.some((m) => m(lower)) && !g.request.some((m) => m(lower));
+    }
+
+    /**
+     * The arrears reading the words give over the classifier's `reading` (an intent): hardship when the owner names a
+     * circumstance of their own and a word of not managing to pay, else a refusal to pay; null when neither applies.
+     * `asks`: the message asks something, so a refusal word may be part of a question about refusing.
+     */
+    arrearsOver(text: string, reading: string, asks = true): 'hardship' | 'refusal' | null {
+        const rules = this.data.arrearsReading;
+        if (!rules) return null;
+        const lower = text.toLowerCase();
+        const named = (ms: Matcher[]) => ms.some((m) => m(lower));
+        if ((rules.hardship.over as string[]).includes(reading) && named(this.hardshipMatchers.circumstances) && named(this.hardshipMatchers.cannotPay) && !named(this.hardshipMatchers.except)) {
+            return 'hardship';
+        }
+        const over: string[] = asks ? rules.refusal.over : [...rules.refusal.over, ...rules.refusal.overWhenStated];
+        return over.includes(reading) && named(this.refusalMatchers.words) && !named(this.refusalMatchers.except) ? 'refusal' : null;
     }
 
     /** The message touches money or paying at all. */

@@ -22,6 +22,11 @@ export const EvidenceFile = z.object({
         maxMargin: z.number().min(0).max(1),
         minSecond: z.number().min(0).max(1),
         pairs: z.array(z.tuple([IntentName, IntentName])),
+        /**
+         * Labels (intent or intent/sub) whose replies say the same thing: a question between them would ask the owner
+         * to choose between two ways of hearing one answer.
+         */
+        sameAnswer: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
         /** The button each reading offers: its label, and what it sends back before the owner's message. */
         options: z.record(IntentName, z.object({ label: z.string().min(1), says: z.string().min(1) })),
         reason: z.string().min(1),
@@ -35,6 +40,7 @@ export type EvidenceData = z.infer<typeof EvidenceFile>;
  */
 export class ReadingEvidence {
     private readonly pairs: Set<string>;
+    private readonly sameAnswer: Set<string>;
 
     constructor(
         readonly data: EvidenceData,
@@ -42,6 +48,7 @@ export class ReadingEvidence {
         private readonly knowledgeScore: (text: string) => number,
     ) {
         this.pairs = new Set(data.clarify.pairs.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
+        this.sameAnswer = new Set(data.clarify.sameAnswer.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
         for (const [a, b] of data.clarify.pairs) {
             if (!data.clarify.options[a] || !data.clarify.options[b]) throw new Error(`evidence.json: clarify pair ${a}/${b} has no button for one of them`);
         }
@@ -57,9 +64,14 @@ export class ReadingEvidence {
         return (
             k.over.includes(intent) &&
             faqProbability >= k.minFaqProbability &&
-            k.questionCues.some((cue) => text.includes(cue)) &&
+            this.asks(text) &&
             this.knowledgeScore(text) >= k.score
         );
+    }
+
+    /** The message asks something (one of the knowledge rule's question cues). */
+    asks(text: string): boolean {
+        return this.data.knowledge.questionCues.some((cue) => text.includes(cue));
     }
 
     namesProperty(text: string): boolean {
@@ -71,9 +83,13 @@ export class ReadingEvidence {
     }
 
     /** The two readings to ask between, when the runner-up is this close and the pair leads to different flows. */
-    clarifies(best: { intent: string; probability: number }, second: { intent: string; probability: number } | undefined): [string, string] | null {
+    clarifies(
+        best: { intent: string; probability: number; label?: string },
+        second: { intent: string; probability: number; label?: string } | undefined,
+    ): [string, string] | null {
         const c = this.data.clarify;
         if (!second || second.probability < c.minSecond || best.probability - second.probability > c.maxMargin) return null;
+        if (this.sameAnswer.has(`${best.label ?? best.intent}|${second.label ?? second.intent}`)) return null;
         return this.pairs.has(`${best.intent}|${second.intent}`) ? [best.intent, second.intent] : null;
     }
 

@@ -1,21 +1,7 @@
+import type { IntentClassifier, Prediction, TrainingExample } from './IntentClassifier';
 import { mulberry32, shuffle } from './seededShuffle';
 
-/**
- * Multinomial logistic regression over sparse binary features (each scaled by 1/√n so long and short messages weigh
- * alike), trained by SGD. Deterministic: examples are visited in an order fixed by a seeded generator, so the same
- * data always gives the same model. Features are interned to integers and the weights kept in one flat array, so
- * training at start-up takes tens of milliseconds.
- */
-export interface TrainingExample {
-    features: string[];
-    label: string;
-}
-
-export interface Prediction {
-    label: string;
-    probability: number;
-    ranked: { label: string; probability: number }[];
-}
+export type { Prediction, TrainingExample } from './IntentClassifier';
 
 /**
  * A trained model as JSON, read at every start-up. Weights are base64: int8 with one scale per label when `scales` is
@@ -43,7 +29,13 @@ export const CLASS_BALANCE = 0.5;
 /** Part of the model's fingerprint: change it whenever training changes, so a model trained before is not used. */
 export const TRAINING_VERSION = `sgd-v2-balance-${CLASS_BALANCE}`;
 
-export class SoftmaxClassifier {
+/**
+ * Multinomial logistic regression over sparse binary features (each scaled by 1/√n so long and short messages weigh
+ * alike), trained by SGD. Deterministic: examples are visited in an order fixed by a seeded generator, so the same
+ * data always gives the same model. Features are interned to integers and the weights kept in one flat array, so
+ * training at start-up takes tens of milliseconds.
+ */
+export class SoftmaxClassifier implements IntentClassifier {
     private readonly labels: string[];
     private readonly featureIndex = new Map<string, number>();
     private readonly weights: Float64Array;

@@ -67,10 +67,13 @@ export interface TrainingUtterance {
 
 /**
  * The files of sentences written per grid row, in the schema of GridUtterancesFile. More than one so that sentences
- * written for one purpose (grid-utterances-extra.json: the boundaries an evaluation found misread) can be written and
- * reviewed while the main file is being edited; all are trained on alike.
+ * written for one purpose can be written and reviewed while the main file is being edited (grid-utterances-extra.json:
+ * the boundaries an evaluation found misread; grid-utterances-danger.json: danger now told in everyday words beside the
+ * same objects' repairs, complaints and questions; grid-utterances-money.json: fee arrears — hardship told as a story
+ * or a question, refusals over service, mistaken grounds — against fee complaints, the policy question, status
+ * grumbles and complaints about a worker); all are trained on alike.
  */
-export const GRID_UTTERANCE_FILES = ['grid-utterances.json', 'grid-utterances-extra.json'] as const;
+export const GRID_UTTERANCE_FILES = ['grid-utterances.json', 'grid-utterances-extra.json', 'grid-utterances-danger.json', 'grid-utterances-money.json'] as const;
 
 /** The files under knowledge/nlu the model is trained from (its fingerprint covers them all). */
 export const TRAINING_FILES = ['utterances.json', ...GRID_UTTERANCE_FILES, 'domain-dict.txt'] as const;

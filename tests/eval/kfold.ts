@@ -7,7 +7,7 @@ import { KnowledgeRetriever } from '../../bot/knowledge/KnowledgeRetriever';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
 import { normalizeText } from '../../bot/nlu/normalizeText';
-import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
+import { BlendedIntentClassifier } from '../../bot/nlu/BlendedIntentClassifier';
 import { Tokenizer } from '../../bot/nlu/Tokenizer';
 import { loadTrainingUtterances } from '../../bot/nlu/TrainingData';
 import { PROJECT_ROOT } from '../../bot/paths';
@@ -76,7 +76,7 @@ const started = performance.now();
 for (let k = 0; k < FOLDS; k++) {
     const train = utterances.filter((_, i) => fold[i] !== k);
     const test = utterances.filter((_, i) => fold[i] === k);
-    const classifier = new SoftmaxClassifier(train.map((u) => ({ label: u.label, features: u.features })));
+    const classifier = BlendedIntentClassifier.train(train.map((u) => ({ label: u.label, features: u.features })));
     const recognizer = new NluRecognizer(classifier, features, lexicon, evidence);
     const result = { intent: 0, sub: 0, subTotal: 0, total: test.length };
     for (const u of test) {

@@ -28,3 +28,13 @@ describe('a complaint that calls the fee wasted', () => {
         expect(recognizer.recognize('这个月物业费比上个月多收了五十块')).toMatchObject({ intent: 'complaint', sub: 'fee' });
     });
 });
+
+describe("a worker's own dealings with money", () => {
+    it.each(['换灯泡的师傅收了八十块，说没收据给', '维修员让我把钱转他个人微信'])('are a complaint about the worker: %s', (text) => {
+        expect(recognizer.recognize(text)).toMatchObject({ intent: 'complaint', sub: 'service' });
+    });
+
+    it('leave a receipt asked about the fee itself alone', () => {
+        expect(recognizer.recognize('物业费交了三个月了，收据到现在还没给我')).toMatchObject({ intent: 'complaint', sub: 'fee' });
+    });
+});

@@ -87,6 +87,55 @@ describe('danger the emergency lexicon used to miss', () => {
     });
 });
 
+// Everyday and dialect words for danger now, and the same objects' repairs, complaints and questions beside them.
+describe('danger told in everyday words', () => {
+    it.each([
+        ['a pipe that burst open', '厨房水管崩开了一道口子'],
+        ['a pipe spraying', '暖气管子底下一直呲水'],
+        ['water coming through the ceiling', '吊顶往下灌水，地上全湿了'],
+        ['buckets that cannot keep up', '屋顶哗哗往下淌，盆都接不过来了'],
+        ['a gas smell without 燃气味', '楼梯间一股天然气的臭味'],
+        ['a crackling fuse box', '电闸箱滋啦滋啦响，还冒蓝光'],
+        ['a tap that gives shocks', '一拧水龙头就麻手'],
+        ['the building dark, 整栋 and 没电 apart', '整栋楼一下子都没电了'],
+        ['someone falling down', '我爸在楼道里栽倒了，叫不醒'],
+        ['a fight', '楼下两个男的干架，都见血了'],
+        ['things thrown now', '楼上有人往下丢瓶子'],
+        ['flames', '对面阳台窜火了'],
+        ['trapped and asking how long', '卡电梯里了，你们多久能到'],
+        ['a child caught by a lift door', '电梯门夹住小孩的手了'],
+        ['glass falling from a balcony', '阳台的玻璃掉下来了'],
+    ])('%s', (_why, text) => {
+        expect(isEmergency(text)).toBe(true);
+    });
+
+    it.each([
+        ['a question ahead of time about a trapped lift', '万一被关在电梯里，打哪个电话'],
+        ['a question ahead of time about a burst pipe', '要是水管爆了，你们多久能来'],
+        ['a question about a gas smell', '如果闻到燃气味应该找谁'],
+        ['a question about the charge for a cracked pipe', '水管破了找你们修收费吗'],
+        ['a cracked drain pipe', '厨房的下水管裂了个口子'],
+        ['outages again and again', '最近三天两头停电，也不通知'],
+        ['the building dark last week', '上周整栋楼黑了两回'],
+        ['a break-in last month, grumbled about to this day', '上个月楼里进了小偷，到现在也没个说法'],
+        ['break-ins as a pattern', '小区接连发生入室盗窃'],
+        ['a gas cylinder in the corridor', '楼道里堆着好几个煤气罐'],
+        ['the gas bill', '煤气费在哪里交'],
+        ['a tyre', '电动车轮胎漏气了'],
+        ['a fire that could happen', '楼道的电瓶车真烧起来就完了'],
+        ["a smoker's smoke", '楼下有人抽烟，烟很大'],
+        ['tiles that fell over the years', '外墙瓷砖这两年老往下掉'],
+        ['a shower tray', '洗澡的时候水漫到脚面，下水太慢'],
+        ['a drain that smells', '地漏有股臭鸡蛋味'],
+        ['a building without a lift', '我们整栋楼没电梯，爬楼太累'],
+        ['a business about to close', '我的店眼看要倒闭了'],
+        ['a lift door that catches a bag', '电梯门夹了我的箱子，感应不灵'],
+        ['a small part that came off', '开关面板掉下来了，派个电工'],
+    ])('%s is no emergency', (_why, text) => {
+        expect(isEmergency(text)).toBe(false);
+    });
+});
+
 describe('an owner at risk of ending their life', () => {
     const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
     it.each([

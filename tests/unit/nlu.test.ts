@@ -14,6 +14,27 @@ const recognizer = NluRecognizer.fromKnowledge(KNOWLEDGE_DIR, tokenizer());
 const read = (text: string) => recognizer.recognize(normalizeText(text));
 const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 
+describe('a fault told as a grievance is a facility complaint, a fault reported is a repair', () => {
+    it.each([
+        // Neglect or recurrence, whatever the classifier leans to.
+        ['对讲门铃修完又不响了', 'complaint', 'facility'],
+        ['健身器材的螺丝松了，也不来紧一紧', 'complaint', 'facility'],
+        // A habitual fault with a plain request for the fix stays a repair.
+        ['信箱的锁老是打不开，麻烦派人换一下', 'repair', null],
+        // A long time alone is still a plain report of a public-area fault.
+        ['小花园的秋千坏了挺长时间了', 'repair', null],
+    ])('%s → %s / %s', (text, intent, sub) => {
+        const u = read(text);
+        expect(u.intent).toBe(intent);
+        expect(u.sub).toBe(sub);
+    });
+
+    it('leaves a reading other than repair alone', () => {
+        expect(lexicon.tellsGrievance('报了三次修也没人来')).toBe(true);
+        expect(read('我上周报的修到现在也没人来，进度怎么样了').intent).toBe('ticket_status');
+    });
+});
+
 describe('intent and sub-label (sentences not in the training data)', () => {
     it.each([
         ['早上好呀，物业小哥', 'greeting', null],
@@ -60,6 +81,38 @@ describe('threats that sound like arrears', () => {
     });
 });
 
+describe('arrears worded as a grumble or a question (lexicons.json arrearsReading)', () => {
+    it.each([
+        ['我爸上个月刚走，家里乱糟糟的，这物业费能不能晚点交', 'faq', 'hardship'],
+        ['厂里停产半年了，你们还天天催，我拿不出来', 'complaint', 'hardship'],
+        ['楼道半个月没人扫，这钱俺不掏', 'complaint', 'refusal'],
+        ['电梯坏着不修，物业费我先扣着', 'repair', 'refusal'],
+    ] as const)('%s (read as %s) → %s', (text, reading, rule) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBe(rule);
+    });
+
+    it.each([
+        ['如果家里有人住院，物业费有没有缓交的政策', 'faq', 'the policy asked in general'],
+        ['我住院那几天晚交了，回来就被收了滞纳金', 'complaint', 'a late fee already charged'],
+        ['我住院的时候家里水管漏了', 'repair', 'a circumstance without any word of not paying'],
+        ['不交物业费会被停水吗', 'faq', 'what happens to those who do not pay'],
+        ['师傅收了钱不给收据', 'complaint', 'a receipt withheld, not the fee'],
+        ['失业了物业费还能分期吗', 'ticket_status', 'a reading the rule does not override'],
+    ] as const)('leaves %s (read as %s) alone: %s', (text, reading, _why) => {
+        expect(lexicon.arrearsOver(normalizeText(text), reading)).toBeNull();
+    });
+
+    it('takes a refusal over the policy question only when the message asks nothing', () => {
+        expect(lexicon.arrearsOver('垃圾一个月没人清，这季度我停缴了', 'faq', false)).toBe('refusal');
+        expect(lexicon.arrearsOver('垃圾一个月没人清，我停缴行不行', 'faq', true)).toBeNull();
+    });
+
+    it('leaves a refusal only supposed to the classifier, asked or not', () => {
+        expect(lexicon.arrearsOver('要是不交物业费，你们会断水', 'faq', false)).toBeNull();
+        expect(lexicon.arrearsOver('听说不交钱你们就上门堵锁', 'complaint', false)).toBeNull();
+    });
+});
+
 describe('a person is asked for in words, not guessed', () => {
     it('does not hand a privacy question to a person', () => {
         const u = read('你们会把我的手机号给别人吗');
@@ -102,11 +155,20 @@ describe('escalation lexicons (recall first)', () => {
     );
 
     it('does not let a "*" entry reach across a clause', () => {
-        expect(read('水管没事，爆的是轮胎').escalationReason).toBeNull();
+        expect(lexicon.escalations('水管没事，爆的是轮胎')).not.toContain('emergency');
+        expect(lexicon.escalations('水管半夜爆了')).toContain('emergency');
     });
 
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
+    });
+
+    it.each(['滞纳金一天天利滚利，这么算合理吗', '商场的滚梯跟小区没关系吧'])('does not read 滚 inside a word as an insult: %s', (text) => {
+        expect(lexicon.escalations(normalizeText(text))).not.toContain('abuse');
+    });
+
+    it('still reads 滚 alone as an insult', () => {
+        expect(lexicon.escalations('滚，别烦我')).toContain('abuse');
     });
 });
 

@@ -66,6 +66,14 @@ describe('two readings too close to guess between', () => {
         expect(reading({ greeting: 0.4, thanks_bye: 0.35, faq: 0.25 }).recognize('好的').clarify).toBeNull();
     });
 
+    it('are not between the vacancy question and the vacancy misconception: both replies explain the law', () => {
+        const vacancy = { faq: 0.45, 'fee_arrears/misconception': 0.43, complaint: 0.12 };
+        expect(reading(vacancy).recognize('房子没人住也要交物业费吗')).toMatchObject({ intent: 'faq', clarify: null });
+        // A hardship reading that close to faq still gets the question: its reply (instalments) is another one.
+        const hardship = { faq: 0.45, 'fee_arrears/hardship': 0.43, complaint: 0.12 };
+        expect(reading(hardship).recognize('最近手头紧，物业费能晚点交吗').clarify).toEqual(['faq', 'fee_arrears']);
+    });
+
     it('are not when the message is danger or a threat: that is acted on at once', () => {
         expect(reading({ repair: 0.4, 'complaint/facility': 0.35, faq: 0.25 }).recognize('车棚着火了').clarify).toBeNull();
     });

@@ -4,6 +4,8 @@ import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
 import { Lexicon } from '../../bot/nlu/Lexicon';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
+import { EvidenceFile, ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
+import { loadDataFile } from '../../bot/dataFile';
 import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
 
 // The recogniser's rules on top of the classifier, apart from any trained model: a classifier that knows no features
@@ -18,6 +20,13 @@ describe('an emergency guessed by the classifier alone', () => {
     it('is not trusted below the minimum confidence (a bare place answering a question)', () => {
         const u = recognizerGuessing({ emergency: 0.24, repair: 0.2, 'complaint/service': 0.2, faq: 0.18, out_of_scope: 0.18 }).recognize('3号楼后面');
         expect(u).toMatchObject({ intent: 'out_of_scope', escalationReason: null });
+    });
+
+    it('needs a sure reading when no hazard word is in the message: a bare address is not danger at 0.45', () => {
+        const unsure = { emergency: 0.45, repair: 0.25, greeting: 0.15, out_of_scope: 0.15 };
+        expect(recognizerGuessing(unsure).recognize('5栋')).toMatchObject({ intent: 'repair', escalationReason: null });
+        // The same weight with a hazard word in the message: the lexicon decides, recall first.
+        expect(recognizerGuessing(unsure).recognize('5栋冒烟了')).toMatchObject({ intent: 'emergency', escalationReason: 'emergency' });
     });
 
     it('still counts when the classifier is sure of it', () => {
@@ -57,5 +66,32 @@ describe('a message saying the last answer did not help', () => {
     it('keeps a confident reading (the feedback comes with a topic of its own)', () => {
         const u = recognizerGuessing({ 'complaint/facility': 0.8, repair: 0.2 }).recognize('没用，电梯还是坏的');
         expect(u).toMatchObject({ intent: 'complaint', sub: 'facility', unhelpful: true });
+    });
+});
+
+describe('a reading torn between a repair and a facility complaint', () => {
+    // Close enough to ask about (knowledge/nlu/evidence.json, clarify), so the words settle it.
+    const evidence = () => {
+        const data = loadDataFile(join(KNOWLEDGE_DIR, 'nlu', 'evidence.json'), EvidenceFile);
+        return new ReadingEvidence(data, () => 0);
+    };
+    const torn = (probabilities: Record<string, number>) => {
+        const labels = Object.keys(probabilities);
+        const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
+        return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json')), evidence());
+    };
+    const leaningComplaint = { 'complaint/facility': 0.45, repair: 0.4, faq: 0.15 };
+
+    it('is a repair when the fault is plainly told', () => {
+        expect(torn(leaningComplaint).recognize('单元楼的感应灯坏了挺久了')).toMatchObject({ intent: 'repair', sub: null, clarify: null });
+    });
+
+    it('is a complaint when the words tell neglect, with no question asked', () => {
+        expect(torn(leaningComplaint).recognize('单元楼的感应灯坏了也没人修')).toMatchObject({ intent: 'complaint', sub: 'facility', clarify: null });
+        expect(torn({ repair: 0.45, 'complaint/facility': 0.4, faq: 0.15 }).recognize('单元楼的感应灯修完又坏了')).toMatchObject({ intent: 'complaint', clarify: null });
+    });
+
+    it('is asked about when it leans to a repair and the words settle nothing', () => {
+        expect(torn({ repair: 0.45, 'complaint/facility': 0.4, faq: 0.15 }).recognize('单元楼的感应灯不亮')).toMatchObject({ intent: 'repair', clarify: ['repair', 'complaint'] });
     });
 });
