@@ -149,7 +149,8 @@ export class Lexicon {
             requested: compile(data.escalation.requested),
         };
         this.escalationExcept = Object.fromEntries(
-            Object.entries(data.escalationExcept?.phrases ?? {}).map(([reason, phrases]) => [reason, (phrases ?? []).map((p) => p.toLowerCase())]),
+            // Longest first, so 被物业告上法院 is blanked whole before 被物业告 could leave 法院 behind.
+            Object.entries(data.escalationExcept?.phrases ?? {}).map(([reason, phrases]) => [reason, (phrases ?? []).map((p) => p.toLowerCase()).sort((a, b) => b.length - a.length)]),
         );
         this.emotionMatchers = { angry: compile(data.emotion.angry), upset: compile(data.emotion.upset) };
         const reading = data.arrearsReading;

@@ -159,6 +159,14 @@ describe('escalation lexicons (recall first)', () => {
         expect(lexicon.escalations('水管半夜爆了')).toContain('emergency');
     });
 
+    it('reads the owner as the one sued as a question about arrears, not a threat', () => {
+        expect(lexicon.escalations('物业费拖了两年，会不会被起诉')).not.toContain('legal_threat');
+        expect(lexicon.escalations('邻居被物业告上法院了，我们也会这样吗')).not.toContain('legal_threat');
+        expect(lexicon.escalations('收到律师函让我补交，该怎么办')).not.toContain('legal_threat');
+        expect(lexicon.escalations('再不给说法我就去法院起诉你们')).toContain('legal_threat');
+        expect(lexicon.escalations('我已经找好律师了')).toContain('legal_threat');
+    });
+
     it('does not read "usb" as an insult', () => {
         expect(read('usb接口的充电桩坏了').escalationReason).toBeNull();
     });
