@@ -82,6 +82,7 @@ describe('danger the emergency lexicon used to miss', () => {
         ['leaving without pain', '有没有办法没有痛苦地离开'],
         ['death as a way out', '这日子过不下去，死了算了'],
         ['standing on the roof', '我就站在天台上'],
+        ['having lived enough', '一个人守着这空房子，我是活够了'],
     ])('self-harm without its usual words: %s', (_why, text) => {
         expect(lexicon.escalations(text)).toContain('safety');
     });
