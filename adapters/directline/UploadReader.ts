@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { parseWellFormedJson } from '../../bot/http/wellFormedJson';
 
 /** Web Chat's upload button: photos of a leak or a broken lift, as a phone takes them. */
 export const UPLOAD_FILE_BYTES = 5 * 1024 * 1024;
@@ -67,7 +68,7 @@ export async function readUpload(req: IncomingMessage): Promise<Upload> {
 
 function parseActivity(text: string): Upload['activity'] {
     try {
-        const parsed = JSON.parse(text) as unknown;
+        const parsed = parseWellFormedJson(text);
         if (!parsed || typeof parsed !== 'object') return undefined;
         const { text: words, channelData } = parsed as { text?: unknown; channelData?: unknown };
         return { text: words, ...(channelData && typeof channelData === 'object' ? { channelData: channelData as Record<string, unknown> } : {}) };
