@@ -196,7 +196,7 @@ const FLOWS: Case[] = [
         name: 'arrears from hardship, elderly: plain words, no pressure',
         persona: 'elderly',
         turns: [
-            ['老伴住院了，这个月物业费交不上', /别着急上火.*分3次慢慢交.*不收滞纳金/s],
+            ['老伴住院了，这个月物业费交不上', /别着急上火.*分期.*分3次慢慢交.*不收滞纳金/s],
             ['13566667777', /申请交上去了.*不收滞纳金/s],
         ],
         ticket: { kind: 'installment' },
