@@ -47,6 +47,8 @@ interface Trace {
     persona: string;
     escalate: boolean;
     escalationReason: string | null;
+    /** The two readings Linli asked between, when it asked. */
+    clarify?: string[] | null;
 }
 
 interface Reply {
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
 
-    const counts = { intent: 0, sub: 0, subTotal: 0, escalated: 0, escalateTotal: 0, falseEscalations: 0, calmTotal: 0, persona: 0, personaTotal: 0, content: 0, contentTotal: 0 };
+    const counts = { intent: 0, sub: 0, subTotal: 0, escalated: 0, escalateTotal: 0, falseEscalations: 0, calmTotal: 0, persona: 0, personaTotal: 0, content: 0, contentTotal: 0, clarified: 0 };
     const misses: string[] = [];
     const started = performance.now();
     for (const row of rows) {
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
             miss('no linli.nlu trace');
             continue;
         }
+        // Asking counts as the most likely reading (the trace's intent); how often Linli asks is reported apart.
+        if (trace.clarify?.length) counts.clarified++;
         if (trace.intent === row.intent) counts.intent++;
         else miss(`intent ${row.intent} → ${trace.intent}`);
         if (row.sub) {
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
     console.log(
         `intent ${pct(counts.intent, rows.length)} | sub ${pct(counts.sub, counts.subTotal)} | escalation recall ${pct(counts.escalated, counts.escalateTotal)}` +
             ` | false escalation ${pct(counts.falseEscalations, counts.calmTotal)} | persona ${pct(counts.persona, counts.personaTotal)}` +
-            ` | content ${pct(counts.content, counts.contentTotal)} | n=${rows.length}, ${msPerTurn.toFixed(1)} ms/turn`,
+            ` | content ${pct(counts.content, counts.contentTotal)} | asked to clarify ${pct(counts.clarified, rows.length)} | n=${rows.length}, ${msPerTurn.toFixed(1)} ms/turn`,
     );
 }
 
