@@ -23,7 +23,13 @@ export const LexiconFile = z.object({
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
-    arrearsCauses: z.object({ reason: z.string().min(1).optional(), misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    arrearsCauses: z.object({
+        reason: z.string().min(1).optional(),
+        misconception: z.array(z.string().min(1)),
+        hardship: z.array(z.string().min(1)),
+        /** The service named as the ground of a refusal (服务没做好, 修好再交); none → left to the classifier. */
+        service_dissatisfaction: z.array(z.string().min(1)).default([]),
+    }),
     /**
      * Arrears the classifier reads as something else: an owner's own hardship told with the paying it holds up (a
      * circumstance and a word of not managing to pay), and a plain refusal to pay. Each has the readings it overrides
@@ -201,8 +207,8 @@ export class Lexicon {
     }
 
     /** The arrears cause the words name, when they name exactly one (hardship or misconception). */
-    arrearsCause(text: string): 'misconception' | 'hardship' | null {
-        const named = (['misconception', 'hardship'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
+    arrearsCause(text: string): 'misconception' | 'hardship' | 'service_dissatisfaction' | null {
+        const named = (['misconception', 'hardship', 'service_dissatisfaction'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
         return named.length === 1 ? (named[0] ?? null) : null;
     }
 
