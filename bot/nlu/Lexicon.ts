@@ -106,6 +106,18 @@ export const LexiconFile = z.object({
      * danger), where a threat against others in `escalation.safety` makes a complaint.
      */
     selfHarm: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }),
+    /**
+     * A few words of thanks, goodbye or hello (3q, 88, 撤了, 哈罗) the classifier is not sure of: a message this short
+     * that holds one is that courtesy, not a request Linli cannot help with.
+     */
+    social: z
+        .object({
+            reason: z.string().min(1),
+            maxChars: z.number().int().positive(),
+            thanks_bye: z.array(z.string().min(1)).min(1),
+            greeting: z.array(z.string().min(1)).min(1),
+        })
+        .optional(),
     /** Persona from the writer's words, checked in order: writing for a grandparent (young), elderly, young. */
     persona: z.object({ reason: z.string().min(1), onBehalf: PersonaCues, elderly: PersonaCues, young: PersonaCues }),
 });
@@ -201,6 +213,19 @@ export class Lexicon {
     }
 
     /** The owner says the answer did not help ("没用", "答非所问" …). */
+    /**
+     * The courtesy a short message is (thanks or goodbye before hello, as 谢谢，再见 ends a talk), or null when it is
+     * longer than `social.maxChars` letters (symbols and spaces not counted) or holds none of the words.
+     */
+    courtesy(text: string): 'thanks_bye' | 'greeting' | null {
+        const social = this.data.social;
+        if (!social) return null;
+        const lower = text.toLowerCase();
+        if ([...lower.replace(/[\s\p{P}\p{S}]/gu, '')].length > social.maxChars) return null;
+        if (social.thanks_bye.some((w) => matcher(w)(lower))) return 'thanks_bye';
+        return social.greeting.some((w) => matcher(w)(lower)) ? 'greeting' : null;
+    }
+
     saysUnhelpful(text: string): boolean {
         const lower = text.toLowerCase();
         return this.unhelpfulMatchers.some((m) => m(lower));

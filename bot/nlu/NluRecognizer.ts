@@ -198,6 +198,14 @@ export class NluRecognizer implements Recognizer {
             intent = 'out_of_scope';
             sub = null;
         }
+        // A few words of thanks or hello the classifier was unsure of (3q, 88, 哈罗) are that courtesy, not a request
+        // outside the estate: the lexicon's social words decide, only for messages this short.
+        const courtesy = !reason && !unhelpful && intent === 'out_of_scope' ? this.lexicon.courtesy(text) : null;
+        if (courtesy) {
+            intent = courtesy;
+            sub = null;
+            confidence = Math.max(confidence, MIN_CONFIDENCE);
+        }
         return {
             intent,
             sub,
