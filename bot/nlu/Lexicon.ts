@@ -60,6 +60,8 @@ export const LexiconFile = z.object({
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
     /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
     payment: z.array(z.string().min(1)).min(1),
+    /** Words that point back to an earlier ticket or ask how it stands: a status question needs one of them. */
+    status: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }).optional(),
     /**
      * The "now" test of hazard words: an emergency word in one of these groups counts only when the message is about
      * something happening now. Each group has its reason, the phrases in which its words mean no hazard at all
@@ -278,6 +280,12 @@ export class Lexicon {
     /** The message touches money or paying at all. */
     mentionsPayment(text: string): boolean {
         return this.data.payment.some((w) => text.includes(w));
+    }
+
+    /** The message points back to an earlier ticket or asks how one stands (true when no status words are given). */
+    mentionsStatus(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.data.status?.words.some((w) => lower.includes(w)) ?? true;
     }
 
     hintsHandoff(text: string): boolean {

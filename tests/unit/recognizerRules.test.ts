@@ -125,3 +125,17 @@ describe('the cause of a refusal to pay', () => {
         expect(u).toMatchObject({ intent: 'fee_arrears', sub: 'misconception' });
     });
 });
+
+describe('a status question guessed for a message that points back to no ticket', () => {
+    const guess = { ticket_status: 0.55, 'complaint/service': 0.2, repair: 0.1, out_of_scope: 0.15 };
+
+    it('is the new complaint it asks for, its weight its share of the readings left', () => {
+        // 0.2 alone is below the minimum confidence; of the 0.45 left once the status question is ruled out it is 0.44.
+        expect(recognizerGuessing(guess).recognize('帮我提交一个投诉')).toMatchObject({ intent: 'complaint', sub: 'service' });
+    });
+
+    it('stays a status question when the words point back to a ticket or ask how it stands', () => {
+        expect(recognizerGuessing(guess).recognize('我上周的投诉处理了吗')).toMatchObject({ intent: 'ticket_status' });
+        expect(recognizerGuessing(guess).recognize('报修的进度')).toMatchObject({ intent: 'ticket_status' });
+    });
+});
