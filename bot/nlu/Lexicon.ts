@@ -23,7 +23,13 @@ export const LexiconFile = z.object({
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
-    arrearsCauses: z.object({ reason: z.string().min(1).optional(), misconception: z.array(z.string().min(1)), hardship: z.array(z.string().min(1)) }),
+    arrearsCauses: z.object({
+        reason: z.string().min(1).optional(),
+        misconception: z.array(z.string().min(1)),
+        hardship: z.array(z.string().min(1)),
+        /** The service named as the ground of a refusal (服务没做好, 修好再交); none → left to the classifier. */
+        service_dissatisfaction: z.array(z.string().min(1)).default([]),
+    }),
     /**
      * Arrears the classifier reads as something else: an owner's own hardship told with the paying it holds up (a
      * circumstance and a word of not managing to pay), and a plain refusal to pay. Each has the readings it overrides
@@ -54,6 +60,8 @@ export const LexiconFile = z.object({
     feedback: z.object({ unhelpful: z.array(z.string().min(1)).min(1) }),
     /** Words of money or paying: arrears ("will not or cannot pay") needs one of them. */
     payment: z.array(z.string().min(1)).min(1),
+    /** Words that point back to an earlier ticket or ask how it stands: a status question needs one of them. */
+    status: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }).optional(),
     /**
      * The "now" test of hazard words: an emergency word in one of these groups counts only when the message is about
      * something happening now. Each group has its reason, the phrases in which its words mean no hazard at all
@@ -100,6 +108,18 @@ export const LexiconFile = z.object({
      * danger), where a threat against others in `escalation.safety` makes a complaint.
      */
     selfHarm: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }),
+    /**
+     * A few words of thanks, goodbye or hello (3q, 88, 撤了, 哈罗) the classifier is not sure of: a message this short
+     * that holds one is that courtesy, not a request Linli cannot help with.
+     */
+    social: z
+        .object({
+            reason: z.string().min(1),
+            maxChars: z.number().int().positive(),
+            thanks_bye: z.array(z.string().min(1)).min(1),
+            greeting: z.array(z.string().min(1)).min(1),
+        })
+        .optional(),
     /** Persona from the writer's words, checked in order: writing for a grandparent (young), elderly, young. */
     persona: z.object({ reason: z.string().min(1), onBehalf: PersonaCues, elderly: PersonaCues, young: PersonaCues }),
 });
@@ -195,14 +215,27 @@ export class Lexicon {
     }
 
     /** The owner says the answer did not help ("没用", "答非所问" …). */
+    /**
+     * The courtesy a short message is (thanks or goodbye before hello, as 谢谢，再见 ends a talk), or null when it is
+     * longer than `social.maxChars` letters (symbols and spaces not counted) or holds none of the words.
+     */
+    courtesy(text: string): 'thanks_bye' | 'greeting' | null {
+        const social = this.data.social;
+        if (!social) return null;
+        const lower = text.toLowerCase();
+        if ([...lower.replace(/[\s\p{P}\p{S}]/gu, '')].length > social.maxChars) return null;
+        if (social.thanks_bye.some((w) => matcher(w)(lower))) return 'thanks_bye';
+        return social.greeting.some((w) => matcher(w)(lower)) ? 'greeting' : null;
+    }
+
     saysUnhelpful(text: string): boolean {
         const lower = text.toLowerCase();
         return this.unhelpfulMatchers.some((m) => m(lower));
     }
 
     /** The arrears cause the words name, when they name exactly one (hardship or misconception). */
-    arrearsCause(text: string): 'misconception' | 'hardship' | null {
-        const named = (['misconception', 'hardship'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
+    arrearsCause(text: string): 'misconception' | 'hardship' | 'service_dissatisfaction' | null {
+        const named = (['misconception', 'hardship', 'service_dissatisfaction'] as const).filter((cause) => this.data.arrearsCauses[cause].some((w) => text.includes(w)));
         return named.length === 1 ? (named[0] ?? null) : null;
     }
 
@@ -247,6 +280,12 @@ export class Lexicon {
     /** The message touches money or paying at all. */
     mentionsPayment(text: string): boolean {
         return this.data.payment.some((w) => text.includes(w));
+    }
+
+    /** The message points back to an earlier ticket or asks how one stands (true when no status words are given). */
+    mentionsStatus(text: string): boolean {
+        const lower = text.toLowerCase();
+        return this.data.status?.words.some((w) => lower.includes(w)) ?? true;
     }
 
     hintsHandoff(text: string): boolean {

@@ -99,6 +99,9 @@ export class NluRecognizer implements Recognizer {
         // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
         // Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased.
         if (!this.lexicon.mentionsPayment(text)) ruledOut.add('fee_arrears');
+        // A status question points back to a ticket or asks how it stands; a bare wish to complain or to report a repair
+        // (帮我提交一个投诉, 能帮我报个修吗) shares its words but starts a new one.
+        if (!this.lexicon.mentionsStatus(text)) ruledOut.add('ticket_status');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
@@ -108,10 +111,18 @@ export class NluRecognizer implements Recognizer {
         if (hazard.notNow) ruledOut.add('emergency');
         // Danger read by the classifier alone, with no hazard word at all, must be a sure reading: a bare "5栋" answering
         // a flow's question shares its building words with the many emergencies that give an address.
-        if (!hazard.now && intentOf(label) === 'emergency' && confidence < DANGER_WITHOUT_HAZARD_WORDS) ruledOut.add('emergency');
+        const unsureDanger = !hazard.now && intentOf(label) === 'emergency' && confidence < DANGER_WITHOUT_HAZARD_WORDS;
+        if (unsureDanger) ruledOut.add('emergency');
         if (ruledOut.has(intentOf(label))) {
             const next = prediction.ranked.find((r) => !ruledOut.has(intentOf(r.label)));
-            if (next) ({ label, probability: confidence } = next);
+            // When the words say the ruled-out readings cannot be meant (no word of paying, of a person, of an earlier
+            // ticket), the next one's confidence is its share of what is left. Not when the best guess was danger the
+            // classifier was unsure of (a bare place answering a question is not understood at all), and not for danger
+            // without a hazard word reached this way: those keep their own weight, and the minimum confidence decides.
+            const left = prediction.ranked.filter((r) => !ruledOut.has(intentOf(r.label))).reduce((sum, r) => sum + r.probability, 0);
+            const byWords = !unsureDanger && left > 0 && !(next && intentOf(next.label) === 'emergency' && !hazard.now);
+            const share = next && byWords ? next.probability / left : next?.probability;
+            if (next && share !== undefined) ({ label, probability: confidence } = { label: next.label, probability: share });
         }
         let secondGuess = label !== prediction.label;
         let clarify: [string, string] | null = null;
@@ -197,6 +208,14 @@ export class NluRecognizer implements Recognizer {
         if (!reason && (confidence < MIN_CONFIDENCE || (unhelpful && confidence < WEAK_READING_OF_FEEDBACK))) {
             intent = 'out_of_scope';
             sub = null;
+        }
+        // A few words of thanks or hello the classifier was unsure of (3q, 88, 哈罗) are that courtesy, not a request
+        // outside the estate: the lexicon's social words decide, only for messages this short.
+        const courtesy = !reason && !unhelpful && intent === 'out_of_scope' ? this.lexicon.courtesy(text) : null;
+        if (courtesy) {
+            intent = courtesy;
+            sub = null;
+            confidence = Math.max(confidence, MIN_CONFIDENCE);
         }
         return {
             intent,

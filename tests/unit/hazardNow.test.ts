@@ -32,6 +32,8 @@ describe('hazard words said of another time are no emergency', () => {
         ['clutter there for months (已经 as a duration), a fire that could happen', '楼梯口的旧柜子已经放了三个月，万一着火谁都跑不掉'],
         ['a locked fire door and who answers for a fire', '安全通道的门被锁了，出了火灾你们担得起吗'],
         ['one room without power, the rest normal', '书房灯和插座全都没电了，其他房间都好好的'],
+        ['cigarette butts as litter (全是烟头)', '单元门口的台阶上全是烟头，好几天没人扫'],
+        ['a leak from upstairs as the grounds of a grievance about its handling', '楼上漏水的事我找物业说了，前台和工程部推来推去'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(false);
         expect(lexicon.hazard(text)).toEqual({ now: false, notNow: true });

@@ -95,3 +95,47 @@ describe('a reading torn between a repair and a facility complaint', () => {
         expect(torn({ repair: 0.45, 'complaint/facility': 0.4, faq: 0.15 }).recognize('单元楼的感应灯不亮')).toMatchObject({ intent: 'repair', clarify: ['repair', 'complaint'] });
     });
 });
+
+describe('a few words of courtesy the classifier is unsure of', () => {
+    const unsure = { out_of_scope: 0.3, repair: 0.25, faq: 0.25, 'complaint/service': 0.2 };
+
+    it('is thanks or a goodbye when it holds one of those words (3q, 88, 撤了)', () => {
+        for (const text of ['3q', '88', '撤了', '拜了个拜👋']) expect(recognizerGuessing(unsure).recognize(text), text).toMatchObject({ intent: 'thanks_bye' });
+    });
+
+    it('is a hello when it holds a word of greeting and none of thanks', () => {
+        expect(recognizerGuessing(unsure).recognize('哈罗')).toMatchObject({ intent: 'greeting' });
+        expect(recognizerGuessing(unsure).recognize('你好，谢谢')).toMatchObject({ intent: 'thanks_bye' });
+    });
+
+    it('leaves a longer message, or one read as something else, to the classifier', () => {
+        expect(recognizerGuessing(unsure).recognize('谢谢，可是楼道的灯还是不亮')).toMatchObject({ intent: 'out_of_scope' });
+        expect(recognizerGuessing({ repair: 0.5, out_of_scope: 0.3, faq: 0.2 }).recognize('拜拜')).toMatchObject({ intent: 'repair' });
+    });
+});
+
+describe('the cause of a refusal to pay', () => {
+    it('is service dissatisfaction when the service itself is named as the ground, whatever the classifier leaned to', () => {
+        const u = recognizerGuessing({ 'fee_arrears/misconception': 0.47, 'fee_arrears/service_dissatisfaction': 0.43, 'complaint/fee': 0.1 }).recognize('服务没做好我凭什么交钱');
+        expect(u).toMatchObject({ intent: 'fee_arrears', sub: 'service_dissatisfaction' });
+    });
+
+    it('stays a misconception when a developer defect is the ground, even told with a repair word', () => {
+        const u = recognizerGuessing({ 'fee_arrears/service_dissatisfaction': 0.5, 'fee_arrears/misconception': 0.4, 'complaint/fee': 0.1 }).recognize('开发商不修好我就不交，我没签过合同');
+        expect(u).toMatchObject({ intent: 'fee_arrears', sub: 'misconception' });
+    });
+});
+
+describe('a status question guessed for a message that points back to no ticket', () => {
+    const guess = { ticket_status: 0.55, 'complaint/service': 0.2, repair: 0.1, out_of_scope: 0.15 };
+
+    it('is the new complaint it asks for, its weight its share of the readings left', () => {
+        // 0.2 alone is below the minimum confidence; of the 0.45 left once the status question is ruled out it is 0.44.
+        expect(recognizerGuessing(guess).recognize('帮我提交一个投诉')).toMatchObject({ intent: 'complaint', sub: 'service' });
+    });
+
+    it('stays a status question when the words point back to a ticket or ask how it stands', () => {
+        expect(recognizerGuessing(guess).recognize('我上周的投诉处理了吗')).toMatchObject({ intent: 'ticket_status' });
+        expect(recognizerGuessing(guess).recognize('报修的进度')).toMatchObject({ intent: 'ticket_status' });
+    });
+});
