@@ -15,6 +15,7 @@ describe('hazard words said of another time are no emergency', () => {
     it.each([
         ['a question about cutting power for arrears', '要是一直不交物业费，物业是不是会断电'],
         ['a question about cutting power, with 欠费', '欠费的话你们会停电吗'],
+        ['power cut last week, said in order', '上礼拜停了电一整天，冰箱里的东西全坏了'],
         ['one socket without power', '书房有个插座没电了'],
         ["a phone's battery", '我手机没电了，晚点再说'],
         ['a theft last month', '上个月我放楼下的自行车被偷了，监控能查吗'],
@@ -75,6 +76,8 @@ describe('danger the emergency lexicon used to miss', () => {
         ['an outdoor unit swinging above the path', '楼上的空调外机在晃，底下全是人'],
         ['the whole estate dark', '小区突然全黑了'],
         ['someone forcing a door, with words between', '有人在撬对门的门'],
+        ['the power gone, said in order', '整栋楼刚刚停了电，黑乎乎的'],
+        ['an alarm bell nobody answers in the lift', '我困在电梯里按警铃半天没人应'],
     ])('%s', (_why, text) => {
         expect(isEmergency(text)).toBe(true);
     });
