@@ -99,6 +99,8 @@ export class NluRecognizer implements Recognizer {
         // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
         // Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased.
         if (!this.lexicon.mentionsPayment(text)) ruledOut.add('fee_arrears');
+        // Nor is a complaint that says the fee has been paid (我们交了物业费, 按时交着) and withholds nothing.
+        if (this.lexicon.saysPaidOnly(text)) ruledOut.add('fee_arrears');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');
