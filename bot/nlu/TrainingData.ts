@@ -71,9 +71,11 @@ export interface TrainingUtterance {
  * the boundaries an evaluation found misread; grid-utterances-danger.json: danger now told in everyday words beside the
  * same objects' repairs, complaints and questions; grid-utterances-money.json: fee arrears — hardship told as a story
  * or a question, refusals over service, mistaken grounds — against fee complaints, the policy question, status
- * grumbles and complaints about a worker); all are trained on alike.
+ * grumbles and complaints about a worker; grid-utterances-category.json: complaint categories that follow the object,
+ * not the anger words, and refusals to pay until something is fixed against complaints that only say the owner has
+ * paid); all are trained on alike.
  */
-export const GRID_UTTERANCE_FILES = ['grid-utterances.json', 'grid-utterances-extra.json', 'grid-utterances-danger.json', 'grid-utterances-money.json'] as const;
+export const GRID_UTTERANCE_FILES = ['grid-utterances.json', 'grid-utterances-extra.json', 'grid-utterances-danger.json', 'grid-utterances-money.json', 'grid-utterances-category.json'] as const;
 
 /** The files under knowledge/nlu the model is trained from (its fingerprint covers them all). */
 export const TRAINING_FILES = ['utterances.json', ...GRID_UTTERANCE_FILES, 'domain-dict.txt'] as const;
