@@ -54,6 +54,8 @@ export const LexiconFile = z.object({
                 /** A refusal only supposed (要是不交, 听说不交钱就…): a question about refusing, not one. */
                 except: z.array(z.string().min(1)).default([]),
             }),
+            /** Words saying the fee has been paid (交了物业费, 按时交): the fee named to say the service is owed, not withheld. */
+            paid: z.object({ reason: z.string().min(1), words: z.array(z.string().min(1)).min(1) }).optional(),
         })
         .optional(),
     /** What an owner says when Linli's answer did not help (the `unhelpful` escalation counter). */
@@ -147,6 +149,7 @@ export class Lexicon {
     private readonly escalationExcept: Partial<Record<keyof LexiconData['escalation'], string[]>>;
     private readonly hardshipMatchers: { circumstances: Matcher[]; cannotPay: Matcher[]; except: Matcher[] };
     private readonly refusalMatchers: { words: Matcher[]; except: Matcher[] };
+    private readonly paidMatchers: Matcher[];
 
     constructor(private readonly data: LexiconData) {
         const compile = (words: string[]) => words.map(matcher);
@@ -180,6 +183,7 @@ export class Lexicon {
             except: compile(reading?.hardship.except ?? []),
         };
         this.refusalMatchers = { words: compile(reading?.refusal.words ?? []), except: compile(reading?.refusal.except ?? []) };
+        this.paidMatchers = compile(reading?.paid?.words ?? []);
         this.handoffHintMatchers = compile(data.handoffHints);
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
         this.grievanceMatchers = data.grievance
@@ -275,6 +279,16 @@ export class Lexicon {
         }
         const over: string[] = asks ? rules.refusal.over : [...rules.refusal.over, ...rules.refusal.overWhenStated];
         return over.includes(reading) && named(this.refusalMatchers.words) && !named(this.refusalMatchers.except) ? 'refusal' : null;
+    }
+
+    /**
+     * The message says the fee has been paid and holds no refusal, no word of not managing to pay and no circumstance of the owner's own: a complaint
+     * naming what the owner paid for, not arrears.
+     */
+    saysPaidOnly(text: string): boolean {
+        const lower = text.toLowerCase();
+        const named = (ms: Matcher[]) => ms.some((m) => m(lower));
+        return named(this.paidMatchers) && !named(this.refusalMatchers.words) && !named(this.hardshipMatchers.cannotPay) && !named(this.hardshipMatchers.circumstances);
     }
 
     /** The message touches money or paying at all. */

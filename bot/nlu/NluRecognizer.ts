@@ -102,6 +102,8 @@ export class NluRecognizer implements Recognizer {
         // A status question points back to a ticket or asks how it stands; a bare wish to complain or to report a repair
         // (帮我提交一个投诉, 能帮我报个修吗) shares its words but starts a new one.
         if (!this.lexicon.mentionsStatus(text)) ruledOut.add('ticket_status');
+        // Nor is a complaint that says the fee has been paid (我们交了物业费, 按时交着) and withholds nothing.
+        if (this.lexicon.saysPaidOnly(text)) ruledOut.add('fee_arrears');
         // Handing an owner to a person on a hunch ("会把我的手机号给别人吗" is a privacy question) needs some evidence:
         // a word asking for one, or a confident classifier.
         if (confidence < WEAK_HANDOFF && !escalations.includes('requested') && !namesPerson) ruledOut.add('human_agent');

@@ -74,7 +74,9 @@ export interface TrainingUtterance {
  * grumbles and complaints about a worker; grid-utterances-talk.json: everyday talk at the boundaries — questions on
  * the knowledge entries, also worded as grumbles, beside grievances on the same topics, out-of-scope questions in the
  * same shapes, bare wishes to complain or report a repair, short thanks and hellos, requests for a person and status
- * questions); all are trained on alike.
+ * questions; grid-utterances-category.json: complaint categories that follow the object, not the anger words, and
+ * refusals to pay until something is fixed against complaints that only say the owner has paid); all are trained on
+ * alike.
  */
 export const GRID_UTTERANCE_FILES = [
     'grid-utterances.json',
@@ -82,6 +84,7 @@ export const GRID_UTTERANCE_FILES = [
     'grid-utterances-danger.json',
     'grid-utterances-money.json',
     'grid-utterances-talk.json',
+    'grid-utterances-category.json',
 ] as const;
 
 /** The files under knowledge/nlu the model is trained from (its fingerprint covers them all). */

@@ -20,6 +20,8 @@ describe('a complaint that calls the fee wasted', () => {
     it.each([
         ['a lift', '物业费真是白交，单元门的对讲一直是坏的', 'facility'],
         ['the guards', '每月钱照收，保安夜里从来不巡逻', 'service'],
+        ['a tap', '我们交了物业费，水龙头里放出来的是锈水', 'facility'],
+        ['a drain', '停车费你们好意思收？下水道堵了一个月了', 'facility'],
     ])('is filed by its object (%s)', (_object, text, sub) => {
         expect(recognizer.recognize(text)).toMatchObject({ intent: 'complaint', sub });
     });

@@ -29,6 +29,10 @@ describe('a fault told as a grievance is a facility complaint, a fault reported 
         expect(u.sub).toBe(sub);
     });
 
+    it.each(['秋千链子断了好久了没人换', '车库那个杆子咋又不抬了', '恁们那屋顶咋修的，一下雨就滴答'])('hears neglect or recurrence in %s', (text) => {
+        expect(lexicon.tellsGrievance(text)).toBe(true);
+    });
+
     it('leaves a reading other than repair alone', () => {
         expect(lexicon.tellsGrievance('报了三次修也没人来')).toBe(true);
         expect(read('我上周报的修到现在也没人来，进度怎么样了').intent).toBe('ticket_status');
@@ -110,6 +114,27 @@ describe('arrears worded as a grumble or a question (lexicons.json arrearsReadin
     it('leaves a refusal only supposed to the classifier, asked or not', () => {
         expect(lexicon.arrearsOver('要是不交物业费，你们会断水', 'faq', false)).toBeNull();
         expect(lexicon.arrearsOver('听说不交钱你们就上门堵锁', 'complaint', false)).toBeNull();
+    });
+
+    it.each([
+        ['保洁三天不来一回，我们交了十年物业费图什么', true],
+        ['物业费一分没欠，电梯一个月坏三回', true],
+        ['交了物业费也白交，这季度我不交了', false],
+        ['交了物业费就不够吃药了，能缓缓吗', false],
+        ['保安连快递都看不住，我凭啥按时交费', false],
+    ] as const)('%s: says the fee was paid and withholds nothing → %s', (text, paidOnly) => {
+        expect(lexicon.saysPaidOnly(normalizeText(text))).toBe(paidOnly);
+    });
+
+    it('reads a refusal said as 不会交, 拒绝支付 or 物业费我停了', () => {
+        for (const text of ['楼道脏成这样，不打扫干净我是不会交的', '游泳池关了一年，这部分费用我拒绝支付', '快递第三次被偷了，物业费我停了']) {
+            expect(lexicon.arrearsOver(normalizeText(text), 'complaint')).toBe('refusal');
+        }
+    });
+
+    it('does not take 看不住 for a flat nobody lives in', () => {
+        expect(lexicon.arrearsCause('保安连快递都看不住，反正我不交')).toBeNull();
+        expect(lexicon.arrearsCause('房子常年不住人，物业费我不交')).toBe('misconception');
     });
 });
 
