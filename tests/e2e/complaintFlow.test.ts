@@ -61,7 +61,7 @@ describe('an angry lift complaint, end to end over HTTP', () => {
 
     it('asks nothing the first message and the profile already gave', async () => {
         const owner = { conversationId: 'lift-full', userId: 'owner-full', channelData: { owner: { phone: '13900001111' } } };
-        await say(server.url, '5号楼2单元的电梯坏了一个星期了', owner);
+        await say(server.url, '5号楼2单元的电梯坏了一个星期了，也没人来修', owner);
         const done = await say(server.url, '是的', owner);
         const reply = texts(done).join('');
         expect(reply).toMatch(/TS-\d{8}-\d{4}/);
