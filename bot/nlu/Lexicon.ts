@@ -22,6 +22,11 @@ export const LexiconFile = z.object({
     escalationExcept: z.object({ reason: z.string().min(1), phrases: z.partialRecord(Signals, z.array(z.string().min(1))) }).optional(),
     /** Words that ask for a person only when the message as a whole is a request for one (物业经理, 负责人 …). */
     handoffHints: z.array(z.string().min(1)),
+    /**
+     * A demand for someone in charge (叫你们经理出来, 我要找负责人): a verb of calling for a person, then within the same
+     * clause a role, asks for a person whatever the grievance around it.
+     */
+    personDemand: z.object({ reason: z.string().min(1), verbs: z.array(z.string().min(1)).min(1), roles: z.array(z.string().min(1)).min(1) }).optional(),
     /** Plain cues of why an owner will not pay; they settle the cause when the words name exactly one. */
     arrearsCauses: z.object({
         reason: z.string().min(1).optional(),
@@ -141,6 +146,7 @@ export class Lexicon {
     private readonly escalationMatchers: Record<keyof LexiconData['escalation'], Matcher[]>;
     private readonly emotionMatchers: Record<'angry' | 'upset', Matcher[]>;
     private readonly handoffHintMatchers: Matcher[];
+    private readonly personDemandMatchers: Matcher[];
     private readonly unhelpfulMatchers: Matcher[];
     private readonly emergencyWords: { word: string; match: Matcher; guards: HazardGuard[] }[];
     private readonly personaMatchers: [Persona, Matcher[]][];
@@ -185,6 +191,8 @@ export class Lexicon {
         this.refusalMatchers = { words: compile(reading?.refusal.words ?? []), except: compile(reading?.refusal.except ?? []) };
         this.paidMatchers = compile(reading?.paid?.words ?? []);
         this.handoffHintMatchers = compile(data.handoffHints);
+        const demand = data.personDemand;
+        this.personDemandMatchers = demand ? compile(demand.verbs.flatMap((verb) => demand.roles.map((role) => `${verb}*${role}`))) : [];
         this.unhelpfulMatchers = compile(data.feedback.unhelpful);
         this.grievanceMatchers = data.grievance
             ? { neglect: compile(data.grievance.neglect), recurring: compile(data.grievance.recurring), request: compile(data.grievance.request) }
@@ -318,6 +326,7 @@ export class Lexicon {
         return order.filter((reason) => {
             if (reason === 'emergency') return this.hazard(lower).now;
             const rest = blankOut(lower, this.escalationExcept[reason]);
+            if (reason === 'requested' && this.personDemandMatchers.some((m) => m(rest))) return true;
             return this.escalationMatchers[reason].some((m) => m(rest));
         });
     }

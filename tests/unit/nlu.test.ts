@@ -184,6 +184,14 @@ describe('escalation lexicons (recall first)', () => {
         expect(lexicon.escalations('水管半夜爆了')).toContain('emergency');
     });
 
+    it('reads a demand for someone in charge as a request for a person, whatever the grievance around it', () => {
+        expect(read('楼道灯坏了半个月，喊你们经理出来说话')).toMatchObject({ intent: 'human_agent', escalationReason: 'requested' });
+        expect(read('停车费一个月涨两回，我要见你们领导')).toMatchObject({ intent: 'human_agent', escalationReason: 'requested' });
+        // Staff asked to come and fix something is a repair, and a role named without a call for it is no request.
+        expect(lexicon.escalations('请工作人员上门看一下水表')).not.toContain('requested');
+        expect(lexicon.escalations('经理，领导，你们这个月的账单对不上')).not.toContain('requested');
+    });
+
     it('reads the owner as the one sued as a question about arrears, not a threat', () => {
         expect(lexicon.escalations('物业费拖了两年，会不会被起诉')).not.toContain('legal_threat');
         expect(lexicon.escalations('邻居被物业告上法院了，我们也会这样吗')).not.toContain('legal_threat');
