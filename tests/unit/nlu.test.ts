@@ -165,6 +165,10 @@ describe('escalation lexicons (recall first)', () => {
         ['再不处理我就去法院起诉你们', 'legal_threat'],
         ['我要打12345投诉你们', 'legal_threat'],
         ['我要找记者来曝光', 'legal_threat'],
+        // Today's media: a post or a video threatened is the same threat as a reporter.
+        ['再拖着不修，我就拍视频发到抖音上', 'legal_threat'],
+        ['这事我要写出来发小红书', 'legal_threat'],
+        ['我去住建局举报你们', 'legal_threat'],
         ['你们这帮废物', 'abuse'],
         ['再不解决我就跳楼', 'safety'],
         ['给我转人工', 'requested'],
@@ -172,7 +176,7 @@ describe('escalation lexicons (recall first)', () => {
         expect(read(text).escalationReason).toBe(reason);
     });
 
-    it.each(['物业费怎么交', '电梯年检是什么时候', '我要报修水龙头', '小区停车费多少钱', '燃气费在哪交'])(
+    it.each(['物业费怎么交', '电梯年检是什么时候', '我要报修水龙头', '小区停车费多少钱', '燃气费在哪交', '在抖音上刷到别的小区也这样收费吗'])(
         'does not escalate a calm question: %s',
         (text) => {
             expect(read(text).escalationReason).toBeNull();
