@@ -98,7 +98,8 @@ export class NluRecognizer implements Recognizer {
         const ruledOut = new Set<string>();
         // "再不修我就…" is learned from arrears threats ("…就不交了"); without any word of paying it is something else.
         // Arrears means not paying: a message that never touches money or paying is not arrears, however it is phrased.
-        if (!this.lexicon.mentionsPayment(text)) ruledOut.add('fee_arrears');
+        const namesPayment = this.lexicon.mentionsPayment(text);
+        if (!namesPayment) ruledOut.add('fee_arrears');
         // A status question points back to a ticket or asks how it stands; a bare wish to complain or to report a repair
         // (帮我提交一个投诉, 能帮我报个修吗) shares its words but starts a new one.
         if (!this.lexicon.mentionsStatus(text)) ruledOut.add('ticket_status');
@@ -121,10 +122,12 @@ export class NluRecognizer implements Recognizer {
             // ticket), the next one's confidence is its share of what is left. Not when the best guess was danger the
             // classifier was unsure of (a bare place answering a question is not understood at all), and not for danger
             // without a hazard word reached this way: those keep their own weight, and the minimum confidence decides.
-            const left = prediction.ranked.filter((r) => !ruledOut.has(intentOf(r.label))).reduce((sum, r) => sum + r.probability, 0);
-            const byWords = !unsureDanger && left > 0 && !(next && intentOf(next.label) === 'emergency' && !hazard.now);
-            const share = next && byWords ? next.probability / left : next?.probability;
-            if (next && share !== undefined) ({ label, probability: confidence } = { label: next.label, probability: share });
+            if (next) {
+                const left = prediction.ranked.filter((r) => !ruledOut.has(intentOf(r.label))).reduce((sum, r) => sum + r.probability, 0);
+                const byWords = !unsureDanger && left > 0 && !(intentOf(next.label) === 'emergency' && !hazard.now);
+                label = next.label;
+                confidence = byWords ? next.probability / left : next.probability;
+            }
         }
         let secondGuess = label !== prediction.label;
         let clarify: [string, string] | null = null;
@@ -136,7 +139,7 @@ export class NluRecognizer implements Recognizer {
         // Arrears worded as a grumble or a question: the classifier reads a hardship story (病了…物业费能晚点交吗) as a
         // complaint or the policy question, and a refusal (这钱我不给) as a complaint; the words decide (lexicons.json
         // arrearsReading says which words and over which readings). Not beside a threat or a hazard: those have their paths.
-        const arrears = escalations.length === 0 && this.lexicon.mentionsPayment(text) ? this.lexicon.arrearsOver(text, intentOf(label), this.evidence?.asks(text) ?? true) : null;
+        const arrears = escalations.length === 0 && namesPayment ? this.lexicon.arrearsOver(text, intentOf(label), this.evidence?.asks(text) ?? true) : null;
         if (arrears) {
             const refused = prediction.ranked.find((r) => intentOf(r.label) === 'fee_arrears' && r.label !== 'fee_arrears/hardship');
             label = arrears === 'hardship' ? 'fee_arrears/hardship' : (refused?.label ?? 'fee_arrears/service_dissatisfaction');
@@ -188,8 +191,8 @@ export class NluRecognizer implements Recognizer {
             }
             confidence = Math.max(confidence, 0.8);
         }
-        // A fault told as neglected, recurring or lasting is a complaint about the facility, not a new repair: the
-        // classifier learned both from the same objects, the words say which (lexicons.json, grievance).
+        // A fault told as neglected or recurring is a complaint about the facility, not a new repair: the classifier
+        // learned both from the same objects, the words say which (lexicons.json, grievance).
         const torn = clarify !== null && clarify.includes('repair') && clarify.includes('complaint');
         if ((intent === 'repair' || (torn && intent === 'complaint')) && !reason && this.lexicon.tellsGrievance(text)) {
             intent = 'complaint';

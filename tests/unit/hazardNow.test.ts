@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
 import { Lexicon } from '../../bot/nlu/Lexicon';
 import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
-import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
+import { recognizerGuessing } from '../helpers/guessingRecognizer';
 import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
 
 // The "now" test of hazard words (knowledge/lexicons.json, hazardNow): a hazard word counts only when the message is
@@ -158,12 +157,6 @@ describe('an owner at risk of ending their life', () => {
 });
 
 describe('the classifier’s guess of an emergency', () => {
-    function recognizerGuessing(probabilities: Record<string, number>): NluRecognizer {
-        const labels = Object.keys(probabilities);
-        const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
-        return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), lexicon);
-    }
-
     it('is not taken when the hazard word was said of another time', () => {
         const u = recognizerGuessing({ emergency: 0.6, faq: 0.3, 'complaint/service': 0.1 }).recognize('欠物业费的话会被停电吗');
         expect(u).toMatchObject({ intent: 'faq', escalationReason: null });

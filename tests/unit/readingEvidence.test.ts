@@ -1,23 +1,17 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataFile } from '../../bot/dataFile';
-import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
-import { Lexicon } from '../../bot/nlu/Lexicon';
-import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
+import type { NluRecognizer } from '../../bot/nlu/NluRecognizer';
 import { EvidenceFile, ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
-import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
-import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+import { fixedEvidence, recognizerGuessing } from '../helpers/guessingRecognizer';
+import { KNOWLEDGE_DIR } from '../helpers/knowledge';
 
 // The signals understanding weighs besides the classifier (knowledge/nlu/evidence.json), apart from any trained model:
 // a classifier guessing by its priors alone, and a knowledge match of a fixed score, so the rule is what decides.
 const data = loadDataFile(join(KNOWLEDGE_DIR, 'nlu', 'evidence.json'), EvidenceFile);
-const lexicon = Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json'));
 
 function reading(probabilities: Record<string, number>, knowledgeScore = 0, withEvidence = true): NluRecognizer {
-    const labels = Object.keys(probabilities);
-    const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
-    const evidence = withEvidence ? new ReadingEvidence(data, () => knowledgeScore) : undefined;
-    return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), lexicon, evidence);
+    return recognizerGuessing(probabilities, withEvidence ? fixedEvidence(knowledgeScore) : undefined);
 }
 
 describe('a strong knowledge match is evidence for faq', () => {

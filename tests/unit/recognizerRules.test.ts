@@ -1,20 +1,7 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor } from '../../bot/nlu/FeatureExtractor';
-import { Lexicon } from '../../bot/nlu/Lexicon';
-import { NluRecognizer } from '../../bot/nlu/NluRecognizer';
-import { SoftmaxClassifier } from '../../bot/nlu/SoftmaxClassifier';
-import { EvidenceFile, ReadingEvidence } from '../../bot/nlu/ReadingEvidence';
-import { loadDataFile } from '../../bot/dataFile';
-import { KNOWLEDGE_DIR, tokenizer } from '../helpers/knowledge';
+import { fixedEvidence, recognizerGuessing } from '../helpers/guessingRecognizer';
 
-// The recogniser's rules on top of the classifier, apart from any trained model: a classifier that knows no features
-// and guesses by its priors alone (`probabilities`), so the rule is what decides.
-function recognizerGuessing(probabilities: Record<string, number>): NluRecognizer {
-    const labels = Object.keys(probabilities);
-    const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
-    return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json')));
-}
+// The recogniser's rules on top of the classifier, apart from any trained model (tests/helpers/guessingRecognizer.ts).
 
 describe('an emergency guessed by the classifier alone', () => {
     it('is not trusted below the minimum confidence (a bare place answering a question)', () => {
@@ -71,15 +58,7 @@ describe('a message saying the last answer did not help', () => {
 
 describe('a reading torn between a repair and a facility complaint', () => {
     // Close enough to ask about (knowledge/nlu/evidence.json, clarify), so the words settle it.
-    const evidence = () => {
-        const data = loadDataFile(join(KNOWLEDGE_DIR, 'nlu', 'evidence.json'), EvidenceFile);
-        return new ReadingEvidence(data, () => 0);
-    };
-    const torn = (probabilities: Record<string, number>) => {
-        const labels = Object.keys(probabilities);
-        const classifier = SoftmaxClassifier.fromJSON({ labels, features: [], weights: '', bias: labels.map((l) => Math.log(probabilities[l]!)) });
-        return new NluRecognizer(classifier, new FeatureExtractor(tokenizer()), Lexicon.fromFile(join(KNOWLEDGE_DIR, 'lexicons.json')), evidence());
-    };
+    const torn = (probabilities: Record<string, number>) => recognizerGuessing(probabilities, fixedEvidence());
     const leaningComplaint = { 'complaint/facility': 0.45, repair: 0.4, faq: 0.15 };
 
     it('is a repair when the fault is plainly told', () => {
